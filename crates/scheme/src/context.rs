@@ -1,0 +1,44 @@
+//! What a partner's statement needs to know about other partners, published by the server so
+//! that the browser computes the same figures without seeing anyone else's data.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Rank thresholds and budget scales for every scheme and period that needs them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    #[serde(default)]
+    pub ranks: Vec<RankBoard>,
+    #[serde(default)]
+    pub budgets: Vec<BudgetScale>,
+}
+
+/// The measures of every partner holding a rewarded rank in one group, best first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RankBoard {
+    pub scheme: String,
+    pub period: String,
+    pub group: String,
+    pub measures: Vec<Decimal>,
+}
+
+/// A scheme's budget for a period and the total of the rounded payouts it must cover.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BudgetScale {
+    pub scheme: String,
+    pub period: String,
+    pub budget: Decimal,
+    pub total: Decimal,
+}
+
+impl Context {
+    pub fn rank_board(&self, scheme: &str, period: &str, group: &str) -> Option<&RankBoard> {
+        self.ranks
+            .iter()
+            .find(|b| b.scheme == scheme && b.period == period && b.group == group)
+    }
+
+    pub fn budget(&self, scheme: &str, period: &str) -> Option<&BudgetScale> {
+        self.budgets.iter().find(|b| b.scheme == scheme && b.period == period)
+    }
+}

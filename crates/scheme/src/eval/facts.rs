@@ -1,0 +1,206 @@
+//! One partner's facts, sorted by date per kind so a period's facts are found by binary search,
+//! and the quantities a measure is computed from.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::model::{Fact, FactFilter, FactKind, GrowthBase, Measure};
+
+/// A dated fact reduced to what measures read.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    /// Index of the fact in the slice given to the evaluator.
+    pub index: u32,
+    pub date: NaiveDate,
+    /// SKU for sales, course for certifications, referred partner for referrals, scheme for spend.
+    pub key: &'a str,
+    pub category: &'a str,
+    pub units: Decimal,
+    pub value: Decimal,
+}
+
+/// A partner's facts, indexed.
+#[derive(Debug, Default)]
+pub struct PartnerFacts<'a> {
+    pub sales: Vec<Row<'a>>,
+    pub certifications: Vec<Row<'a>>,
+    pub referrals: Vec<Row<'a>>,
+    pub spend: Vec<Row<'a>>,
+    /// (scheme, period label, value)
+    pub targets: Vec<(&'a str, &'a str, Decimal)>,
+}
+
+impl<'a> PartnerFacts<'a> {
+    /// Index the facts of `partner` among `facts` (facts of other partners are skipped) that are
+    /// dated on or before `as_of`.
+    pub fn new(partner: &str, facts: impl IntoIterator<Item = (u32, &'a Fact)>, as_of: NaiveDate) -> Self {
+        let mut me = PartnerFacts::default();
+        for (index, fact) in facts {
+            if fact.partner() != partner {
+                continue;
+            }
+            me.push(index, fact, as_of);
+        }
+        me.sort();
+        me
+    }
+
+    pub fn push(&mut self, index: u32, fact: &'a Fact, as_of: NaiveDate) {
+        if let Some(date) = fact.date() {
+            if date > as_of {
+                return;
+            }
+        }
+        match fact {
+            Fact::Sale { date, sku, category, units, value, .. } => self.sales.push(Row {
+                index,
+                date: *date,
+                key: sku,
+                category,
+                units: *units,
+                value: *value,
+            }),
+            Fact::Certification { date, course, .. } => self.certifications.push(Row {
+                index,
+                date: *date,
+                key: course,
+                category: "",
+                units: Decimal::ONE,
+                value: Decimal::ZERO,
+            }),
+            Fact::Referral { date, referred, .. } => self.referrals.push(Row {
+                index,
+                date: *date,
+                key: referred,
+                category: "",
+                units: Decimal::ONE,
+                value: Decimal::ZERO,
+            }),
+            Fact::MarketingSpend { date, scheme, amount, .. } => self.spend.push(Row {
+                index,
+                date: *date,
+                key: scheme,
+                category: "",
+                units: Decimal::ONE,
+                value: *amount,
+            }),
+            Fact::Target { scheme, period, value, .. } => self.targets.push((scheme, period, *value)),
+        }
+    }
+
+    /// Sort every list by date (stable: facts of one day keep their given order).
+    pub fn sort(&mut self) {
+        for rows in [&mut self.sales, &mut self.certifications, &mut self.referrals, &mut self.spend] {
+            if !rows.is_sorted_by_key(|r| r.date) {
+                rows.sort_by_key(|r| r.date);
+            }
+        }
+    }
+
+    pub fn rows(&self, kind: FactKind) -> &[Row<'a>] {
+        match kind {
+            FactKind::Sale => &self.sales,
+            FactKind::Certification => &self.certifications,
+            FactKind::Referral => &self.referrals,
+            FactKind::MarketingSpend => &self.spend,
+        }
+    }
+
+    /// Rows of a kind dated within [start, end].
+    pub fn between(&self, kind: FactKind, start: NaiveDate, end: NaiveDate) -> &[Row<'a>] {
+        let rows = self.rows(kind);
+        let lo = rows.partition_point(|r| r.date < start);
+        let hi = rows.partition_point(|r| r.date <= end);
+        if lo >= hi {
+            &[]
+        } else {
+            &rows[lo..hi]
+        }
+    }
+
+    /// The target of a scheme for a period. When several are given, the last one counts.
+    pub fn target(&self, scheme: &str, period: &str) -> Option<Decimal> {
+        self.targets.iter().rev().find(|(s, p, _)| *s == scheme && *p == period).map(|t| t.2)
+    }
+
+    /// Certifications held on `date` (optionally in one course).
+    pub fn certifications_by(&self, date: NaiveDate, course: Option<&str>) -> usize {
+        self.between(FactKind::Certification, NaiveDate::MIN, date)
+            .iter()
+            .filter(|r| course.is_none_or(|c| r.key == c))
+            .count()
+    }
+}
+
+/// Whether a row passes a filter's narrowing lists.
+pub fn admits(filter: &FactFilter, row: &Row) -> bool {
+    match filter.fact {
+        FactKind::Sale => {
+            (filter.skus.is_empty() || filter.skus.iter().any(|s| s == row.key))
+                && (filter.categories.is_empty() || filter.categories.iter().any(|c| c == row.category))
+        }
+        FactKind::Certification => filter.courses.is_empty() || filter.courses.iter().any(|c| c == row.key),
+        FactKind::Referral | FactKind::MarketingSpend => true,
+    }
+}
+
+/// Sums over the facts that count in a span.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Quantities {
+    pub value: Decimal,
+    pub units: Decimal,
+    pub count: Decimal,
+    pub distinct: Decimal,
+}
+
+/// Sum the rows that pass the filter; `indices` collects the facts that counted.
+pub fn quantities(
+    filter: &FactFilter,
+    rows: &[Row],
+    want_distinct: bool,
+    mut indices: Option<&mut Vec<u32>>,
+) -> Option<Quantities> {
+    let unfiltered = filter.skus.is_empty() && filter.categories.is_empty() && filter.courses.is_empty();
+    let mut q = Quantities::default();
+    let mut count: u64 = 0;
+    let mut net_units: HashMap<&str, Decimal> = HashMap::new();
+    for row in rows {
+        if !unfiltered && !admits(filter, row) {
+            continue;
+        }
+        q.value = q.value.checked_add(row.value)?;
+        q.units = q.units.checked_add(row.units)?;
+        count += 1;
+        if want_distinct {
+            let net = net_units.entry(row.key).or_default();
+            *net = net.checked_add(row.units)?;
+        }
+        if let Some(ix) = indices.as_deref_mut() {
+            ix.push(row.index);
+        }
+    }
+    q.count = Decimal::from(count);
+    q.distinct = Decimal::from(net_units.values().filter(|u| **u > Decimal::ZERO).count() as u64);
+    Some(q)
+}
+
+/// The measure's value for a span's quantities (not for growth, which needs two spans).
+pub fn simple_measure(measure: &Measure, q: &Quantities) -> Decimal {
+    match measure {
+        Measure::SumValue => q.value,
+        Measure::SumUnits => q.units,
+        Measure::Count => q.count,
+        Measure::DistinctSkus => q.distinct,
+        Measure::Growth { of, .. } => growth_base(*of, q),
+    }
+}
+
+pub fn growth_base(of: GrowthBase, q: &Quantities) -> Decimal {
+    match of {
+        GrowthBase::SumValue => q.value,
+        GrowthBase::SumUnits => q.units,
+        GrowthBase::Count => q.count,
+    }
+}

@@ -1,0 +1,150 @@
+//! Tiers and badges: who holds which tier on a date, the gap to the next, and the dates badges
+//! were earned.
+
+use std::cell::RefCell;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::facts::{quantities, simple_measure, PartnerFacts};
+use super::period::trailing_start;
+use crate::context::Context;
+use crate::model::{BadgeRule, FactKind, Program, Tier};
+use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};
+
+/// Tier look-ups for one partner, remembered per date (every scheme asks for the same period ends).
+pub struct TierCache<'a, 'f> {
+    pf: &'a PartnerFacts<'f>,
+    seen: RefCell<Vec<(NaiveDate, Option<usize>)>>,
+}
+
+impl<'a, 'f> TierCache<'a, 'f> {
+    pub fn new(_program: &Program, pf: &'a PartnerFacts<'f>) -> Self {
+        TierCache { pf, seen: RefCell::new(Vec::new()) }
+    }
+
+    /// The index of the highest tier held on `date`.
+    pub fn at(&self, program: &Program, date: NaiveDate) -> Option<usize> {
+        if program.tiers.is_empty() {
+            return None;
+        }
+        if let Some((_, t)) = self.seen.borrow().iter().find(|(d, _)| *d == date) {
+            return *t;
+        }
+        let held = program.tiers.iter().rposition(|t| {
+            let (measure, certs) = trailing(self.pf, t, date);
+            measure >= t.threshold && certs >= t.min_certifications as usize
+        });
+        self.seen.borrow_mut().push((date, held));
+        held
+    }
+
+    /// Tier held on `as_of` and the gap to the next one.
+    pub fn status(&self, program: &Program, as_of: NaiveDate) -> TierStatus {
+        let held = self.at(program, as_of);
+        let next_index = held.map_or(0, |t| t + 1);
+        let next = program.tiers.get(next_index).map(|t| {
+            let (measure, certs) = trailing(self.pf, t, as_of);
+            TierGap {
+                tier: t.id.clone(),
+                threshold: t.threshold,
+                measure,
+                gap: t.threshold.checked_sub(measure).unwrap_or_default().max(Decimal::ZERO),
+                certifications_missing: t.min_certifications.saturating_sub(certs as u32),
+            }
+        });
+        let current = held.map(|t| &program.tiers[t]);
+        TierStatus {
+            tier: current.map(|t| t.id.clone()),
+            multiplier: current.map_or(Decimal::ONE, |t| t.multiplier),
+            perks: current.map(|t| t.perks.clone()).unwrap_or_default(),
+            next,
+        }
+    }
+}
+
+/// The tier's trailing measure over the window ending on `date`, and certifications held then.
+fn trailing(pf: &PartnerFacts, tier: &Tier, date: NaiveDate) -> (Decimal, usize) {
+    let rows = pf.between(tier.counts.fact, trailing_start(date, tier.trailing_months), date);
+    let want_distinct = matches!(tier.measure, crate::model::Measure::DistinctSkus);
+    let measure = quantities(&tier.counts, rows, want_distinct, None)
+        .map(|q| simple_measure(&tier.measure, &q))
+        .unwrap_or_default();
+    (measure, pf.certifications_by(date, None))
+}
+
+/// A badge whose date is known from the partner's facts alone, or that waits for the
+/// statement's lines.
+#[derive(Clone, Debug)]
+pub struct PendingBadge {
+    pub badge: usize,
+    pub earned: Option<NaiveDate>,
+}
+
+/// Badges decided by the partner's own facts.
+pub fn badges(program: &Program, pf: &PartnerFacts, _as_of: NaiveDate) -> Vec<PendingBadge> {
+    program
+        .badges
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let earned = match &b.rule {
+                BadgeRule::FirstSale => pf.sales.iter().find(|r| r.value > Decimal::ZERO).map(|r| r.date),
+                BadgeRule::Certifications { count } => {
+                    (*count as usize).checked_sub(1).and_then(|n| pf.certifications.get(n)).map(|r| r.date)
+                }
+                BadgeRule::CategoryShare { category, percent } => category_share(pf, category, *percent),
+                BadgeRule::TargetStreak { .. } | BadgeRule::TopN { .. } => None,
+            };
+            PendingBadge { badge: i, earned }
+        })
+        .collect()
+}
+
+/// The first date on which the cumulative share of `category` in sales value reaches `percent`.
+fn category_share(pf: &PartnerFacts, category: &str, percent: Decimal) -> Option<NaiveDate> {
+    let rows = pf.rows(FactKind::Sale);
+    let (mut all, mut cat) = (Decimal::ZERO, Decimal::ZERO);
+    for (i, r) in rows.iter().enumerate() {
+        all = all.checked_add(r.value)?;
+        if r.category == category {
+            cat = cat.checked_add(r.value)?;
+        }
+        let day_done = rows.get(i + 1).is_none_or(|n| n.date != r.date);
+        if day_done && all > Decimal::ZERO && cat.checked_mul(Decimal::ONE_HUNDRED)? >= percent.checked_mul(all)? {
+            return Some(r.date);
+        }
+    }
+    None
+}
+
+/// Badges earned by the statement date, with the rules that read the statement's lines.
+pub fn settle_badges(
+    program: &Program,
+    pending: &[PendingBadge],
+    schemes: &[SchemeResult],
+    _context: Option<&Context>,
+) -> Vec<BadgeEarned> {
+    pending
+        .iter()
+        .filter_map(|p| {
+            let badge = &program.badges[p.badge];
+            let earned = p.earned.or_else(|| match &badge.rule {
+                BadgeRule::TargetStreak { scheme, periods } => {
+                    let s = schemes.iter().find(|s| &s.scheme == scheme)?;
+                    let mut run = 0;
+                    s.periods.iter().filter(|l| !l.running).find_map(|l| {
+                        run = if l.attainment.is_some_and(|a| a >= Decimal::ONE_HUNDRED) { run + 1 } else { 0 };
+                        (run >= *periods && *periods > 0).then_some(l.end)
+                    })
+                }
+                BadgeRule::TopN { scheme, n } => {
+                    let s = schemes.iter().find(|s| &s.scheme == scheme)?;
+                    s.periods.iter().filter(|l| !l.running).find(|l| l.rank.is_some_and(|r| r <= *n)).map(|l| l.end)
+                }
+                _ => None,
+            })?;
+            Some(BadgeEarned { badge: badge.id.clone(), name: badge.name.clone(), earned })
+        })
+        .collect()
+}

@@ -1,0 +1,641 @@
+//! How a program is computed for one partner: periods, eligibility, measure, gates, base payout,
+//! tier multiplier, cap, rounding and budget, in the order SEMANTICS.md sets.
+//!
+//! Evaluation is split in two so that a single partner's statement and the population run share
+//! every line of code: [`draft`] computes everything that depends on the partner alone, and
+//! [`finish`] completes what depends on other partners (rank rewards, budget scaling) from a
+//! [`Context`], or marks it provisional when there is none.
+
+pub mod facts;
+pub mod gamification;
+pub mod payout;
+pub mod period;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::context::Context;
+use crate::model::{Fact, Gate, Instrument, Measure, Partner, Payout, Program, Scheme};
+use crate::report::{
+    FundBalance, Milestone, MilestoneKind, PeriodLine, SchemeResult, Statement, Step, TierStatus, Totals, WhatIf,
+};
+use facts::{growth_base, quantities, simple_measure, PartnerFacts, Quantities};
+use period::{periods, shift_back, Period};
+
+pub use period::period_label;
+
+/// The payout of one period line as far as the partner's own facts decide it.
+#[derive(Clone, Debug)]
+pub struct LineDraft {
+    pub line: PeriodLine,
+    q: Quantities,
+    /// For each gate: `Some(held)` when it does not depend on the measure.
+    static_gates: Vec<Option<bool>>,
+    tier: Option<String>,
+    /// Ineligible, or no measure (zero baseline): nothing can change the zero.
+    closed: bool,
+    spend: Decimal,
+}
+
+#[derive(Clone, Debug)]
+pub struct SchemeDraft {
+    pub scheme: usize,
+    pub lines: Vec<LineDraft>,
+}
+
+/// A partner's evaluation before other partners are taken into account.
+#[derive(Clone, Debug)]
+pub struct Draft<'p> {
+    pub program: &'p Program,
+    pub partner: &'p Partner,
+    pub as_of: NaiveDate,
+    pub schemes: Vec<SchemeDraft>,
+    pub tier: TierStatus,
+    pub badges: Vec<gamification::PendingBadge>,
+}
+
+/// Round half away from zero to `dp` decimals: the one rounding of SEMANTICS.md step 7.
+pub fn round(amount: Decimal, dp: u32) -> Decimal {
+    amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Decimals an instrument is paid in: whole points, or the program's money precision.
+pub fn precision(program: &Program, instrument: Instrument) -> u32 {
+    match instrument {
+        Instrument::Points => 0,
+        Instrument::Cash | Instrument::Fund => program.decimals,
+    }
+}
+
+/// One partner's statement as of a date. `facts` may hold other partners' facts; they are
+/// ignored. With `context`, rank and budget lines are exact; without, they are provisional.
+pub fn statement(
+    program: &Program,
+    partner: &Partner,
+    facts: &[Fact],
+    as_of: NaiveDate,
+    context: Option<&Context>,
+) -> Statement {
+    let pf = PartnerFacts::new(&partner.id, facts.iter().enumerate().map(|(i, f)| (i as u32, f)), as_of);
+    finish(&draft(program, partner, &pf, as_of), context)
+}
+
+/// The statement with hypothetical facts added, and the difference per scheme and in total.
+///
+/// Rank projections take the published ranks of the other partners as they are: the partner's
+/// own published measure is taken out of the boards before its projected measure is ranked.
+pub fn what_if(
+    program: &Program,
+    partner: &Partner,
+    facts: &[Fact],
+    extra: &[Fact],
+    as_of: NaiveDate,
+    context: Option<&Context>,
+) -> WhatIf {
+    let now = statement(program, partner, facts, as_of, context);
+    let all = facts.iter().chain(extra.iter()).enumerate().map(|(i, f)| (i as u32, f));
+    let pf = PartnerFacts::new(&partner.id, all, as_of);
+    let projected_ctx = context.map(|c| without_own_ranks(c, &now));
+    let projected = finish(&draft(program, partner, &pf, as_of), projected_ctx.as_ref());
+    let mut difference = std::collections::BTreeMap::new();
+    for (a, b) in projected.schemes.iter().zip(&now.schemes) {
+        difference.insert(a.scheme.clone(), a.total - b.total);
+    }
+    let total_difference = Totals {
+        points: projected.totals.points - now.totals.points,
+        cash: projected.totals.cash - now.totals.cash,
+        fund: projected.totals.fund - now.totals.fund,
+    };
+    WhatIf { statement: projected, difference, total_difference }
+}
+
+/// The context with the partner's own entries taken out of the rank boards it appears in.
+fn without_own_ranks(context: &Context, now: &Statement) -> Context {
+    let mut ctx = context.clone();
+    for s in &now.schemes {
+        for line in &s.periods {
+            let (Some(group), Some(_), Some(m)) = (&line.group, line.rank, line.measure) else { continue };
+            if let Some(board) =
+                ctx.ranks.iter_mut().find(|b| b.scheme == s.scheme && b.period == line.label && &b.group == group)
+            {
+                if let Some(pos) = board.measures.iter().position(|x| *x == m) {
+                    board.measures.remove(pos);
+                }
+            }
+        }
+    }
+    ctx
+}
+
+/// Everything that depends on the partner alone.
+pub fn draft<'p>(program: &'p Program, partner: &'p Partner, pf: &PartnerFacts, as_of: NaiveDate) -> Draft<'p> {
+    let tiers = gamification::TierCache::new(program, pf);
+    let schemes = program
+        .schemes
+        .iter()
+        .enumerate()
+        .map(|(i, scheme)| SchemeDraft {
+            scheme: i,
+            lines: periods(scheme.window, scheme.period, as_of)
+                .into_iter()
+                .map(|p| draft_line(program, scheme, partner, pf, &tiers, &p, as_of))
+                .collect(),
+        })
+        .collect();
+    Draft {
+        program,
+        partner,
+        as_of,
+        schemes,
+        tier: tiers.status(program, as_of),
+        badges: gamification::badges(program, pf, as_of),
+    }
+}
+
+fn draft_line(
+    program: &Program,
+    scheme: &Scheme,
+    partner: &Partner,
+    pf: &PartnerFacts,
+    tiers: &gamification::TierCache,
+    p: &Period,
+    as_of: NaiveDate,
+) -> LineDraft {
+    let running = as_of <= p.end;
+    let on = if running { as_of } else { p.end };
+    let tier = tiers.at(program, on);
+    let tier_id = tier.map(|t| program.tiers[t].id.clone());
+    let multiplier = match (scheme.tier_multiplier, tier) {
+        (true, Some(t)) => program.tiers[t].multiplier,
+        _ => Decimal::ONE,
+    };
+    let line = PeriodLine {
+        label: p.label.clone(),
+        start: p.start,
+        end: p.end,
+        running,
+        eligible: true,
+        measure: None,
+        baseline: None,
+        target: pf.target(&scheme.id, &p.label),
+        attainment: None,
+        slab: None,
+        rank: None,
+        group: match &scheme.payout {
+            Payout::Rank { group_by, .. } => Some(partner.group(*group_by)),
+            _ => None,
+        },
+        base: Decimal::ZERO,
+        multiplier,
+        rounded: Decimal::ZERO,
+        payout: Decimal::ZERO,
+        provisional: false,
+        explanation: Vec::new(),
+        facts: Vec::new(),
+        next: None,
+        fund: None,
+    };
+    let spend = pf
+        .between(crate::model::FactKind::MarketingSpend, p.start, p.end.min(as_of))
+        .iter()
+        .filter(|r| r.key == scheme.id)
+        .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.value))
+        .unwrap_or(Decimal::MAX);
+    let mut draft = LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier: tier_id, closed: true, spend };
+    let line = &mut draft.line;
+
+    if let Some(step) = ineligibility(program, scheme, partner, tier, on) {
+        line.eligible = false;
+        line.explanation.push(step);
+        return draft;
+    }
+
+    let rows = pf.between(scheme.counts.fact, p.start, p.end.min(as_of));
+    let want_distinct = matches!(scheme.measure, Measure::DistinctSkus);
+    let Some(q) = quantities(&scheme.counts, rows, want_distinct, Some(&mut line.facts)) else {
+        line.explanation.push(Step::Overflow);
+        return draft;
+    };
+    let measure = match &scheme.measure {
+        Measure::Growth { of, baseline_offset_months } => {
+            let current = growth_base(*of, &q);
+            let baseline = shift_back(p.start, p.end, *baseline_offset_months)
+                .and_then(|(s, e)| quantities(&scheme.counts, pf.between(scheme.counts.fact, s, e), false, None))
+                .map(|bq| growth_base(*of, &bq));
+            let Some(baseline) = baseline else {
+                line.explanation.push(Step::Overflow);
+                return draft;
+            };
+            line.baseline = Some(baseline);
+            if baseline.is_zero() {
+                line.explanation.push(Step::ZeroBaseline);
+                return draft;
+            }
+            let Some(growth) = current
+                .checked_sub(baseline)
+                .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+                .and_then(|d| d.checked_div(baseline))
+            else {
+                line.explanation.push(Step::Overflow);
+                return draft;
+            };
+            line.explanation.push(Step::Growth { current, baseline, growth });
+            growth
+        }
+        m => simple_measure(m, &q),
+    };
+    line.measure = Some(measure);
+    line.explanation.push(Step::Measured { measure, facts: line.facts.len() });
+    if let Some(target) = line.target {
+        if !target.is_zero() {
+            line.attainment = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(target));
+        }
+    }
+    draft.static_gates = scheme
+        .gates
+        .iter()
+        .map(|g| match g {
+            Gate::MinMeasure { .. } | Gate::MinAttainment { .. } => None,
+            Gate::Certification { course } => Some(pf.certifications_by(on, Some(course)) > 0),
+            Gate::MinTier { tier: required } => {
+                let need = program.tiers.iter().position(|t| &t.id == required);
+                Some(matches!((tier, need), (Some(t), Some(n)) if t >= n))
+            }
+        })
+        .collect();
+    draft.q = q;
+    draft.closed = false;
+    draft
+}
+
+/// The first eligibility condition the partner fails on `on`, if any.
+fn ineligibility(program: &Program, scheme: &Scheme, partner: &Partner, tier: Option<usize>, on: NaiveDate) -> Option<Step> {
+    let e = &scheme.eligibility;
+    let check = |field: &str, allowed: &[String], actual: &str| {
+        (!allowed.is_empty() && !allowed.iter().any(|a| a == actual)).then(|| Step::Ineligible {
+            field: field.into(),
+            required: allowed.to_vec(),
+            actual: actual.into(),
+        })
+    };
+    if partner.enrolled > on {
+        return Some(Step::NotEnrolled { enrolled: partner.enrolled });
+    }
+    check("type", &e.partner_types, &partner.partner_type)
+        .or_else(|| check("region", &e.regions, &partner.region))
+        .or_else(|| check("segment", &e.segments, &partner.segment))
+        .or_else(|| {
+            let required = e.min_tier.as_ref()?;
+            let need = program.tiers.iter().position(|t| &t.id == required);
+            let ok = matches!((tier, need), (Some(t), Some(n)) if t >= n);
+            (!ok).then(|| Step::Ineligible {
+                field: "tier".into(),
+                required: vec![required.clone()],
+                actual: tier.map(|t| program.tiers[t].id.clone()).unwrap_or_default(),
+            })
+        })
+}
+
+/// What a line pays for a given measure and quantities: steps 3 to 7 (gates, base payout, tier
+/// multiplier, cap, rounding). Returns the rounded payout, or `None` on overflow.
+struct Paid {
+    base: Decimal,
+    rounded: Decimal,
+    slab: Option<usize>,
+    rank: Option<u32>,
+    provisional: bool,
+}
+
+fn pay(
+    program: &Program,
+    scheme: &Scheme,
+    d: &LineDraft,
+    measure: Decimal,
+    q: &Quantities,
+    context: Option<&Context>,
+    steps: &mut Vec<Step>,
+) -> Option<Paid> {
+    let zero = Paid { base: Decimal::ZERO, rounded: Decimal::ZERO, slab: None, rank: None, provisional: false };
+    let target = d.line.target;
+    if let Some(failed) = failed_gate(scheme, d, measure)? {
+        steps.push(failed);
+        return Some(zero);
+    }
+    let mut paid = zero;
+    let base = match &scheme.payout {
+        Payout::Flat { rate } => payout::flat(rate, q, steps)?,
+        Payout::Fixed { amount } => {
+            steps.push(Step::FixedAmount { amount: *amount });
+            *amount
+        }
+        Payout::Slabs { mode, bounds, slabs } => {
+            let Some(abs) = payout::absolute_bounds(slabs, *bounds, target) else {
+                steps.push(Step::NoTarget);
+                return Some(paid);
+            };
+            if let Some(t) = target {
+                if let Some(att) = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(t)) {
+                    steps.push(Step::Attainment { target: t, attainment: att });
+                }
+            }
+            let (amount, slab) = payout::slabs(*mode, slabs, &abs, measure, q, steps)?;
+            paid.slab = Some(slab);
+            amount
+        }
+        Payout::Rank { amounts, .. } => {
+            let group = d.line.group.clone().unwrap_or_default();
+            if measure <= Decimal::ZERO {
+                steps.push(Step::NotRanked { group });
+                return Some(paid);
+            }
+            let Some(board) = context.and_then(|c| c.rank_board(&scheme.id, &d.line.label, &group)) else {
+                steps.push(Step::RankUnknown);
+                paid.provisional = true;
+                return Some(paid);
+            };
+            let rank = 1 + board.measures.iter().filter(|m| **m > measure).count() as u32;
+            match amounts.get(rank as usize - 1) {
+                Some(amount) => {
+                    steps.push(Step::Rank { group, rank, amount: *amount });
+                    paid.rank = Some(rank);
+                    *amount
+                }
+                None => {
+                    steps.push(Step::NotRanked { group });
+                    return Some(paid);
+                }
+            }
+        }
+    };
+    // A period never pays below zero: returns claw back by lowering the period they fall in.
+    let base = base.max(Decimal::ZERO);
+    paid.base = base;
+    let mut amount = base;
+    if scheme.tier_multiplier && d.line.multiplier != Decimal::ONE {
+        amount = amount.checked_mul(d.line.multiplier)?;
+        steps.push(Step::Multiplier { tier: d.tier.clone().unwrap_or_default(), multiplier: d.line.multiplier, payout: amount });
+    }
+    if let Some(cap) = scheme.cap {
+        if amount > cap {
+            amount = cap;
+            steps.push(Step::Capped { cap, payout: amount });
+        }
+    }
+    let decimals = precision(program, scheme.instrument);
+    let rounded = round(amount, decimals);
+    if rounded != amount {
+        steps.push(Step::Rounded { decimals, payout: rounded });
+    }
+    paid.rounded = rounded;
+    Some(paid)
+}
+
+/// The first gate that does not hold at `measure`, if any (`None` on overflow).
+fn failed_gate(scheme: &Scheme, d: &LineDraft, measure: Decimal) -> Option<Option<Step>> {
+    for (i, gate) in scheme.gates.iter().enumerate() {
+        let (held, required, actual) = match gate {
+            Gate::MinMeasure { value } => (measure >= *value, value.to_string(), measure.to_string()),
+            Gate::MinAttainment { percent } => match d.line.target.filter(|t| !t.is_zero()) {
+                Some(t) => {
+                    let att = measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t)?;
+                    (att >= *percent, percent.to_string(), att.to_string())
+                }
+                None => (false, percent.to_string(), "no_target".into()),
+            },
+            Gate::Certification { course } => (d.static_gates[i] == Some(true), course.clone(), String::new()),
+            Gate::MinTier { tier } => (d.static_gates[i] == Some(true), tier.clone(), d.tier.clone().unwrap_or_default()),
+        };
+        if !held {
+            let kind = match gate {
+                Gate::MinMeasure { .. } => "min_measure",
+                Gate::MinAttainment { .. } => "min_attainment",
+                Gate::Certification { .. } => "certification",
+                Gate::MinTier { .. } => "min_tier",
+            };
+            return Some(Some(Step::GateFailed { gate: i, kind: kind.into(), required, actual }));
+        }
+    }
+    Some(None)
+}
+
+/// The measure a line is ranked by, when it takes part in ranking: eligible, a positive
+/// measure, and every gate held.
+pub fn rankable(scheme: &Scheme, d: &LineDraft) -> Option<Decimal> {
+    let measure = d.line.measure.filter(|m| *m > Decimal::ZERO)?;
+    (!d.closed && failed_gate(scheme, d, measure)? .is_none()).then_some(measure)
+}
+
+/// A line's payout before budget scaling, filling the line's fields and explanation.
+pub fn settle(program: &Program, scheme: &Scheme, d: &LineDraft, context: Option<&Context>) -> PeriodLine {
+    let mut line = d.line.clone();
+    if d.closed {
+        return line;
+    }
+    let measure = line.measure.unwrap_or_default();
+    match pay(program, scheme, d, measure, &d.q, context, &mut line.explanation) {
+        Some(paid) => {
+            line.base = paid.base;
+            line.rounded = paid.rounded;
+            line.payout = paid.rounded;
+            line.slab = paid.slab;
+            line.rank = paid.rank;
+            line.provisional = paid.provisional;
+        }
+        None => line.explanation.push(Step::Overflow),
+    }
+    line
+}
+
+/// Scale a settled line by its scheme's budget (step 8): `floor(rounded × budget / total)` at
+/// the instrument's precision, computed exactly in integers.
+fn apply_budget(program: &Program, scheme: &Scheme, line: &mut PeriodLine, context: Option<&Context>) {
+    if scheme.budget.is_none() {
+        return;
+    }
+    let Some(scale) = context.and_then(|c| c.budget(&scheme.id, &line.label)) else {
+        line.provisional = true;
+        line.explanation.push(Step::BudgetUnknown);
+        return;
+    };
+    if scale.total <= scale.budget || line.rounded.is_zero() {
+        return;
+    }
+    let dp = precision(program, scheme.instrument);
+    match scale_down(line.rounded, scale.budget, scale.total, dp) {
+        Some(scaled) => {
+            line.payout = scaled;
+            line.explanation.push(Step::BudgetScaled { budget: scale.budget, total: scale.total, payout: scaled });
+        }
+        None => {
+            line.payout = Decimal::ZERO;
+            line.explanation.push(Step::Overflow);
+        }
+    }
+}
+
+/// `floor(amount × budget / total)` to `dp` decimals, exactly.
+pub fn scale_down(amount: Decimal, budget: Decimal, total: Decimal, dp: u32) -> Option<Decimal> {
+    let unit = Decimal::from_i128_with_scale(1, dp);
+    let as_units = |x: Decimal| -> Option<i128> {
+        let mut units = x.checked_div(unit)?.floor();
+        units.rescale(0);
+        Some(units.mantissa())
+    };
+    let (a, b, t) = (as_units(amount)?, as_units(budget)?, as_units(total)?);
+    if t <= 0 {
+        return None;
+    }
+    let scaled = a.checked_mul(b)?.div_euclid(t);
+    Decimal::try_from_i128_with_scale(scaled, dp).ok()
+}
+
+/// The next threshold above the current measure of a running line, and the payout there.
+fn milestone(program: &Program, scheme: &Scheme, d: &LineDraft, now: &PeriodLine, context: Option<&Context>) -> Option<Milestone> {
+    if !now.running || d.closed || d.static_gates.iter().any(|g| *g == Some(false)) {
+        return None;
+    }
+    let measure = now.measure?;
+    let target = now.target;
+    let mut candidates: Vec<(Decimal, MilestoneKind)> = Vec::new();
+    for gate in &scheme.gates {
+        match gate {
+            Gate::MinMeasure { value } => candidates.push((*value, MilestoneKind::Gate)),
+            Gate::MinAttainment { percent } => {
+                if let Some(t) = target {
+                    candidates.push((t.checked_mul(*percent)?.checked_div(Decimal::ONE_HUNDRED)?, MilestoneKind::Gate));
+                }
+            }
+            _ => {}
+        }
+    }
+    match &scheme.payout {
+        Payout::Slabs { bounds, slabs, .. } => {
+            if let Some(abs) = payout::absolute_bounds(slabs, *bounds, target) {
+                candidates.extend(abs.into_iter().map(|b| (b, MilestoneKind::Slab)));
+            }
+        }
+        Payout::Rank { .. } => {
+            let group = now.group.clone().unwrap_or_default();
+            if let Some(board) = context.and_then(|c| c.rank_board(&scheme.id, &now.label, &group)) {
+                candidates.extend(board.measures.iter().map(|m| (*m, MilestoneKind::Rank)));
+                // An unranked partner with no board entries reaches a rank with any sale.
+            }
+        }
+        _ => {}
+    }
+    let (threshold, kind) = candidates
+        .into_iter()
+        .filter(|(t, _)| *t > measure)
+        .min_by(|a, b| a.0.cmp(&b.0))?;
+    let needed = threshold.checked_sub(measure)?;
+    let q = raise(scheme, &d.q, now.baseline, measure, threshold)?;
+    let mut steps = Vec::new();
+    let there = pay(program, scheme, d, threshold, &q, context, &mut steps)?;
+    Some(Milestone { kind, threshold, needed, payout: there.rounded, gain: there.rounded.checked_sub(now.rounded)? })
+}
+
+/// The quantities once the measure has grown from `from` to `to`: the quantity the measure is
+/// made of grows with it (value for a value measure, and so on; for growth, the current side).
+fn raise(scheme: &Scheme, q: &Quantities, baseline: Option<Decimal>, from: Decimal, to: Decimal) -> Option<Quantities> {
+    let mut q = q.clone();
+    let delta = to.checked_sub(from)?;
+    match &scheme.measure {
+        Measure::SumValue => q.value = q.value.checked_add(delta)?,
+        Measure::SumUnits => q.units = q.units.checked_add(delta)?,
+        Measure::Count => q.count = q.count.checked_add(delta)?,
+        Measure::DistinctSkus => q.distinct = q.distinct.checked_add(delta)?,
+        Measure::Growth { of, .. } => {
+            let b = baseline?;
+            let current = b.checked_mul(Decimal::ONE_HUNDRED.checked_add(to)?)?.checked_div(Decimal::ONE_HUNDRED)?;
+            match of {
+                crate::model::GrowthBase::SumValue => q.value = current,
+                crate::model::GrowthBase::SumUnits => q.units = current,
+                crate::model::GrowthBase::Count => q.count = current,
+            }
+        }
+    }
+    Some(q)
+}
+
+/// Complete a draft into a statement: rank rewards and budgets from the context, milestones,
+/// fund balances and totals.
+pub fn finish(draft: &Draft, context: Option<&Context>) -> Statement {
+    let program = draft.program;
+    let mut totals = Totals::default();
+    let mut provisional = false;
+    let schemes = draft
+        .schemes
+        .iter()
+        .map(|sd| {
+            let scheme = &program.schemes[sd.scheme];
+            let mut fund = scheme_fund(scheme);
+            let mut total = Decimal::ZERO;
+            let periods = sd
+                .lines
+                .iter()
+                .map(|d| {
+                    let mut line = settle(program, scheme, d, context);
+                    apply_budget(program, scheme, &mut line, context);
+                    line.next = milestone(program, scheme, d, &line, context);
+                    if let Some(f) = fund.as_mut() {
+                        draw_fund(program, scheme, f, line.payout, d.spend);
+                        line.fund = Some(f.clone());
+                    }
+                    total = total.saturating_add(line.payout);
+                    provisional |= line.provisional;
+                    line
+                })
+                .collect();
+            let slot = match scheme.instrument {
+                Instrument::Points => &mut totals.points,
+                Instrument::Cash => &mut totals.cash,
+                Instrument::Fund => &mut totals.fund,
+            };
+            *slot = slot.saturating_add(total);
+            SchemeResult {
+                scheme: scheme.id.clone(),
+                name: scheme.name.clone(),
+                kind: scheme.kind,
+                instrument: scheme.instrument,
+                periods,
+                total,
+                fund,
+            }
+        })
+        .collect::<Vec<_>>();
+    let badges = gamification::settle_badges(program, &draft.badges, &schemes, context);
+    Statement {
+        program: program.id.clone(),
+        partner: draft.partner.id.clone(),
+        as_of: draft.as_of,
+        currency: program.currency.clone(),
+        decimals: program.decimals,
+        points_name: program.points_name.clone(),
+        schemes,
+        totals,
+        tier: draft.tier.clone(),
+        badges,
+        provisional,
+    }
+}
+
+fn scheme_fund(scheme: &Scheme) -> Option<FundBalance> {
+    (scheme.instrument == Instrument::Fund).then(FundBalance::default)
+}
+
+/// Accrue a period's payout into the fund, then reimburse the period's approved spend at the
+/// fund's share, limited to the balance. Accruals are available to spend in the same period;
+/// the balance carries over to the next period of the window.
+fn draw_fund(program: &Program, scheme: &Scheme, f: &mut FundBalance, accrued: Decimal, spend: Decimal) {
+    f.accrued = f.accrued.saturating_add(accrued);
+    f.balance = f.balance.saturating_add(accrued);
+    let share = scheme.fund.as_ref().map_or(Decimal::ONE_HUNDRED, |r| r.reimburse_percent);
+    let claim = spend
+        .checked_mul(share)
+        .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+        .map(|x| round(x, program.decimals))
+        .unwrap_or(Decimal::MAX);
+    let drawn = claim.min(f.balance).max(Decimal::ZERO);
+    f.drawn = f.drawn.saturating_add(drawn);
+    f.balance -= drawn;
+}

@@ -1,0 +1,217 @@
+//! What evaluation answers: statements, period lines, milestones, tiers, badges and the
+//! structured explanations behind every figure.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{GroupBy, Instrument, SchemeKind};
+
+/// One partner's statement as of a date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    pub program: String,
+    pub partner: String,
+    pub as_of: NaiveDate,
+    pub currency: String,
+    pub decimals: u32,
+    pub points_name: String,
+    pub schemes: Vec<SchemeResult>,
+    pub totals: Totals,
+    pub tier: TierStatus,
+    pub badges: Vec<BadgeEarned>,
+    /// True when a line depends on other partners and no context was given.
+    pub provisional: bool,
+}
+
+/// Totals per instrument over every scheme and period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub points: Decimal,
+    pub cash: Decimal,
+    /// Accrued into funds (before draws).
+    pub fund: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SchemeResult {
+    pub scheme: String,
+    pub name: String,
+    pub kind: SchemeKind,
+    pub instrument: Instrument,
+    pub periods: Vec<PeriodLine>,
+    /// Sum of the period payouts.
+    pub total: Decimal,
+    /// For fund schemes: the balance after the last period evaluated.
+    pub fund: Option<FundBalance>,
+}
+
+/// A fund's movements up to and including a period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FundBalance {
+    pub accrued: Decimal,
+    pub drawn: Decimal,
+    pub balance: Decimal,
+}
+
+/// The evaluation of one scheme for one period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodLine {
+    /// `window`, `2026-07` or `2026-Q3`: the key targets are set against.
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// The as-of date falls inside the period.
+    pub running: bool,
+    pub eligible: bool,
+    pub measure: Option<Decimal>,
+    pub baseline: Option<Decimal>,
+    pub target: Option<Decimal>,
+    /// measure / target × 100.
+    pub attainment: Option<Decimal>,
+    /// Index of the slab the measure reached.
+    pub slab: Option<usize>,
+    /// Rank within the group, for rank schemes.
+    pub rank: Option<u32>,
+    pub group: Option<String>,
+    /// Payout before multiplier, cap and rounding.
+    pub base: Decimal,
+    pub multiplier: Decimal,
+    /// Payout after multiplier, cap and rounding, before any budget scaling.
+    pub rounded: Decimal,
+    /// What the partner earns for the period.
+    pub payout: Decimal,
+    pub provisional: bool,
+    /// The steps that produced the payout, as codes and parameters.
+    pub explanation: Vec<Step>,
+    /// Indices (into the facts given) of the facts that counted.
+    pub facts: Vec<u32>,
+    pub next: Option<Milestone>,
+    pub fund: Option<FundBalance>,
+}
+
+/// The next threshold above the current measure, for a running period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub kind: MilestoneKind,
+    pub threshold: Decimal,
+    /// How much the measure must still grow.
+    pub needed: Decimal,
+    /// The period's payout once there (before budget scaling).
+    pub payout: Decimal,
+    /// payout − the current payout.
+    pub gain: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneKind {
+    Slab,
+    Gate,
+    Rank,
+}
+
+/// One step of an explanation: a stable code with its parameters, rendered by the UI in the
+/// reader's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Step {
+    /// The partner does not meet an eligibility condition.
+    Ineligible { field: String, required: Vec<String>, actual: String },
+    NotEnrolled { enrolled: NaiveDate },
+    Measured { measure: Decimal, facts: usize },
+    Growth { current: Decimal, baseline: Decimal, growth: Decimal },
+    ZeroBaseline,
+    NoTarget,
+    Attainment { target: Decimal, attainment: Decimal },
+    GateFailed { gate: usize, kind: String, required: String, actual: String },
+    FlatRate { rate: String, amount: Decimal, base: Decimal, payout: Decimal },
+    FixedAmount { amount: Decimal },
+    Slab { mode: String, slab: usize, from: Decimal, pay: String, rate: Decimal, payout: Decimal },
+    SlabSlice { slab: usize, from: Decimal, slice: Decimal, rate: Decimal, payout: Decimal },
+    Rank { group: String, rank: u32, amount: Decimal },
+    NotRanked { group: String },
+    RankUnknown,
+    Multiplier { tier: String, multiplier: Decimal, payout: Decimal },
+    Capped { cap: Decimal, payout: Decimal },
+    Rounded { decimals: u32, payout: Decimal },
+    BudgetScaled { budget: Decimal, total: Decimal, payout: Decimal },
+    BudgetUnknown,
+    Overflow,
+}
+
+/// Tier held as of the statement date, and the gap to the next.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TierStatus {
+    pub tier: Option<String>,
+    pub multiplier: Decimal,
+    pub perks: Vec<String>,
+    pub next: Option<TierGap>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TierGap {
+    pub tier: String,
+    pub threshold: Decimal,
+    pub measure: Decimal,
+    /// How much the trailing measure must still grow (0 when already reached).
+    pub gap: Decimal,
+    pub certifications_missing: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BadgeEarned {
+    pub badge: String,
+    pub name: String,
+    pub earned: NaiveDate,
+}
+
+/// The result of a what-if: the projected statement and the differences.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WhatIf {
+    pub statement: Statement,
+    /// Projected total − current total, per scheme id.
+    pub difference: BTreeMap<String, Decimal>,
+    pub total_difference: Totals,
+}
+
+/// A leaderboard row: what any partner may see of another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardRow {
+    pub partner: String,
+    pub name: String,
+    pub rank: u32,
+    pub measure: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    pub scheme: String,
+    pub period: String,
+    pub group_by: GroupBy,
+    pub group: String,
+    pub rows: Vec<BoardRow>,
+}
+
+/// Per-scheme totals of a population run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SchemeTotal {
+    pub scheme: String,
+    pub instrument: Instrument,
+    pub total: Decimal,
+    pub partners_paid: usize,
+}
+
+/// Everything at once: every partner's statement and what depends on all of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Population {
+    pub as_of: NaiveDate,
+    pub statements: Vec<Statement>,
+    pub leaderboards: Vec<Leaderboard>,
+    pub totals: Vec<SchemeTotal>,
+    /// Partners per tier id (`""` for no tier).
+    pub tiers: BTreeMap<String, usize>,
+    pub context: crate::Context,
+}

@@ -1,0 +1,90 @@
+//! Authentication: argon2 password hashes, opaque bearer tokens (stored hashed, expiring), and
+//! the extractor that turns a request into the signed-in user.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ApiResult};
+use crate::storage::queries::{self, Role, User};
+use crate::AppState;
+
+pub fn hash_password(password: &str) -> ApiResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A fresh session token (what the client keeps) and its hash (what the database keeps).
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The signed-in user of a request; rejects with 401 when there is none.
+pub struct CurrentUser(pub User);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or_else(|| ApiError::unauthorized("sign in first: no session token was sent"))?;
+        let hash = token_hash(token);
+        let now = now_rfc3339();
+        state
+            .db
+            .read(move |conn| queries::session_user(conn, &hash, &now))
+            .await?
+            .map(CurrentUser)
+            .ok_or_else(|| ApiError::unauthorized("your session has expired or was ended; sign in again"))
+    }
+}
+
+impl CurrentUser {
+    /// Designers see every partner; a partner's users see only their own organisation.
+    pub fn may_see_partner(&self, partner: &str) -> ApiResult<()> {
+        match self.0.role {
+            Role::Designer => Ok(()),
+            Role::Partner if self.0.partner.as_deref() == Some(partner) => Ok(()),
+            Role::Partner => Err(ApiError::forbidden("you can only see your own organisation's data")),
+        }
+    }
+
+    pub fn designer(&self) -> ApiResult<()> {
+        match self.0.role {
+            Role::Designer => Ok(()),
+            Role::Partner => Err(ApiError::forbidden("only program designers can do this")),
+        }
+    }
+}

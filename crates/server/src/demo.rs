@@ -1,0 +1,54 @@
+//! The demo data: one program, five partners in different regions, their sales for the current
+//! and previous quarter, sign-ins for each, and the previous quarter's points posted.
+
+use chrono::NaiveDate;
+
+use mitra_scheme::model::{Fact, Partner};
+use mitra_scheme::{load_program, population};
+
+use crate::auth::{hash_password, now_rfc3339};
+use crate::error::{ApiError, ApiResult};
+use crate::storage::queries::{self, Role};
+use crate::storage::{ledger, Db};
+
+pub const PROGRAM: &str = include_str!("../demo/program.json");
+pub const PARTNERS: &str = include_str!("../demo/partners.json");
+pub const FACTS: &str = include_str!("../demo/facts.json");
+
+/// The password of every demo account.
+pub const PASSWORD: &str = "mitra-demo";
+pub const DESIGNER: &str = "designer@nusantara.demo";
+
+/// The demo sign-in of a partner's owner.
+pub fn owner_email(partner: &str) -> String {
+    format!("owner@{partner}.demo")
+}
+
+/// Seed the demo data into an empty database, closing the periods that ended before `today`.
+/// Does nothing when a program already exists.
+pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
+    let mut conn = db.blocking()?;
+    if !queries::program_ids(&conn)?.is_empty() {
+        return Ok(false);
+    }
+    let program = load_program(PROGRAM).map_err(ApiError::internal)?;
+    let partners: Vec<Partner> = serde_json::from_str(PARTNERS).map_err(ApiError::internal)?;
+    let facts: Vec<Fact> = serde_json::from_str(FACTS).map_err(ApiError::internal)?;
+    let hash = hash_password(PASSWORD)?;
+    let now = now_rfc3339();
+    let tx = conn.transaction()?;
+    queries::publish_program(&tx, &program, &now)?;
+    for p in &partners {
+        queries::insert_partner(&tx, p)?;
+        queries::enrol(&tx, &program.id, &p.id)?;
+        queries::insert_user(&tx, &owner_email(&p.id), &format!("Owner, {}", p.name), &hash, Role::Partner, Some(&p.id))?;
+    }
+    queries::insert_user(&tx, DESIGNER, "Program designer", &hash, Role::Designer, None)?;
+    for f in &facts {
+        queries::insert_fact(&tx, f)?;
+    }
+    let run = population(&program, &partners, &facts, today);
+    ledger::close(&tx, &program, &run.statements, &now)?;
+    tx.commit()?;
+    Ok(true)
+}

@@ -1,0 +1,141 @@
+//! Mitra's JSON backend: stores, authorizes and records; every figure comes from crates/scheme.
+//!
+//! - [`routes`]: the HTTP API (axum), thin handlers over typed extractors;
+//! - [`auth`]: passwords, sessions, and who may see what;
+//! - [`storage`]: SQLite, migrations, domain queries and the double-entry ledger;
+//! - [`demo`]: the demo data.
+//!
+//! It also serves the built app (`dist/`), falling back to `index.html` for client-side routes,
+//! so one process serves everything on one origin.
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod storage;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::http::{header, HeaderValue, Method};
+use axum::Router;
+use chrono::NaiveDate;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+use error::{ApiError, ApiResult};
+use mitra_scheme::{Population, Program};
+use storage::{queries, Db};
+
+/// Settings of a running server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The date figures are computed as of; `None` means the server's current date.
+    pub today: Option<NaiveDate>,
+    /// The built app to serve, if any.
+    pub dist: Option<PathBuf>,
+    /// Origins allowed to call the API from a browser (the app hosted elsewhere).
+    pub cors_origins: Vec<String>,
+    pub session_ttl: chrono::Duration,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            today: None,
+            dist: None,
+            cors_origins: Vec::new(),
+            session_ttl: chrono::Duration::hours(12),
+            body_limit: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// A program evaluated over all its partners, as of a date.
+pub struct Run {
+    pub program: Program,
+    pub version: i64,
+    pub population: Population,
+}
+
+struct Cached {
+    generation: u64,
+    today: NaiveDate,
+    run: Arc<Run>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    /// Bumped by every write that changes what a program computes, so cached runs are redone.
+    generation: Arc<AtomicU64>,
+    runs: Arc<Mutex<HashMap<String, Cached>>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        AppState { db, config: Arc::new(config), generation: Arc::default(), runs: Arc::default() }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.config.today.unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
+    /// Mark every cached evaluation stale (after facts or programs change).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The program evaluated over its whole population as of today, computed once per change.
+    pub async fn population(&self, program: &str) -> ApiResult<Arc<Run>> {
+        let today = self.today();
+        let generation = self.generation.load(Ordering::SeqCst);
+        if let Some(c) = self.runs.lock().map_err(ApiError::internal)?.get(program) {
+            if c.generation == generation && c.today == today {
+                return Ok(c.run.clone());
+            }
+        }
+        let id = program.to_string();
+        let run = self
+            .db
+            .read(move |conn| {
+                let (version, program) = queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+                let partners = queries::program_partners(conn, &id)?;
+                let facts = queries::program_facts(conn, &id)?;
+                let population = mitra_scheme::population(&program, &partners, &facts, today);
+                Ok(Arc::new(Run { program, version, population }))
+            })
+            .await?;
+        self.runs
+            .lock()
+            .map_err(ApiError::internal)?
+            .insert(program.to_string(), Cached { generation, today, run: run.clone() });
+        Ok(run)
+    }
+}
+
+/// The whole application: the API under `/api`, and the app for every other path.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .nest("/api", routes::api())
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
+    if !state.config.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = state.config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+        router = router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, "idempotency-key".parse().unwrap()]),
+        );
+    }
+    if let Some(dist) = &state.config.dist {
+        let index = dist.join("index.html");
+        router = router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
+    }
+    router.with_state(state)
+}

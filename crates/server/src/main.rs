@@ -1,0 +1,69 @@
+//! The `mitra-server` command: open (and migrate) the database, optionally seed the demo data,
+//! and serve the API and the built app.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Parser;
+
+use mitra_server::storage::Db;
+use mitra_server::{app, demo, AppState, Config};
+
+#[derive(Parser, Debug)]
+#[command(name = "mitra-server", about = "Mitra's JSON backend and app server")]
+struct Args {
+    /// SQLite database file (created and migrated if absent).
+    #[arg(long, env = "MITRA_DB", default_value = "mitra.db")]
+    db: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "MITRA_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Directory of the built app to serve (trunk's dist/).
+    #[arg(long, env = "MITRA_DIST")]
+    dist: Option<PathBuf>,
+    /// The date figures are computed as of (YYYY-MM-DD); defaults to the current date.
+    #[arg(long, env = "MITRA_TODAY")]
+    today: Option<NaiveDate>,
+    /// Seed the demo data when the database has no program yet.
+    #[arg(long, env = "MITRA_DEMO")]
+    demo: bool,
+    /// Origins allowed to call the API from another site (comma separated).
+    #[arg(long, env = "MITRA_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    if let Err(e) = run(args).await {
+        eprintln!("mitra-server: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let db = Db::open(&args.db)?;
+    let config = Config { today: args.today, dist: args.dist, cors_origins: args.cors_origins, ..Config::default() };
+    let state = AppState::new(db, config);
+    if args.demo {
+        let today = state.today();
+        if demo::seed(&state.db, today).map_err(|e| e.message)? {
+            println!("Seeded the demo data into {}", args.db.display());
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    println!("Mitra is running on http://{}", args.addr);
+    println!("Figures are computed as of {}", state.today());
+    if args.demo {
+        println!("Demo sign-ins (password: {}):", demo::PASSWORD);
+        println!("  partner   {}", demo::owner_email("sinar-jaya"));
+        println!("  partner   {}", demo::owner_email("bangun-warna"));
+        println!("  designer  {}", demo::DESIGNER);
+    }
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

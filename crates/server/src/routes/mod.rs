@@ -1,0 +1,41 @@
+//! The HTTP API: thin handlers over typed extractors. Figures come from crates/scheme; storage
+//! and authorization live in their own modules.
+
+mod partners;
+mod programs;
+mod sessions;
+
+use axum::extract::{FromRequest, Request};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// JSON bodies whose rejections are [`ApiError`]s (so every error has the same shape).
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Json(value))
+    }
+}
+
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/sessions", post(sessions::sign_in).delete(sessions::sign_out))
+        .route("/me", get(sessions::me))
+        .route("/programs", get(programs::list))
+        .route("/programs/{id}", get(programs::definition))
+        .route("/programs/{id}/context", get(programs::context))
+        .route("/partners/{id}", get(partners::profile))
+        .route("/partners/{id}/facts", get(partners::facts))
+        .route("/partners/{id}/statement", get(partners::statement))
+        .route("/partners/{id}/ledger", get(partners::ledger))
+        .route("/partners/{id}/dashboard", get(partners::dashboard))
+        .fallback(|| async { ApiError::not_found("this API endpoint") })
+}

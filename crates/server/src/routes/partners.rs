@@ -1,0 +1,119 @@
+//! A partner's own data: profile, facts, statement, ledger, and the dashboard bundle the app
+//! computes its figures from.
+
+use axum::extract::{Path, Query, State};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use mitra_scheme::model::{Fact, Instrument, Partner};
+use mitra_scheme::{Context, Program, Statement};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::storage::ledger::{self, Posting};
+use crate::storage::queries;
+use crate::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramQuery {
+    program: String,
+}
+
+async fn partner_of(state: &AppState, user: &CurrentUser, id: String) -> ApiResult<Partner> {
+    user.may_see_partner(&id)?;
+    state.db.read(move |c| queries::partner(c, &id)).await?.ok_or_else(|| ApiError::not_found("the partner"))
+}
+
+pub async fn profile(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Partner>> {
+    Ok(axum::Json(partner_of(&state, &user, id).await?))
+}
+
+pub async fn facts(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Vec<Fact>>> {
+    let p = partner_of(&state, &user, id).await?;
+    Ok(axum::Json(state.db.read(move |c| queries::partner_facts(c, &p.id)).await?))
+}
+
+/// The authoritative statement, computed with the whole population's context.
+pub async fn statement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<ProgramQuery>,
+) -> ApiResult<axum::Json<Statement>> {
+    let p = partner_of(&state, &user, id).await?;
+    let run = state.population(&q.program).await?;
+    let st = run
+        .population
+        .statements
+        .iter()
+        .find(|s| s.partner == p.id)
+        .ok_or_else(|| ApiError::not_found("this partner in the program"))?;
+    Ok(axum::Json(st.clone()))
+}
+
+#[derive(Serialize)]
+pub struct Ledger {
+    points: Decimal,
+    cash: Decimal,
+    postings: Vec<Posting>,
+}
+
+async fn ledger_of(state: &AppState, program: String, partner: String) -> ApiResult<(Program, Ledger)> {
+    state
+        .db
+        .read(move |c| {
+            let (_, prog) = queries::program(c, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            let points_account = ledger::partner_account(&prog.id, &partner, Instrument::Points);
+            let cash_account = ledger::partner_account(&prog.id, &partner, Instrument::Cash);
+            let l = Ledger {
+                points: ledger::from_minor(ledger::balance(c, &points_account)?, 0),
+                cash: ledger::from_minor(ledger::balance(c, &cash_account)?, prog.decimals),
+                postings: ledger::postings(c, &points_account, 0)?,
+            };
+            Ok((prog, l))
+        })
+        .await
+}
+
+pub async fn ledger(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<ProgramQuery>,
+) -> ApiResult<axum::Json<Ledger>> {
+    let p = partner_of(&state, &user, id).await?;
+    Ok(axum::Json(ledger_of(&state, q.program, p.id).await?.1))
+}
+
+/// Everything the dashboard needs to compute a partner's figures in the browser.
+#[derive(Serialize)]
+pub struct Dashboard {
+    today: chrono::NaiveDate,
+    program: Program,
+    partner: Partner,
+    facts: Vec<Fact>,
+    context: Context,
+    ledger: Ledger,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<ProgramQuery>,
+) -> ApiResult<axum::Json<Dashboard>> {
+    let partner = partner_of(&state, &user, id).await?;
+    let run = state.population(&q.program).await?;
+    let pid = partner.id.clone();
+    let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
+    let (program, ledger) = ledger_of(&state, q.program, partner.id.clone()).await?;
+    Ok(axum::Json(Dashboard {
+        today: state.today(),
+        program,
+        partner,
+        facts,
+        context: run.population.context.clone(),
+        ledger,
+    }))
+}

@@ -1,0 +1,151 @@
+//! The double-entry ledger. Every journal entry moves an amount between a partner's account and
+//! the program's issuing account, so each journal sums to zero and a balance is the sum of its
+//! postings. Amounts are integers in the instrument's smallest unit (whole points, or money at
+//! the program's decimals).
+
+use rust_decimal::Decimal;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use mitra_scheme::eval::precision;
+use mitra_scheme::model::{Instrument, Program};
+use mitra_scheme::Statement;
+
+use crate::error::{ApiError, ApiResult};
+
+pub fn instrument_name(i: Instrument) -> &'static str {
+    match i {
+        Instrument::Points => "points",
+        Instrument::Cash => "cash",
+        Instrument::Fund => "fund",
+    }
+}
+
+pub fn partner_account(program: &str, partner: &str, instrument: Instrument) -> String {
+    format!("partner:{program}:{partner}:{}", instrument_name(instrument))
+}
+
+fn issuing_account(program: &str, instrument: Instrument) -> String {
+    format!("program:{program}:{}:issued", instrument_name(instrument))
+}
+
+/// An amount in the instrument's smallest unit; errors if it is not a whole number of them.
+pub fn to_minor(amount: Decimal, decimals: u32) -> ApiResult<i64> {
+    let scaled = amount
+        .checked_mul(Decimal::from(10i64.pow(decimals)))
+        .ok_or_else(|| ApiError::internal("amount overflows"))?;
+    if scaled.fract() != Decimal::ZERO {
+        return Err(ApiError::internal(format!("{amount} has more than {decimals} decimals")));
+    }
+    i64::try_from(scaled).map_err(|_| ApiError::internal("amount overflows"))
+}
+
+pub fn from_minor(minor: i64, decimals: u32) -> Decimal {
+    Decimal::new(minor, decimals)
+}
+
+pub fn balance(conn: &Connection, account: &str) -> ApiResult<i64> {
+    Ok(conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM entries WHERE account = ?1", [account], |r| r.get(0))?)
+}
+
+/// Post one journal: `amount` to the partner's account, its opposite to the program's.
+#[allow(clippy::too_many_arguments)]
+pub fn post(
+    conn: &Connection,
+    program: &str,
+    partner: &str,
+    instrument: Instrument,
+    kind: &str,
+    scheme: Option<&str>,
+    period: Option<&str>,
+    memo: &str,
+    amount: i64,
+    now: &str,
+) -> ApiResult<i64> {
+    conn.execute(
+        "INSERT INTO journal (program_id, kind, scheme_id, period, memo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![program, kind, scheme, period, memo, now],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut insert = conn.prepare_cached("INSERT INTO entries (journal_id, account, amount) VALUES (?1, ?2, ?3)")?;
+    insert.execute(params![id, partner_account(program, partner, instrument), amount])?;
+    insert.execute(params![id, issuing_account(program, instrument), -amount])?;
+    Ok(id)
+}
+
+/// What has been posted to a partner for one scheme and period.
+fn posted(conn: &Connection, program: &str, partner: &str, instrument: Instrument, scheme: &str, period: &str) -> ApiResult<i64> {
+    Ok(conn
+        .query_row(
+            "SELECT SUM(e.amount) FROM entries e JOIN journal j ON j.id = e.journal_id
+             WHERE j.program_id = ?1 AND j.kind = 'accrual' AND j.scheme_id = ?2 AND j.period = ?3 AND e.account = ?4",
+            params![program, scheme, period, partner_account(program, partner, instrument)],
+            |r| r.get::<_, Option<i64>>(0),
+        )
+        .optional()?
+        .flatten()
+        .unwrap_or(0))
+}
+
+/// Post, for every closed period of every statement, the difference between its payout and
+/// what was already posted. Closing again with unchanged data posts nothing. Returns the number
+/// of journals posted.
+pub fn close(conn: &Connection, program: &Program, statements: &[Statement], now: &str) -> ApiResult<usize> {
+    let mut count = 0;
+    for st in statements {
+        for scheme in &st.schemes {
+            let dp = precision(program, scheme.instrument);
+            for line in scheme.periods.iter().filter(|l| !l.running && !l.provisional) {
+                let due = to_minor(line.payout, dp)?;
+                let already = posted(conn, &program.id, &st.partner, scheme.instrument, &scheme.scheme, &line.label)?;
+                if due != already {
+                    post(
+                        conn,
+                        &program.id,
+                        &st.partner,
+                        scheme.instrument,
+                        "accrual",
+                        Some(&scheme.scheme),
+                        Some(&line.label),
+                        &format!("{} {}", scheme.name, line.label),
+                        due - already,
+                        now,
+                    )?;
+                    count += 1;
+                }
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// One posting as a partner sees it.
+#[derive(Debug, Serialize)]
+pub struct Posting {
+    pub id: i64,
+    pub kind: String,
+    pub scheme: Option<String>,
+    pub period: Option<String>,
+    pub memo: String,
+    pub amount: Decimal,
+    pub created_at: String,
+}
+
+pub fn postings(conn: &Connection, account: &str, decimals: u32) -> ApiResult<Vec<Posting>> {
+    let mut stmt = conn.prepare(
+        "SELECT j.id, j.kind, j.scheme_id, j.period, j.memo, e.amount, j.created_at
+         FROM entries e JOIN journal j ON j.id = e.journal_id WHERE e.account = ?1 ORDER BY j.id DESC",
+    )?;
+    let rows = stmt.query_map([account], |r| {
+        Ok(Posting {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            scheme: r.get(2)?,
+            period: r.get(3)?,
+            memo: r.get(4)?,
+            amount: from_minor(r.get(5)?, decimals),
+            created_at: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

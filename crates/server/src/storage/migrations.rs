@@ -1,0 +1,79 @@
+//! Versioned schema migrations, applied in order on start; `PRAGMA user_version` records the
+//! last one applied.
+
+use rusqlite::Connection;
+
+/// Each entry is one migration; never edit a released one, append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: programs, partners, accounts, sessions, facts and the ledger.
+    r#"
+    CREATE TABLE programs (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+    );
+    CREATE TABLE partners (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        partner_type TEXT NOT NULL,
+        region TEXT NOT NULL,
+        segment TEXT NOT NULL,
+        enrolled TEXT NOT NULL,
+        parent TEXT
+    );
+    CREATE TABLE program_partners (
+        program_id TEXT NOT NULL,
+        partner_id TEXT NOT NULL REFERENCES partners(id),
+        PRIMARY KEY (program_id, partner_id)
+    );
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('partner', 'designer')),
+        partner_id TEXT REFERENCES partners(id)
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE facts (
+        id INTEGER PRIMARY KEY,
+        partner_id TEXT NOT NULL REFERENCES partners(id),
+        kind TEXT NOT NULL,
+        date TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX facts_partner ON facts(partner_id);
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        program_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        scheme_id TEXT,
+        period TEXT,
+        memo TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE entries (
+        journal_id INTEGER NOT NULL REFERENCES journal(id),
+        account TEXT NOT NULL,
+        amount INTEGER NOT NULL
+    );
+    CREATE INDEX entries_account ON entries(account);
+    "#,
+];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

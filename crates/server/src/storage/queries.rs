@@ -1,0 +1,190 @@
+//! Domain queries in portable SQL: programs, partners, facts, users and sessions.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use mitra_scheme::model::{Fact, Partner, Program};
+
+use crate::error::{ApiError, ApiResult};
+
+/// The latest published version of a program.
+pub fn program(conn: &Connection, id: &str) -> ApiResult<Option<(i64, Program)>> {
+    let row: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT version, definition FROM programs WHERE id = ?1 ORDER BY version DESC LIMIT 1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(v, json)| serde_json::from_str(&json).map(|p| (v, p)).map_err(ApiError::internal)).transpose()
+}
+
+pub fn program_ids(conn: &Connection) -> ApiResult<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT id FROM programs ORDER BY id")?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(ids)
+}
+
+/// Publish a new version of a program; returns its version number.
+pub fn publish_program(conn: &Connection, program: &Program, now: &str) -> ApiResult<i64> {
+    let version: i64 =
+        conn.query_row("SELECT COALESCE(MAX(version), 0) + 1 FROM programs WHERE id = ?1", [&program.id], |r| r.get(0))?;
+    let json = serde_json::to_string(program).map_err(ApiError::internal)?;
+    conn.execute(
+        "INSERT INTO programs (id, version, definition, published_at) VALUES (?1, ?2, ?3, ?4)",
+        params![program.id, version, json, now],
+    )?;
+    Ok(version)
+}
+
+fn partner_row(r: &rusqlite::Row) -> rusqlite::Result<Partner> {
+    let enrolled: String = r.get(5)?;
+    Ok(Partner {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        partner_type: r.get(2)?,
+        region: r.get(3)?,
+        segment: r.get(4)?,
+        enrolled: enrolled.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+        parent: r.get(6)?,
+    })
+}
+
+const PARTNER_COLUMNS: &str = "p.id, p.name, p.partner_type, p.region, p.segment, p.enrolled, p.parent";
+
+pub fn partner(conn: &Connection, id: &str) -> ApiResult<Option<Partner>> {
+    Ok(conn
+        .query_row(&format!("SELECT {PARTNER_COLUMNS} FROM partners p WHERE p.id = ?1"), [id], partner_row)
+        .optional()?)
+}
+
+pub fn insert_partner(conn: &Connection, p: &Partner) -> ApiResult<()> {
+    conn.execute(
+        "INSERT INTO partners (id, name, partner_type, region, segment, enrolled, parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![p.id, p.name, p.partner_type, p.region, p.segment, p.enrolled.to_string(), p.parent],
+    )?;
+    Ok(())
+}
+
+pub fn enrol(conn: &Connection, program: &str, partner: &str) -> ApiResult<()> {
+    conn.execute("INSERT OR IGNORE INTO program_partners (program_id, partner_id) VALUES (?1, ?2)", params![program, partner])?;
+    Ok(())
+}
+
+/// The partners taking part in a program.
+pub fn program_partners(conn: &Connection, program: &str) -> ApiResult<Vec<Partner>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PARTNER_COLUMNS} FROM partners p JOIN program_partners pp ON pp.partner_id = p.id
+         WHERE pp.program_id = ?1 ORDER BY p.id"
+    ))?;
+    let rows = stmt.query_map([program], partner_row)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The programs a partner takes part in.
+pub fn partner_programs(conn: &Connection, partner: &str) -> ApiResult<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT program_id FROM program_partners WHERE partner_id = ?1 ORDER BY program_id")?;
+    let rows = stmt.query_map([partner], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+pub fn insert_fact(conn: &Connection, fact: &Fact) -> ApiResult<i64> {
+    let body = serde_json::to_string(fact).map_err(ApiError::internal)?;
+    let kind = serde_json::to_value(fact).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default();
+    conn.prepare_cached("INSERT INTO facts (partner_id, kind, date, body) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![fact.partner(), kind, fact.date().map(|d| d.to_string()), body])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn parse_facts(stmt: &mut rusqlite::Statement, args: impl rusqlite::Params) -> ApiResult<Vec<Fact>> {
+    let bodies: Vec<String> = stmt.query_map(args, |r| r.get(0))?.collect::<Result<_, _>>()?;
+    bodies.iter().map(|b| serde_json::from_str(b).map_err(ApiError::internal)).collect()
+}
+
+/// One partner's facts, in the order they were recorded.
+pub fn partner_facts(conn: &Connection, partner: &str) -> ApiResult<Vec<Fact>> {
+    parse_facts(&mut conn.prepare("SELECT body FROM facts WHERE partner_id = ?1 ORDER BY id")?, [partner])
+}
+
+/// The facts of every partner of a program.
+pub fn program_facts(conn: &Connection, program: &str) -> ApiResult<Vec<Fact>> {
+    parse_facts(
+        &mut conn.prepare(
+            "SELECT f.body FROM facts f JOIN program_partners pp ON pp.partner_id = f.partner_id
+             WHERE pp.program_id = ?1 ORDER BY f.id",
+        )?,
+        [program],
+    )
+}
+
+/// A signed-in user.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub partner: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Partner,
+    Designer,
+}
+
+fn user_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        name: r.get(2)?,
+        role: if role == "designer" { Role::Designer } else { Role::Partner },
+        partner: r.get(4)?,
+    })
+}
+
+/// A user and their password hash, by email (case-insensitive).
+pub fn user_by_email(conn: &Connection, email: &str) -> ApiResult<Option<(User, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, email, name, role, partner_id, password_hash FROM users WHERE email = ?1 COLLATE NOCASE",
+            [email],
+            |r| Ok((user_row(r)?, r.get(5)?)),
+        )
+        .optional()?)
+}
+
+pub fn insert_user(conn: &Connection, email: &str, name: &str, hash: &str, role: Role, partner: Option<&str>) -> ApiResult<i64> {
+    let role = match role {
+        Role::Partner => "partner",
+        Role::Designer => "designer",
+    };
+    conn.execute(
+        "INSERT INTO users (email, name, password_hash, role, partner_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![email, name, hash, role, partner],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_session(conn: &Connection, token_hash: &str, user: i64, expires_at: &str) -> ApiResult<()> {
+    conn.execute("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)", params![token_hash, user, expires_at])?;
+    Ok(())
+}
+
+/// The user of an unexpired session.
+pub fn session_user(conn: &Connection, token_hash: &str, now: &str) -> ApiResult<Option<User>> {
+    Ok(conn
+        .query_row(
+            "SELECT u.id, u.email, u.name, u.role, u.partner_id FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+            params![token_hash, now],
+            user_row,
+        )
+        .optional()?)
+}
+
+pub fn delete_session(conn: &Connection, token_hash: &str) -> ApiResult<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
