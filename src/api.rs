@@ -1,0 +1,139 @@
+//! The API client: every request the app makes to the backend, with the session token, and
+//! errors turned into messages the page can show.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use mitra_scheme::model::{Fact, Partner};
+use mitra_scheme::{Context, Program};
+
+/// What went wrong talking to the API.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ApiError,
+}
+
+/// The API's base URL: the `mitra-api-base` meta tag of index.html when set (so a static host
+/// can point the built app at any backend), else `MITRA_API_BASE` at build time, else the
+/// app's own origin.
+pub fn base_url() -> String {
+    let from_meta = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name='mitra-api-base']").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|c| !c.trim().is_empty());
+    from_meta
+        .or_else(|| option_env!("MITRA_API_BASE").map(String::from))
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn url(path: &str) -> String {
+    format!("{}/api{}", base_url(), path)
+}
+
+fn unreachable(e: impl std::fmt::Display) -> ApiError {
+    let base = base_url();
+    let at = if base.is_empty() { "this site".to_string() } else { base };
+    ApiError { code: "unreachable".into(), message: format!("The Mitra server at {at} cannot be reached ({e}). Check your connection and try again.") }
+}
+
+async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    if resp.ok() {
+        return resp.json::<T>().await.map_err(|e| ApiError { code: "bad_response".into(), message: format!("The server sent an answer the app cannot read: {e}") });
+    }
+    let status = resp.status();
+    match resp.json::<ErrorBody>().await {
+        Ok(body) => Err(body.error),
+        Err(_) => Err(ApiError { code: format!("http_{status}"), message: format!("The server answered with status {status}.") }),
+    }
+}
+
+fn authorized(req: RequestBuilder, token: &str) -> RequestBuilder {
+    req.header("Authorization", &format!("Bearer {token}"))
+}
+
+async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError> {
+    let resp = authorized(Request::get(&url(path)), token).send().await.map_err(unreachable)?;
+    decode(resp).await
+}
+
+/// A signed-in user as the API describes them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub partner: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: String,
+    pub user: User,
+}
+
+pub async fn sign_in(email: &str, password: &str) -> Result<Session, ApiError> {
+    let body = serde_json::json!({ "email": email, "password": password });
+    let req = Request::post(&url("/sessions")).json(&body).map_err(unreachable)?;
+    decode(req.send().await.map_err(unreachable)?).await
+}
+
+pub async fn sign_out(token: &str) -> Result<(), ApiError> {
+    let resp = authorized(Request::delete(&url("/sessions")), token).send().await.map_err(unreachable)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        decode::<serde_json::Value>(resp).await.map(|_| ())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Me {
+    pub user: User,
+    pub today: chrono::NaiveDate,
+    pub programs: Vec<String>,
+}
+
+pub async fn me(token: &str) -> Result<Me, ApiError> {
+    get("/me", token).await
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Ledger {
+    pub points: rust_decimal::Decimal,
+    pub cash: rust_decimal::Decimal,
+}
+
+/// Everything the dashboard computes its figures from.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Dashboard {
+    pub today: chrono::NaiveDate,
+    pub program: Program,
+    pub partner: Partner,
+    pub facts: Vec<Fact>,
+    pub context: Context,
+    pub ledger: Ledger,
+}
+
+pub async fn dashboard(token: &str, partner: &str, program: &str) -> Result<Dashboard, ApiError> {
+    get(&format!("/partners/{partner}/dashboard?program={program}"), token).await
+}

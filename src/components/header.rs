@@ -1,0 +1,44 @@
+//! The top bar: the brand, the language picker and signing out.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::i18n::Locale;
+use crate::session::AppState;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        if let Some(s) = state.session.get_untracked() {
+            leptos::task::spawn_local(async move {
+                let _ = api::sign_out(&s.token).await;
+            });
+        }
+        state.set_session(None);
+        navigate("/sign-in", Default::default());
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Mitra"</a>
+            <div class="topbar-actions">
+                <select aria-label="Language" data-test="language"
+                    on:change=move |ev| {
+                        if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
+                            state.set_locale(l);
+                        }
+                    }>
+                    {Locale::ALL.into_iter().map(|l| view! {
+                        <option value=l.code() selected=move || state.locale.get() == l>{l.name()}</option>
+                    }).collect_view()}
+                </select>
+                <Show when=move || state.session.get().is_some()>
+                    <span class="user">{move || state.session.get().map(|s| s.user.name)}</span>
+                    <button class="link" data-test="sign-out" on:click=sign_out.clone()>"Sign out"</button>
+                </Show>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,6 @@
+//! Reusable pieces of the pages.
+
+pub mod error;
+pub mod header;
+pub mod scheme_card;
+pub mod tier;

@@ -1,0 +1,90 @@
+//! One scheme on the dashboard: its current period's measure, what it earned, the progress to
+//! the next milestone and what reaching it would add.
+
+use leptos::prelude::*;
+use mitra_scheme::model::{Instrument, Measure, Scheme};
+use mitra_scheme::report::SchemeResult;
+use mitra_scheme::Program;
+use rust_decimal::Decimal;
+
+use crate::format;
+use crate::i18n::Locale;
+use crate::session::AppState;
+
+/// How a scheme's measure reads: money for value measures, plain numbers otherwise.
+fn measure_text(locale: Locale, scheme: &Scheme, program: &Program, value: Decimal) -> String {
+    match scheme.measure {
+        Measure::SumValue => format::money(locale, value, &program.currency, program.decimals),
+        Measure::Growth { .. } => format!("{} %", format::number(locale, value, 2)),
+        _ => format::number(locale, value, 2),
+    }
+}
+
+fn payout_text(locale: Locale, instrument: Instrument, program: &Program, value: Decimal) -> String {
+    match instrument {
+        Instrument::Points => format!("{} {}", format::number(locale, value, 0), program.points_name),
+        Instrument::Cash | Instrument::Fund => format::money(locale, value, &program.currency, program.decimals),
+    }
+}
+
+#[component]
+pub fn SchemeCard(scheme: Scheme, result: SchemeResult, program: Program) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let Some(line) = result.periods.iter().rev().find(|l| l.running).or(result.periods.last()).cloned() else {
+        return view! {
+            <article class="card scheme" data-scheme=scheme.id.clone()>
+                <h3>{scheme.name.clone()}</h3>
+                <p class="muted">"Not started yet."</p>
+            </article>
+        }
+        .into_any();
+    };
+    let measure = line.measure.unwrap_or_default();
+    let progress = line.next.as_ref().map(|n| {
+        if n.threshold.is_zero() {
+            100
+        } else {
+            ((measure / n.threshold) * Decimal::ONE_HUNDRED).round().try_into().unwrap_or(0i64).clamp(0, 100)
+        }
+    });
+    let (s1, p1, p2, p_total) = (scheme.clone(), program.clone(), program.clone(), program.clone());
+    let instrument = scheme.instrument;
+    let earned = line.payout;
+    let total = result.total;
+    let next = line.next.clone().map(|n| {
+        let (s, p, p2, p3) = (scheme.clone(), program.clone(), program.clone(), program.clone());
+        view! {
+            <div class="milestone">
+                <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=progress.unwrap_or(0)>
+                    <span style=format!("width: {}%", progress.unwrap_or(0))></span>
+                </div>
+                <p>
+                    <strong data-test="next-needed">{move || measure_text(state.locale.get(), &s, &p, n.needed)}</strong>
+                    " more to reach the next step: "
+                    <strong data-test="next-payout">{move || payout_text(state.locale.get(), instrument, &p2, n.payout)}</strong>
+                    " ("
+                    <span data-test="next-gain">{move || format!("+{}", payout_text(state.locale.get(), instrument, &p3, n.gain))}</span>
+                    ")"
+                </p>
+            </div>
+        }
+    });
+    let label = line.label.clone();
+    let status = if line.running { "so far" } else { "closed" };
+    view! {
+        <article class="card scheme" data-scheme=scheme.id.clone()>
+            <h3>{scheme.name.clone()}</h3>
+            <p class="muted">{label} " · " {status}</p>
+            <dl>
+                <dt>"Measure"</dt>
+                <dd data-test="measure">{move || measure_text(state.locale.get(), &s1, &p1, measure)}</dd>
+                <dt>"Earned this period"</dt>
+                <dd data-test="earned">{move || payout_text(state.locale.get(), instrument, &p2, earned)}</dd>
+                <dt>"Earned in the scheme"</dt>
+                <dd data-test="scheme-total">{move || payout_text(state.locale.get(), instrument, &p_total, total)}</dd>
+            </dl>
+            {next}
+        </article>
+    }
+    .into_any()
+}

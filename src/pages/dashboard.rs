@@ -1,0 +1,95 @@
+//! The partner's dashboard: points balance, tier, and for each scheme the measure so far, what
+//! was earned and the next milestone. Figures are computed here by crates/scheme from the
+//! program, the partner's facts and the context the server publishes.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::{self, ApiError, Dashboard};
+use crate::components::error::ErrorPanel;
+use crate::components::scheme_card::SchemeCard;
+use crate::components::tier::TierCard;
+use crate::format;
+use crate::session::AppState;
+
+async fn load(token: String, partner: Option<String>) -> Result<Dashboard, ApiError> {
+    let me = api::me(&token).await?;
+    let partner = partner.ok_or_else(|| ApiError {
+        code: "no_partner".into(),
+        message: "This account belongs to no partner organisation; the dashboard is for partners.".into(),
+    })?;
+    let program = me.programs.first().cloned().ok_or_else(|| ApiError {
+        code: "no_program".into(),
+        message: "Your organisation does not take part in any program yet.".into(),
+    })?;
+    api::dashboard(&token, &partner, &program).await
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let data = LocalResource::new(move || {
+        let session = state.session.get();
+        async move {
+            let session = session.ok_or_else(|| ApiError { code: "unauthorized".into(), message: "Sign in first.".into() })?;
+            load(session.token, session.user.partner).await
+        }
+    });
+    move || {
+        if state.session.get().is_none() {
+            return view! { <Redirect path="/sign-in"/> }.into_any();
+        }
+        view! {
+            <Suspense fallback=|| view! { <p class="loading">"Loading your figures…"</p> }>
+                {move || data.get().map(|result| match result {
+                    Ok(d) => view! { <DashboardView data=d/> }.into_any(),
+                    Err(e) if e.code == "unauthorized" => {
+                        state.set_session(None);
+                        view! { <Redirect path="/sign-in"/> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorPanel error=e retry=move || data.refetch()/> }.into_any(),
+                })}
+            </Suspense>
+        }
+        .into_any()
+    }
+}
+
+/// The dashboard for loaded data.
+#[component]
+pub fn DashboardView(data: Dashboard) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let statement = mitra_scheme::statement(&data.program, &data.partner, &data.facts, data.today, Some(&data.context));
+    let program = data.program.clone();
+    let points_name = program.points_name.clone();
+    let balance = data.ledger.points;
+    let today = data.today;
+    let cards = statement
+        .schemes
+        .iter()
+        .zip(&program.schemes)
+        .map(|(result, scheme)| view! { <SchemeCard scheme=scheme.clone() result=result.clone() program=program.clone()/> })
+        .collect_view();
+    view! {
+        <section class="dashboard">
+            <header class="dashboard-head">
+                <h1 data-test="partner-name">{data.partner.name.clone()}</h1>
+                <p class="muted">
+                    {data.program.name.clone()} " · as of "
+                    <span data-test="as-of">{move || format::date(state.locale.get(), today)}</span>
+                </p>
+            </header>
+            <div class="summary">
+                <article class="card balance">
+                    <h2>"Balance"</h2>
+                    <p class="figure">
+                        <span data-test="points-balance">{move || format::number(state.locale.get(), balance, 0)}</span>
+                        " " {points_name}
+                    </p>
+                </article>
+                <TierCard status=statement.tier.clone() program=program.clone()/>
+            </div>
+            <div class="schemes">{cards}</div>
+        </section>
+    }
+}

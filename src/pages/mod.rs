@@ -1,0 +1,4 @@
+//! The app's pages, one per route.
+
+pub mod dashboard;
+pub mod sign_in;

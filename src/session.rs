@@ -1,0 +1,52 @@
+//! The signed-in session, shared by every page and kept in the browser's local storage so a
+//! reload keeps the partner signed in.
+
+use leptos::prelude::*;
+
+use crate::api::Session;
+use crate::i18n::Locale;
+
+const SESSION_KEY: &str = "mitra.session";
+const LOCALE_KEY: &str = "mitra.locale";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// App-wide state: the session and the reader's language.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub session: RwSignal<Option<Session>>,
+    pub locale: RwSignal<Locale>,
+}
+
+impl AppState {
+    pub fn load() -> Self {
+        let session = storage()
+            .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok());
+        let locale = storage()
+            .and_then(|s| s.get_item(LOCALE_KEY).ok().flatten())
+            .and_then(|c| Locale::from_code(&c))
+            .or_else(|| web_sys::window()?.navigator().language().and_then(|l| Locale::from_code(&l)))
+            .unwrap_or_default();
+        AppState { session: RwSignal::new(session), locale: RwSignal::new(locale) }
+    }
+
+    pub fn set_session(&self, session: Option<Session>) {
+        if let Some(s) = storage() {
+            let _ = match &session {
+                Some(v) => s.set_item(SESSION_KEY, &serde_json::to_string(v).unwrap_or_default()),
+                None => s.remove_item(SESSION_KEY),
+            };
+        }
+        self.session.set(session);
+    }
+
+    pub fn set_locale(&self, locale: Locale) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(LOCALE_KEY, locale.code());
+        }
+        self.locale.set(locale);
+    }
+}

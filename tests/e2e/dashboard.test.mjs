@@ -1,0 +1,125 @@
+// A partner signs in and reads the exact figures of the demo data on the dashboard.
+//
+// Expected figures, worked out by hand from crates/server/demo (today = 2026-11-15):
+// Quarterly sales incentive, retroactive slabs 0 → 0.1 %, 50 M → 0.15 %, 100 M → 0.2 %, tier
+// multiplier Silver 1.1 (trailing 12-month sales ≥ 150 M).
+// - Sinar Jaya, Q3: 50 M + 18 M + 12 M = 80 M → 0.15 % = 120,000 poin, posted: balance 120,000.
+//   Q4 so far: 25 M + 18 M − 2.5 M (return) = 40.5 M → 0.1 % = 40,500. Next slab 50 M: 9.5 M
+//   more, 50 M × 0.15 % = 75,000, +34,500. No tier: trailing 120.5 M, 29.5 M short of Silver.
+//   SPIF: 12 units of WS-ULTRA-20L × 500 = 6,000 poin (cap 20,000).
+// - Bangun Warna, Q3: 150 M → 0.2 % = 300,000 × 1.1 (Silver at 30 Sep: trailing 150 M) =
+//   330,000. Q4: 75 M + 19.98 M = 94.98 M → 0.15 % = 142,470 × 1.1 = 156,717. Next 100 M:
+//   5.02 M more, 200,000 × 1.1 = 220,000, +63,283. SPIF: 50 × 500 = 25,000, capped at 20,000.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, PASSWORD, signIn, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Intl separates currency and amount with a no-break space; compare with plain spaces.
+const text = async (page, selector) => (await page.locator(selector).first().innerText()).replace(/\u00a0/g, ' ').trim();
+const inScheme = (id, test) => `[data-scheme="${id}"] [data-test="${test}"]`;
+
+describe('dashboard', () => {
+  test('Sinar Jaya sees its balance, tier gap, schemes and next milestone', async () => {
+    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    assert.equal(await text(page, '[data-test=partner-name]'), 'Toko Cat Sinar Jaya');
+    assert.equal(await text(page, '[data-test=as-of]'), '15 Nov 2026');
+    assert.equal(await text(page, '[data-test=points-balance]'), '120,000');
+    assert.equal(await text(page, '[data-test=tier]'), 'No tier yet');
+    assert.equal(await text(page, '[data-test=tier-gap]'), 'IDR 29,500,000 more to reach Silver');
+    assert.equal(await text(page, inScheme('q-sales', 'measure')), 'IDR 40,500,000');
+    assert.equal(await text(page, inScheme('q-sales', 'earned')), '40,500 poin');
+    assert.equal(await text(page, inScheme('q-sales', 'scheme-total')), '160,500 poin');
+    assert.equal(await text(page, inScheme('q-sales', 'next-needed')), 'IDR 9,500,000');
+    assert.equal(await text(page, inScheme('q-sales', 'next-payout')), '75,000 poin');
+    assert.equal(await text(page, inScheme('q-sales', 'next-gain')), '+34,500 poin');
+    assert.equal(await text(page, inScheme('spif-ultra', 'measure')), '12');
+    assert.equal(await text(page, inScheme('spif-ultra', 'earned')), '6,000 poin');
+    await page.context().close();
+  });
+
+  test('Bangun Warna gets the Silver multiplier and the SPIF cap', async () => {
+    const page = await signIn(browser, server.url, 'owner@bangun-warna.demo');
+    assert.equal(await text(page, '[data-test=points-balance]'), '330,000');
+    assert.equal(await text(page, '[data-test=tier]'), 'Silver');
+    assert.equal(await text(page, inScheme('q-sales', 'measure')), 'IDR 94,980,000');
+    assert.equal(await text(page, inScheme('q-sales', 'earned')), '156,717 poin');
+    assert.equal(await text(page, inScheme('q-sales', 'next-needed')), 'IDR 5,020,000');
+    assert.equal(await text(page, inScheme('q-sales', 'next-payout')), '220,000 poin');
+    assert.equal(await text(page, inScheme('q-sales', 'next-gain')), '+63,283 poin');
+    assert.equal(await text(page, inScheme('spif-ultra', 'earned')), '20,000 poin');
+    await page.context().close();
+  });
+
+  test('figures follow the chosen language', async () => {
+    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    await page.selectOption('[data-test=language]', 'id');
+    assert.equal(await text(page, inScheme('q-sales', 'measure')), 'Rp 40.500.000');
+    assert.equal(await text(page, '[data-test=points-balance]'), '120.000');
+    await page.selectOption('[data-test=language]', 'nl');
+    assert.equal(await text(page, '[data-test=points-balance]'), '120.000');
+    await page.context().close();
+  });
+
+  test('a wrong password says so', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.fill('input[name=email]', 'owner@sinar-jaya.demo');
+    await page.fill('input[name=password]', PASSWORD + 'x');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-test=sign-in-error]');
+    assert.equal(await text(page, '[data-test=sign-in-error]'), 'wrong email or password');
+    assert.ok(page.url().endsWith('/sign-in'));
+    await context.close();
+  });
+
+  test('an API that cannot be reached shows an error on the page', async () => {
+    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.reload();
+    await page.waitForSelector('[data-test=error]');
+    assert.match(await text(page, '[data-test=error]'), /cannot be reached/);
+    await page.unroute('**/api/**');
+    await page.click('[data-test=error] button');
+    await page.waitForSelector('[data-test=points-balance]');
+    assert.equal(await text(page, '[data-test=points-balance]'), '120,000');
+    await page.context().close();
+  });
+
+  test('signing out ends the session', async () => {
+    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
+    await page.click('[data-test=sign-out]');
+    await page.waitForURL('**/sign-in');
+    // The server has ended the session too, not just the page.
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 401; i++) {
+      status = (await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+      if (status !== 401) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(status, 401);
+    await page.context().close();
+  });
+
+  test('client-side routes load from the server directly', async () => {
+    const resp = await fetch(`${server.url}/dashboard`);
+    assert.equal(resp.status, 200);
+    assert.match(await resp.text(), /<title>Mitra/);
+    const api404 = await fetch(`${server.url}/api/nowhere`);
+    assert.equal(api404.status, 404);
+    assert.equal((await api404.json()).error.code, 'not_found');
+  });
+});

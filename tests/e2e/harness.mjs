@@ -1,0 +1,77 @@
+// Starts a mitra-server on a free port with a fresh demo database, and a headless Chromium.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const TODAY = '2026-11-15';
+export const PASSWORD = 'mitra-demo';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitFor(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not answer at ${url} within ${ms} ms`);
+}
+
+export async function startServer() {
+  const bin = process.env.MITRA_SERVER_BIN;
+  const dist = process.env.MITRA_DIST;
+  if (!bin || !dist) throw new Error('MITRA_SERVER_BIN and MITRA_DIST must be set (scripts/test.sh sets them)');
+  const dir = mkdtempSync(join(tmpdir(), 'mitra-e2e-'));
+  const port = await freePort();
+  const child = spawn(bin, ['--db', join(dir, 'mitra.db'), '--addr', `127.0.0.1:${port}`, '--dist', dist, '--today', TODAY, '--demo'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/api/me`, 30000);
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/// A new page with English chosen, signed in as `email`, on the dashboard.
+export async function signIn(browser, url, email) {
+  const context = await browser.newContext();
+  await context.addInitScript(() => localStorage.setItem('mitra.locale', 'en'));
+  const page = await context.newPage();
+  await page.goto(`${url}/`);
+  await page.waitForURL('**/sign-in');
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/dashboard');
+  await page.waitForSelector('[data-test=points-balance]');
+  return page;
+}
