@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what building Mitra needs, skipping whatever is already present at the right version:
+# the wasm32 target, trunk, the wasm-bindgen-cli matching Cargo.lock, and wasm-opt (binaryen
+# from npm: Debian's is too old and breaks wasm-bindgen output). With --browser, also Chromium,
+# chromedriver and playwright-core for the browser tests.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$MITRA_ROOT"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "Adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "Installing trunk $TRUNK_VERSION (takes several minutes once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" ]; then
+  say "Installing wasm-bindgen-cli $bindgen_version (matches Cargo.lock)"
+  # Not --locked: the registry lacks one of its locked dependency versions.
+  cargo install wasm-bindgen-cli --version "$bindgen_version" --force
+fi
+if ! grep -q "wasm_bindgen = \"$bindgen_version\"" Trunk.toml; then
+  echo "Trunk.toml's [tools] wasm_bindgen must be $bindgen_version, as in Cargo.lock" >&2
+  exit 1
+fi
+
+npm_has() { # package version
+  [ "$(node -p "require('$MITRA_TOOLS/node_modules/$1/package.json').version" 2>/dev/null)" = "$2" ]
+}
+wanted=("binaryen@$BINARYEN_VERSION")
+[ "${1:-}" = "--browser" ] && wanted+=("playwright-core@$PLAYWRIGHT_VERSION")
+missing=()
+for w in "${wanted[@]}"; do npm_has "${w%@*}" "${w#*@}" || missing+=("$w"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing ${missing[*]} from npm"
+  mkdir -p "$MITRA_TOOLS"
+  [ -f "$MITRA_TOOLS/package.json" ] || echo '{"private": true}' > "$MITRA_TOOLS/package.json"
+  (cd "$MITRA_TOOLS" && npm install --no-audit --no-fund --silent "${missing[@]}")
+fi
+
+if [ "${1:-}" = "--browser" ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  say "Installing Chromium and chromedriver from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: native cargo tests, wasm tests in headless Chromium, and the end-to-end
+# suite driving headless Chromium against a running server. Installs what is missing first.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$MITRA_ROOT"
+"$MITRA_ROOT/scripts/setup.sh" --browser
+
+say "Native tests"
+cargo test --workspace --exclude mitra
+
+say "wasm tests in headless Chromium"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER=/usr/bin/chromedriver
+cargo test --target wasm32-unknown-unknown -p mitra-scheme -p mitra
+
+say "End-to-end tests"
+trunk build --release
+cargo build -p mitra-server
+ln -sfn "$MITRA_TOOLS/node_modules" tests/e2e/node_modules
+MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" node --test tests/e2e/
