@@ -16,9 +16,9 @@ use crate::report::{BoardRow, Leaderboard, Population, SchemeTotal};
 pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of: NaiveDate) -> Population {
     let index: HashMap<&str, usize> = partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
     let mut per_partner: Vec<PartnerFacts> = partners.iter().map(|_| PartnerFacts::default()).collect();
-    for (i, fact) in facts.iter().enumerate() {
+    for fact in facts {
         if let Some(&p) = index.get(fact.partner()) {
-            per_partner[p].push(i as u32, fact, as_of);
+            per_partner[p].push(fact, as_of);
         }
     }
     for pf in &mut per_partner {

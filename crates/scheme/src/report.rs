@@ -86,7 +86,8 @@ pub struct PeriodLine {
     pub provisional: bool,
     /// The steps that produced the payout, as codes and parameters.
     pub explanation: Vec<Step>,
-    /// Indices (into the facts given) of the facts that counted.
+    /// The facts that counted: their positions among the partner's own facts, in the order
+    /// given (so the server and the browser, given the same facts, name the same ones).
     pub facts: Vec<u32>,
     pub next: Option<Milestone>,
     pub fund: Option<FundBalance>,

@@ -11,7 +11,7 @@ use crate::model::{Fact, FactFilter, FactKind, GrowthBase, Measure};
 /// A dated fact reduced to what measures read.
 #[derive(Clone, Copy, Debug)]
 pub struct Row<'a> {
-    /// Index of the fact in the slice given to the evaluator.
+    /// Position of the fact among the partner's own facts, in the order given.
     pub index: u32,
     pub date: NaiveDate,
     /// SKU for sales, course for certifications, referred partner for referrals, scheme for spend.
@@ -30,24 +30,27 @@ pub struct PartnerFacts<'a> {
     pub spend: Vec<Row<'a>>,
     /// (scheme, period label, value)
     pub targets: Vec<(&'a str, &'a str, Decimal)>,
+    /// How many of the partner's facts were pushed.
+    seen: u32,
 }
 
 impl<'a> PartnerFacts<'a> {
     /// Index the facts of `partner` among `facts` (facts of other partners are skipped) that are
     /// dated on or before `as_of`.
-    pub fn new(partner: &str, facts: impl IntoIterator<Item = (u32, &'a Fact)>, as_of: NaiveDate) -> Self {
+    pub fn new(partner: &str, facts: impl IntoIterator<Item = &'a Fact>, as_of: NaiveDate) -> Self {
         let mut me = PartnerFacts::default();
-        for (index, fact) in facts {
-            if fact.partner() != partner {
-                continue;
-            }
-            me.push(index, fact, as_of);
+        for fact in facts.into_iter().filter(|f| f.partner() == partner) {
+            me.push(fact, as_of);
         }
         me.sort();
         me
     }
 
-    pub fn push(&mut self, index: u32, fact: &'a Fact, as_of: NaiveDate) {
+    /// Add the partner's next fact (its position among the partner's facts is counted even when
+    /// it is dated after `as_of` and left out).
+    pub fn push(&mut self, fact: &'a Fact, as_of: NaiveDate) {
+        let index = self.seen;
+        self.seen += 1;
         if let Some(date) = fact.date() {
             if date > as_of {
                 return;

@@ -76,7 +76,7 @@ pub fn statement(
     as_of: NaiveDate,
     context: Option<&Context>,
 ) -> Statement {
-    let pf = PartnerFacts::new(&partner.id, facts.iter().enumerate().map(|(i, f)| (i as u32, f)), as_of);
+    let pf = PartnerFacts::new(&partner.id, facts, as_of);
     finish(&draft(program, partner, &pf, as_of), context)
 }
 
@@ -93,8 +93,7 @@ pub fn what_if(
     context: Option<&Context>,
 ) -> WhatIf {
     let now = statement(program, partner, facts, as_of, context);
-    let all = facts.iter().chain(extra.iter()).enumerate().map(|(i, f)| (i as u32, f));
-    let pf = PartnerFacts::new(&partner.id, all, as_of);
+    let pf = PartnerFacts::new(&partner.id, facts.iter().chain(extra), as_of);
     let projected_ctx = context.map(|c| without_own_ranks(c, &now));
     let projected = finish(&draft(program, partner, &pf, as_of), projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();

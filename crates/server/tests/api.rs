@@ -1,0 +1,173 @@
+//! The API over real HTTP against a temporary database seeded with the demo data.
+
+use std::path::PathBuf;
+
+use mitra_scheme::model::{Fact, Partner};
+use mitra_scheme::{Context, Program, Statement};
+use mitra_server::storage::Db;
+use mitra_server::{app, demo, AppState, Config};
+use serde_json::{json, Value};
+
+const TODAY: &str = "2026-11-15";
+
+struct Server {
+    url: String,
+    state: AppState,
+    _dir: TempDir,
+}
+
+/// A directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+}
+
+async fn start() -> Server {
+    let dir = std::env::temp_dir().join(format!("mitra-api-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = Db::open(&dir.join("test.db")).unwrap();
+    let config = Config { today: Some(TODAY.parse().unwrap()), ..Config::default() };
+    let state = AppState::new(db, config);
+    assert!(demo::seed(&state.db, state.today()).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let router = app(state.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    Server { url, state, _dir: TempDir(dir) }
+}
+
+async fn sign_in(s: &Server, email: &str) -> String {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/sessions", s.url))
+        .json(&json!({ "email": email, "password": demo::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+}
+
+async fn get(s: &Server, token: &str, path: &str) -> (u16, Value) {
+    let resp = reqwest::Client::new().get(format!("{}{path}", s.url)).bearer_auth(token).send().await.unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn browser_computation_agrees_with_the_server_statement_on_the_demo_data() {
+    let s = start().await;
+    let token = sign_in(&s, demo::DESIGNER).await;
+    let partners: Vec<Partner> = serde_json::from_str(demo::PARTNERS).unwrap();
+    for p in &partners {
+        let (status, server) = get(&s, &token, &format!("/api/partners/{}/statement?program=nusantara-2026", p.id)).await;
+        assert_eq!(status, 200);
+        // Exactly what the app receives and computes from.
+        let (_, dash) = get(&s, &token, &format!("/api/partners/{}/dashboard?program=nusantara-2026", p.id)).await;
+        let program: Program = serde_json::from_value(dash["program"].clone()).unwrap();
+        let partner: Partner = serde_json::from_value(dash["partner"].clone()).unwrap();
+        let facts: Vec<Fact> = serde_json::from_value(dash["facts"].clone()).unwrap();
+        let context: Context = serde_json::from_value(dash["context"].clone()).unwrap();
+        let today = dash["today"].as_str().unwrap().parse().unwrap();
+        let browser = mitra_scheme::statement(&program, &partner, &facts, today, Some(&context));
+        assert_eq!(serde_json::to_value(&browser).unwrap(), server, "partner {}", p.id);
+        assert!(!browser.provisional);
+    }
+    // The figures themselves, worked out by hand in crates/scheme/tests/golden.rs.
+    let (_, st) = get(&s, &token, "/api/partners/bangun-warna/statement?program=nusantara-2026").await;
+    let st: Statement = serde_json::from_value(st).unwrap();
+    assert_eq!(st.schemes[0].periods[3].payout.to_string(), "156717");
+}
+
+#[tokio::test]
+async fn demo_points_for_the_previous_quarter_are_posted_once() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let (status, ledger) = get(&s, &token, "/api/partners/sinar-jaya/ledger?program=nusantara-2026").await;
+    assert_eq!(status, 200);
+    // Q3: 80 M × 0.15 % = 120,000 poin.
+    assert_eq!(ledger["points"], "120000");
+    assert_eq!(ledger["postings"].as_array().unwrap().len(), 1);
+    // Closing again with unchanged data posts nothing.
+    let run = s.state.population("nusantara-2026").await.unwrap();
+    let conn = s.state.db.blocking().unwrap();
+    let posted = mitra_server::storage::ledger::close(&conn, &run.program, &run.population.statements, "now").unwrap();
+    assert_eq!(posted, 0);
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_with_a_clear_error() {
+    let s = start().await;
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/sessions", s.url))
+        .json(&json!({ "email": demo::DESIGNER, "password": "nope" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_credentials");
+    assert_eq!(body["error"]["message"], "wrong email or password");
+}
+
+#[tokio::test]
+async fn a_partner_sees_only_its_own_organisation() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    for path in ["", "/facts", "/statement?program=nusantara-2026", "/ledger?program=nusantara-2026", "/dashboard?program=nusantara-2026"] {
+        let (status, body) = get(&s, &token, &format!("/api/partners/bangun-warna{path}")).await;
+        assert_eq!(status, 403, "{path}");
+        assert_eq!(body["error"]["code"], "forbidden");
+        let (status, _) = get(&s, &token, &format!("/api/partners/sinar-jaya{path}")).await;
+        assert_eq!(status, 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_session_are_refused() {
+    let s = start().await;
+    let (status, body) = get(&s, "not-a-token", "/api/me").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["error"]["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_a_4xx_json_error() {
+    let s = start().await;
+    let client = reqwest::Client::new();
+    let cases = [
+        "{not json",
+        r#"{"email": 5, "password": "x"}"#,
+        r#"{"email": "a@b", "password": "x", "extra": 1}"#,
+    ];
+    for body in cases {
+        let resp = client
+            .post(format!("{}/api/sessions", s.url))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{body}");
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "invalid_json", "{body}");
+    }
+    let huge = format!(r#"{{"email": "{}", "password": "x"}}"#, "a".repeat(3 * 1024 * 1024));
+    let resp = client
+        .post(format!("{}/api/sessions", s.url))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "body_too_large");
+}

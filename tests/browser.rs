@@ -1,0 +1,88 @@
+//! The app in a real headless Chromium: locale formatting through the browser's `Intl`, and the
+//! dashboard rendered from the demo data with the figures the server computes.
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use mitra::api::{Dashboard, Ledger};
+use mitra::format;
+use mitra::i18n::Locale;
+use mitra::pages::dashboard::DashboardView;
+use mitra::session::AppState;
+use mitra_scheme::model::{Fact, Partner, Program};
+use rust_decimal::Decimal;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// Intl separates symbol and amount with a no-break space; compare with plain spaces.
+fn plain(s: String) -> String {
+    s.replace('\u{a0}', " ")
+}
+
+#[wasm_bindgen_test]
+fn money_follows_cldr_for_each_locale() {
+    assert_eq!(plain(format::money(Locale::Id, dec("1250000"), "IDR", 0)), "Rp 1.250.000");
+    assert_eq!(plain(format::money(Locale::Ms, dec("1250"), "MYR", 2)), "RM 1,250.00");
+    assert_eq!(plain(format::money(Locale::Nl, dec("1250"), "EUR", 2)), "€ 1.250,00");
+    assert_eq!(plain(format::money(Locale::En, dec("1250.5"), "EUR", 2)), "€1,250.50");
+}
+
+#[wasm_bindgen_test]
+fn numbers_are_exact_beyond_floating_point() {
+    // 2^53 + 1 cannot be represented as an f64; passed as a string it stays exact.
+    assert_eq!(format::number(Locale::En, dec("9007199254740993"), 0), "9,007,199,254,740,993");
+    assert_eq!(format::number(Locale::Nl, dec("0.125"), 2), "0,13");
+}
+
+#[wasm_bindgen_test]
+fn dates_follow_the_locale() {
+    let d = "2026-11-15".parse().unwrap();
+    assert_eq!(format::date(Locale::En, d), "15 Nov 2026");
+    assert_eq!(format::date(Locale::Nl, d), "15 nov 2026");
+}
+
+fn demo_dashboard(partner_id: &str) -> Dashboard {
+    let program: Program = serde_json::from_str(include_str!("../crates/server/demo/program.json")).unwrap();
+    let partners: Vec<Partner> = serde_json::from_str(include_str!("../crates/server/demo/partners.json")).unwrap();
+    let facts: Vec<Fact> = serde_json::from_str(include_str!("../crates/server/demo/facts.json")).unwrap();
+    let today = "2026-11-15".parse().unwrap();
+    let context = mitra_scheme::population(&program, &partners, &facts, today).context;
+    let partner = partners.into_iter().find(|p| p.id == partner_id).unwrap();
+    let own = facts.into_iter().filter(|f| f.partner() == partner_id).collect();
+    Dashboard { today, program, partner, facts: own, context, ledger: Ledger { points: dec("330000"), cash: dec("0") } }
+}
+
+fn text(root: &web_sys::Element, selector: &str) -> String {
+    let el = root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element {selector}"));
+    plain(el.text_content().unwrap_or_default()).trim().to_string()
+}
+
+#[wasm_bindgen_test]
+fn dashboard_shows_the_demo_figures() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let data = demo_dashboard("bangun-warna");
+    let el: web_sys::HtmlElement = root.clone().dyn_into().unwrap();
+    let handle = leptos::mount::mount_to(el, move || {
+        let state = AppState::load();
+        state.locale.set(Locale::En);
+        provide_context(state);
+        view! { <DashboardView data=data.clone()/> }
+    });
+    // 94.98 M × 0.15 % × Silver 1.1 = 156,717; next slab 100 M: 5.02 M more, 220,000 (+63,283).
+    assert_eq!(text(&root, "[data-test=points-balance]"), "330,000");
+    assert_eq!(text(&root, "[data-test=tier]"), "Silver");
+    assert_eq!(text(&root, "[data-scheme=q-sales] [data-test=measure]"), "IDR 94,980,000");
+    assert_eq!(text(&root, "[data-scheme=q-sales] [data-test=earned]"), "156,717 poin");
+    assert_eq!(text(&root, "[data-scheme=q-sales] [data-test=next-needed]"), "IDR 5,020,000");
+    assert_eq!(text(&root, "[data-scheme=q-sales] [data-test=next-gain]"), "+63,283 poin");
+    assert_eq!(text(&root, "[data-scheme=spif-ultra] [data-test=earned]"), "20,000 poin");
+    drop(handle);
+}
