@@ -41,11 +41,12 @@ pub fn SchemeCard(scheme: Scheme, result: SchemeResult, program: Program) -> imp
     };
     let measure = line.measure.unwrap_or_default();
     let progress = line.next.as_ref().map(|n| {
-        if n.threshold.is_zero() {
-            100
-        } else {
-            ((measure / n.threshold) * Decimal::ONE_HUNDRED).round().try_into().unwrap_or(0i64).clamp(0, 100)
-        }
+        measure
+            .checked_div(n.threshold)
+            .and_then(|share| share.checked_mul(Decimal::ONE_HUNDRED))
+            .and_then(|pct| i64::try_from(pct.round()).ok())
+            .unwrap_or(100)
+            .clamp(0, 100)
     });
     let (s1, p1, p2, p_total) = (scheme.clone(), program.clone(), program.clone(), program.clone());
     let instrument = scheme.instrument;

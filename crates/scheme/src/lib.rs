@@ -59,6 +59,8 @@ pub mod eval;
 pub mod model;
 pub mod population;
 pub mod report;
+#[cfg(feature = "synthetic")]
+pub mod synthetic;
 pub mod validate;
 
 pub use context::Context;

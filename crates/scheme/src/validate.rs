@@ -69,6 +69,11 @@ pub fn validate(program: &Program) -> Vec<ValidationError> {
     for scheme in &program.schemes {
         let mut e = Errors { item: "scheme", id: &scheme.id, out: &mut out };
         check_scheme(scheme, &tiers, &mut e);
+        // A cap finer than what the instrument pays would be exceeded by rounding.
+        let dp = crate::eval::precision(program, scheme.instrument);
+        if let Some(cap) = scheme.cap.filter(|c| c.normalize().scale() > dp) {
+            e.add("cap", "too_precise", format!("{cap} has more decimals than the {dp} this scheme pays in"));
+        }
     }
     let mut last_threshold: Option<Decimal> = None;
     for tier in &program.tiers {

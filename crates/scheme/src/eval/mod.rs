@@ -98,12 +98,12 @@ pub fn what_if(
     let projected = finish(&draft(program, partner, &pf, as_of), projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
     for (a, b) in projected.schemes.iter().zip(&now.schemes) {
-        difference.insert(a.scheme.clone(), a.total - b.total);
+        difference.insert(a.scheme.clone(), a.total.saturating_sub(b.total));
     }
     let total_difference = Totals {
-        points: projected.totals.points - now.totals.points,
-        cash: projected.totals.cash - now.totals.cash,
-        fund: projected.totals.fund - now.totals.fund,
+        points: projected.totals.points.saturating_sub(now.totals.points),
+        cash: projected.totals.cash.saturating_sub(now.totals.cash),
+        fund: projected.totals.fund.saturating_sub(now.totals.fund),
     };
     WhatIf { statement: projected, difference, total_difference }
 }
@@ -474,7 +474,7 @@ fn apply_budget(program: &Program, scheme: &Scheme, line: &mut PeriodLine, conte
 
 /// `floor(amount × budget / total)` to `dp` decimals, exactly.
 pub fn scale_down(amount: Decimal, budget: Decimal, total: Decimal, dp: u32) -> Option<Decimal> {
-    let unit = Decimal::from_i128_with_scale(1, dp);
+    let unit = Decimal::try_from_i128_with_scale(1, dp).ok()?;
     let as_units = |x: Decimal| -> Option<i128> {
         let mut units = x.checked_div(unit)?.floor();
         units.rescale(0);

@@ -31,8 +31,9 @@ fn issuing_account(program: &str, instrument: Instrument) -> String {
 
 /// An amount in the instrument's smallest unit; errors if it is not a whole number of them.
 pub fn to_minor(amount: Decimal, decimals: u32) -> ApiResult<i64> {
-    let scaled = amount
-        .checked_mul(Decimal::from(10i64.pow(decimals)))
+    let scaled = 10i64
+        .checked_pow(decimals)
+        .and_then(|unit| amount.checked_mul(Decimal::from(unit)))
         .ok_or_else(|| ApiError::internal("amount overflows"))?;
     if scaled.fract() != Decimal::ZERO {
         return Err(ApiError::internal(format!("{amount} has more than {decimals} decimals")));

@@ -1,0 +1,187 @@
+//! Reading programs, partners and facts from files (JSON, or CSV for partners and facts), for
+//! the `mitra-eval` command. Every error names the file, and for CSV the line.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use mitra_scheme::model::{Fact, Partner, Program};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+/// What went wrong reading an input, ready to print.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn read(path: &Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|e| InputError(format!("{}: cannot read: {e}", path.display())))
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// A program definition, parsed and validated.
+pub fn program(path: &Path) -> Result<Program, InputError> {
+    mitra_scheme::load_program(&read(path)?).map_err(|e| InputError(format!("{}: {e}", path.display())))
+}
+
+/// Partners from a JSON array or a CSV file with the columns
+/// `id,name,type,region,segment,enrolled,parent`.
+pub fn partners(path: &Path) -> Result<Vec<Partner>, InputError> {
+    let text = read(path)?;
+    if !is_csv(path) {
+        return serde_json::from_str(&text).map_err(|e| InputError(format!("{}: {e}", path.display())));
+    }
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        name: String,
+        #[serde(rename = "type")]
+        partner_type: String,
+        region: String,
+        #[serde(default)]
+        segment: String,
+        enrolled: String,
+        #[serde(default)]
+        parent: String,
+    }
+    csv_rows(path, &text, |r: Row| {
+        Ok(Partner {
+            id: r.id,
+            name: r.name,
+            partner_type: r.partner_type,
+            region: r.region,
+            segment: r.segment,
+            enrolled: date(&r.enrolled, "enrolled")?,
+            parent: Some(r.parent).filter(|p| !p.is_empty()),
+        })
+    })
+}
+
+/// One CSV row of facts, as text: `kind` says which columns it uses.
+#[derive(Deserialize)]
+struct FactRow {
+    kind: String,
+    partner: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    invoice: String,
+    #[serde(default)]
+    sku: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    units: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default)]
+    referred: String,
+    #[serde(default)]
+    scheme: String,
+    #[serde(default)]
+    period: String,
+}
+
+fn required(text: String, column: &str) -> Result<String, String> {
+    if text.is_empty() {
+        Err(format!("`{column}` is required for this kind"))
+    } else {
+        Ok(text)
+    }
+}
+
+fn date(text: &str, column: &str) -> Result<NaiveDate, String> {
+    required(text.to_string(), column)?
+        .parse()
+        .map_err(|_| format!("`{column}`: `{text}` is not a date (YYYY-MM-DD)"))
+}
+
+fn decimal(text: &str, column: &str) -> Result<Decimal, String> {
+    required(text.to_string(), column)?
+        .parse()
+        .map_err(|_| format!("`{column}`: `{text}` is not a number"))
+}
+
+impl FactRow {
+    fn into_fact(self) -> Result<Fact, String> {
+        Ok(match self.kind.as_str() {
+            "sale" => Fact::Sale {
+                date: date(&self.date, "date")?,
+                invoice: self.invoice,
+                sku: required(self.sku, "sku")?,
+                category: self.category,
+                units: decimal(&self.units, "units")?,
+                value: decimal(&self.value, "value")?,
+                partner: self.partner,
+            },
+            "certification" => Fact::Certification { date: date(&self.date, "date")?, course: required(self.course, "course")?, partner: self.partner },
+            "referral" => Fact::Referral { date: date(&self.date, "date")?, referred: required(self.referred, "referred")?, partner: self.partner },
+            "marketing_spend" => Fact::MarketingSpend {
+                date: date(&self.date, "date")?,
+                scheme: required(self.scheme, "scheme")?,
+                amount: decimal(&self.value, "value")?,
+                partner: self.partner,
+            },
+            "target" => Fact::Target {
+                scheme: required(self.scheme, "scheme")?,
+                period: required(self.period, "period")?,
+                value: decimal(&self.value, "value")?,
+                partner: self.partner,
+            },
+            other => return Err(format!("unknown kind `{other}` (sale, certification, referral, marketing_spend, target)")),
+        })
+    }
+}
+
+/// Facts from a JSON array or a CSV file with the columns
+/// `kind,partner,date,invoice,sku,category,units,value,course,referred,scheme,period` (a row fills
+/// the columns its kind uses; marketing spend puts its amount in `value`).
+pub fn facts(path: &Path) -> Result<Vec<Fact>, InputError> {
+    let text = read(path)?;
+    if !is_csv(path) {
+        return serde_json::from_str(&text).map_err(|e| InputError(format!("{}: {e}", path.display())));
+    }
+    csv_rows(path, &text, FactRow::into_fact)
+}
+
+/// Every row of a CSV file converted, or every bad row reported with its line number.
+fn csv_rows<R, T>(path: &Path, text: &str, convert: impl Fn(R) -> Result<T, String>) -> Result<Vec<T>, InputError>
+where
+    R: for<'de> Deserialize<'de>,
+{
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| InputError(format!("{}: {e}", path.display())))?.clone();
+    let (mut out, mut errors) = (Vec::new(), Vec::new());
+    for record in reader.records() {
+        let result = record.map_err(|e| e.to_string()).and_then(|rec| {
+            let line = rec.position().map_or(0, |p| p.line());
+            rec.deserialize::<R>(Some(&headers))
+                .map_err(|e| match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
+                    _ => e.to_string(),
+                })
+                .and_then(&convert)
+                .map_err(|e| format!("line {line}: {e}"))
+        });
+        match result {
+            Ok(v) => out.push(v),
+            Err(e) => errors.push(format!("{}: {e}", path.display())),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(InputError(errors.join("\n")))
+    }
+}

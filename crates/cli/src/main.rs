@@ -1,0 +1,71 @@
+//! `mitra-eval`: evaluate a program for one partner or the whole population and print the
+//! result as JSON, so schemes can be checked and scripted without the UI.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(name = "mitra-eval", about = "Evaluate a Mitra program and print the result as JSON")]
+struct Args {
+    /// The program definition (JSON).
+    #[arg(long)]
+    program: PathBuf,
+    /// The partners (JSON array, or CSV: id,name,type,region,segment,enrolled,parent).
+    #[arg(long)]
+    partners: PathBuf,
+    /// The facts (JSON array, or CSV: kind,partner,date,invoice,sku,category,units,value,course,referred,scheme,period).
+    #[arg(long)]
+    facts: PathBuf,
+    /// The date to evaluate as of (YYYY-MM-DD).
+    #[arg(long)]
+    as_of: NaiveDate,
+    /// Print only this partner's statement (with the population's context, so rank and budget
+    /// lines are exact).
+    #[arg(long)]
+    partner: Option<String>,
+    /// Print compact JSON instead of indented.
+    #[arg(long)]
+    compact: bool,
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("mitra-eval: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<String, Box<dyn std::error::Error>> {
+    let program = mitra_cli::program(&args.program)?;
+    let partners = mitra_cli::partners(&args.partners)?;
+    let facts = mitra_cli::facts(&args.facts)?;
+    let run = mitra_scheme::population(&program, &partners, &facts, args.as_of);
+    match args.partner {
+        Some(id) => {
+            let st = run
+                .statements
+                .iter()
+                .find(|s| s.partner == id)
+                .ok_or_else(|| format!("no partner `{id}` in {}", args.partners.display()))?;
+            Ok(to_json(st, args.compact)?)
+        }
+        None => Ok(to_json(&run, args.compact)?),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T, compact: bool) -> serde_json::Result<String> {
+    if compact {
+        serde_json::to_string(value)
+    } else {
+        serde_json::to_string_pretty(value)
+    }
+}

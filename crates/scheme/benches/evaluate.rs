@@ -1,0 +1,44 @@
+//! Evaluation speed on generated data (program prepared, facts in memory; parsing measured
+//! apart). Run: `cargo bench -p mitra-scheme --features synthetic`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use mitra_scheme::model::Fact;
+use mitra_scheme::{population, statement, synthetic, what_if};
+use rust_decimal::Decimal;
+
+fn one_partner(c: &mut Criterion) {
+    let program = synthetic::program();
+    let partners = synthetic::partners(1);
+    let facts = synthetic::facts(&partners, 10_000, 7);
+    let as_of = synthetic::as_of();
+    let context = population(&program, &partners, &facts, as_of).context;
+    let extra = [Fact::Sale {
+        partner: partners[0].id.clone(),
+        date: as_of,
+        invoice: "WHAT-IF".into(),
+        sku: "SKU-7".into(),
+        category: "exterior".into(),
+        units: Decimal::from(10),
+        value: Decimal::from(5_000_000),
+    }];
+    let mut g = c.benchmark_group("one partner, 10,000 facts, 12 schemes");
+    g.bench_function("statement", |b| b.iter(|| statement(&program, &partners[0], &facts, as_of, Some(&context))));
+    g.bench_function("what_if one more fact", |b| b.iter(|| what_if(&program, &partners[0], &facts, &extra, as_of, Some(&context))));
+    let json = serde_json::to_string(&facts).unwrap();
+    g.bench_function("parse facts (JSON)", |b| b.iter(|| serde_json::from_str::<Vec<Fact>>(&json).unwrap()));
+    g.finish();
+}
+
+fn whole_population(c: &mut Criterion) {
+    let program = synthetic::program();
+    let partners = synthetic::partners(10_000);
+    let facts = synthetic::facts(&partners, 120, 11);
+    let as_of = synthetic::as_of();
+    let mut g = c.benchmark_group("population, 10,000 partners x 120 facts, 12 schemes");
+    g.sample_size(10);
+    g.bench_function("population", |b| b.iter_batched(|| (), |_| population(&program, &partners, &facts, as_of), BatchSize::PerIteration));
+    g.finish();
+}
+
+criterion_group!(benches, one_partner, whole_population);
+criterion_main!(benches);

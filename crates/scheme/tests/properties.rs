@@ -1,0 +1,298 @@
+//! Property tests: invariants of SEMANTICS.md over generated programs and facts, and no panic
+//! on any input.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use chrono::{Days, NaiveDate};
+use mitra_scheme::model::*;
+use mitra_scheme::{population, statement, validate, what_if};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+}
+
+fn money() -> impl Strategy<Value = Decimal> {
+    (0i64..50_000_000, 0u32..3).prop_map(|(m, s)| Decimal::new(m, s))
+}
+
+fn signed_money() -> impl Strategy<Value = Decimal> {
+    (-5_000_000i64..50_000_000, 0u32..3).prop_map(|(m, s)| Decimal::new(m, s))
+}
+
+/// Any decimal at all, including the extremes where arithmetic overflows.
+fn wild() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        any::<i64>().prop_map(Decimal::from),
+        (any::<i64>(), 0u32..29).prop_map(|(m, s)| Decimal::new(m, s)),
+        Just(Decimal::MAX),
+        Just(Decimal::MIN),
+        Just(Decimal::ZERO),
+    ]
+}
+
+fn partner(i: usize) -> Partner {
+    Partner {
+        id: format!("p{i}"),
+        name: format!("Partner {i}"),
+        partner_type: ["dealer", "distributor"][i % 2].into(),
+        region: ["north", "south", "east"][i % 3].into(),
+        segment: "retail".into(),
+        enrolled: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        parent: None,
+    }
+}
+
+fn sale(partner: usize, day: u64, sku: u8, units: Decimal, value: Decimal) -> Fact {
+    Fact::Sale {
+        partner: format!("p{partner}"),
+        date: start() + Days::new(day),
+        invoice: format!("INV-{day}"),
+        sku: format!("SKU{sku}"),
+        category: if sku % 2 == 0 { "even".into() } else { "odd".into() },
+        units,
+        value,
+    }
+}
+
+fn facts_for(partners: usize, max: usize, value: impl Strategy<Value = Decimal>) -> impl Strategy<Value = Vec<Fact>> {
+    proptest::collection::vec((0..partners, 0u64..365, 0u8..6, 1i64..50, value), 0..max)
+        .prop_map(|v| v.into_iter().map(|(p, d, s, u, val)| sale(p, d, s, Decimal::from(u), val)).collect())
+}
+
+fn scheme(payout: Payout, measure: Measure) -> Scheme {
+    Scheme {
+        id: "s".into(),
+        name: "s".into(),
+        kind: SchemeKind::SalesIncentive,
+        window: Window { start: start(), end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap() },
+        period: PeriodKind::Quarter,
+        eligibility: Eligibility::default(),
+        counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
+        measure,
+        gates: vec![],
+        payout,
+        tier_multiplier: false,
+        cap: None,
+        budget: None,
+        instrument: Instrument::Cash,
+        fund: None,
+    }
+}
+
+fn program(schemes: Vec<Scheme>) -> Program {
+    Program {
+        id: "p".into(),
+        name: "p".into(),
+        currency: "MYR".into(),
+        decimals: 2,
+        points_name: "points".into(),
+        time_zone: "UTC".into(),
+        schemes,
+        tiers: vec![],
+        badges: vec![],
+    }
+}
+
+/// Slabs with ascending bounds from 0 and non-decreasing percent rates.
+fn rising_slabs() -> impl Strategy<Value = Vec<Slab>> {
+    proptest::collection::vec((1i64..20_000_000, 0i64..300), 1..5).prop_map(|steps| {
+        let (mut bound, mut rate) = (Decimal::ZERO, Decimal::ZERO);
+        let mut slabs = Vec::new();
+        for (i, (gap, step)) in steps.into_iter().enumerate() {
+            if i > 0 {
+                bound += Decimal::from(gap);
+            }
+            rate += Decimal::new(step, 2);
+            slabs.push(Slab { from: bound, pay: SlabPay::PercentOfValue { percent: rate } });
+        }
+        slabs
+    })
+}
+
+fn total(program: &Program, p: &Partner, facts: &[Fact], as_of: NaiveDate) -> Decimal {
+    statement(program, p, facts, as_of, None).schemes[0].total
+}
+
+const AS_OF: fn() -> NaiveDate = || NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A positive sale inside a period never lowers a sum measure.
+    #[test]
+    fn a_positive_sale_never_lowers_a_sum_measure(facts in facts_for(1, 40, signed_money()), day in 0u64..365, units in 1i64..100, value in money()) {
+        for measure in [Measure::SumValue, Measure::SumUnits, Measure::Count] {
+            let prog = program(vec![scheme(Payout::Fixed { amount: Decimal::ONE }, measure)]);
+            let before = statement(&prog, &partner(0), &facts, AS_OF(), None);
+            let mut more = facts.clone();
+            more.push(sale(0, day, 1, Decimal::from(units), value));
+            let after = statement(&prog, &partner(0), &more, AS_OF(), None);
+            for (b, a) in before.schemes[0].periods.iter().zip(&after.schemes[0].periods) {
+                prop_assert!(a.measure >= b.measure);
+            }
+        }
+    }
+
+    /// With non-decreasing slab rates the payout never drops as the measure grows, and
+    /// incremental never pays more than retroactive.
+    #[test]
+    fn slab_payouts_are_monotonic_and_incremental_never_exceeds_retroactive(slabs in rising_slabs(), values in proptest::collection::vec(money(), 1..20), extra in money()) {
+        let retro = program(vec![scheme(Payout::Slabs { mode: SlabMode::Retroactive, bounds: SlabBounds::Absolute, slabs: slabs.clone() }, Measure::SumValue)]);
+        let incr = program(vec![scheme(Payout::Slabs { mode: SlabMode::Incremental, bounds: SlabBounds::Absolute, slabs }, Measure::SumValue)]);
+        prop_assert!(validate(&retro).is_empty() && validate(&incr).is_empty());
+        let facts: Vec<Fact> = values.iter().enumerate().map(|(i, v)| sale(0, i as u64, 0, Decimal::ONE, *v)).collect();
+        let mut more = facts.clone();
+        more.push(sale(0, 30, 0, Decimal::ONE, extra));
+        let p = partner(0);
+        let (r0, r1) = (total(&retro, &p, &facts, AS_OF()), total(&retro, &p, &more, AS_OF()));
+        let (i0, i1) = (total(&incr, &p, &facts, AS_OF()), total(&incr, &p, &more, AS_OF()));
+        prop_assert!(r1 >= r0, "retroactive dropped: {r0} -> {r1}");
+        prop_assert!(i1 >= i0, "incremental dropped: {i0} -> {i1}");
+        prop_assert!(i0 <= r0 && i1 <= r1);
+    }
+
+    /// A cap is never exceeded, whatever the multiplier.
+    #[test]
+    fn a_cap_is_never_exceeded(facts in facts_for(3, 60, money()), cap in money(), percent in 0i64..5000) {
+        let mut s = scheme(Payout::Flat { rate: Rate::PercentOfValue { percent: Decimal::new(percent, 2) } }, Measure::SumValue);
+        s.cap = Some(cap);
+        s.tier_multiplier = true;
+        let mut prog = program(vec![s]);
+        prog.tiers = vec![Tier {
+            id: "t".into(), name: "t".into(),
+            counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
+            measure: Measure::SumValue, trailing_months: 12, threshold: Decimal::ZERO,
+            min_certifications: 0, multiplier: Decimal::new(3, 0), perks: vec![],
+        }];
+        let partners: Vec<Partner> = (0..3).map(partner).collect();
+        let run = population(&prog, &partners, &facts, AS_OF());
+        for st in &run.statements {
+            for line in &st.schemes[0].periods {
+                prop_assert!(line.payout <= cap, "{} > cap {}", line.payout, cap);
+            }
+        }
+    }
+
+    /// A budget is never exceeded, and a partner's statement with the published context equals
+    /// its entry in the population (ranks and budgets included).
+    #[test]
+    fn budgets_hold_and_context_reproduces_the_population(facts in facts_for(8, 120, money()), budget in money(), amounts in proptest::collection::vec(money(), 1..4)) {
+        let mut flat = scheme(Payout::Flat { rate: Rate::PercentOfValue { percent: Decimal::new(5, 0) } }, Measure::SumValue);
+        flat.budget = Some(budget);
+        let mut rank = scheme(Payout::Rank { group_by: GroupBy::Region, amounts }, Measure::SumUnits);
+        rank.id = "r".into();
+        rank.budget = Some(budget);
+        let prog = program(vec![flat, rank]);
+        let partners: Vec<Partner> = (0..8).map(partner).collect();
+        let run = population(&prog, &partners, &facts, AS_OF());
+        for si in 0..2 {
+            for pi in 0..run.statements[0].schemes[si].periods.len() {
+                let sum: Decimal = run.statements.iter().map(|s| s.schemes[si].periods[pi].payout).sum();
+                prop_assert!(sum <= budget, "scheme {si} period {pi}: {sum} > {budget}");
+            }
+        }
+        for (p, entry) in partners.iter().zip(&run.statements) {
+            let own = statement(&prog, p, &facts, AS_OF(), Some(&run.context));
+            prop_assert_eq!(&own, entry);
+        }
+    }
+
+    /// what_if with no extra facts is the statement, with no difference.
+    #[test]
+    fn what_if_without_extra_facts_is_the_statement(facts in facts_for(2, 40, signed_money()), slabs in rising_slabs()) {
+        let prog = program(vec![scheme(Payout::Slabs { mode: SlabMode::Retroactive, bounds: SlabBounds::Absolute, slabs }, Measure::SumValue)]);
+        let p = partner(0);
+        let st = statement(&prog, &p, &facts, AS_OF(), None);
+        let w = what_if(&prog, &p, &facts, &[], AS_OF(), None);
+        prop_assert_eq!(&w.statement, &st);
+        prop_assert!(w.difference.values().all(|d| d.is_zero()));
+    }
+}
+
+fn any_payout() -> impl Strategy<Value = Payout> {
+    let pay = prop_oneof![
+        wild().prop_map(|percent| SlabPay::PercentOfValue { percent }),
+        wild().prop_map(|amount| SlabPay::PerUnit { amount }),
+        wild().prop_map(|amount| SlabPay::PerCount { amount }),
+        wild().prop_map(|amount| SlabPay::Fixed { amount }),
+    ];
+    prop_oneof![
+        wild().prop_map(|percent| Payout::Flat { rate: Rate::PercentOfValue { percent } }),
+        wild().prop_map(|amount| Payout::Flat { rate: Rate::PerUnit { amount } }),
+        wild().prop_map(|amount| Payout::Fixed { amount }),
+        (any::<bool>(), any::<bool>(), proptest::collection::vec((wild(), pay), 0..4)).prop_map(|(retro, rel, slabs)| Payout::Slabs {
+            mode: if retro { SlabMode::Retroactive } else { SlabMode::Incremental },
+            bounds: if rel { SlabBounds::PercentOfTarget } else { SlabBounds::Absolute },
+            slabs: slabs.into_iter().map(|(from, pay)| Slab { from, pay }).collect(),
+        }),
+        proptest::collection::vec(wild(), 0..3).prop_map(|amounts| Payout::Rank { group_by: GroupBy::Region, amounts }),
+    ]
+}
+
+fn any_measure() -> impl Strategy<Value = Measure> {
+    prop_oneof![
+        Just(Measure::SumValue),
+        Just(Measure::SumUnits),
+        Just(Measure::Count),
+        Just(Measure::DistinctSkus),
+        (0u32..40).prop_map(|m| Measure::Growth { of: GrowthBase::SumValue, baseline_offset_months: m }),
+    ]
+}
+
+fn any_scheme() -> impl Strategy<Value = Scheme> {
+    (any_measure(), any_payout(), proptest::option::of(wild()), proptest::option::of(wild()), -400i64..800, 0i64..800, 0u8..3, any::<bool>(), proptest::option::of(wild()))
+        .prop_map(|(measure, payout, cap, budget, from, len, period, fund, gate)| {
+            let mut s = scheme(payout, measure);
+            s.cap = cap;
+            s.budget = budget;
+            s.window = Window { start: start() + chrono::Duration::days(from), end: start() + chrono::Duration::days(from + len - 200) };
+            s.period = [PeriodKind::Window, PeriodKind::Month, PeriodKind::Quarter][period as usize];
+            s.tier_multiplier = true;
+            if fund {
+                s.instrument = Instrument::Fund;
+                s.fund = Some(FundRule { reimburse_percent: Decimal::new(50, 0) });
+            }
+            if let Some(value) = gate {
+                s.gates = vec![Gate::MinMeasure { value }, Gate::MinAttainment { percent: value }];
+            }
+            s
+        })
+}
+
+fn any_fact() -> impl Strategy<Value = Fact> {
+    (0usize..4, 0u64..800, 0u8..6, wild(), wild(), 0u8..4).prop_map(|(p, day, sku, units, value, kind)| match kind {
+        0 | 1 => sale(p, day, sku, units, value),
+        2 => Fact::MarketingSpend { partner: format!("p{p}"), date: start() + Days::new(day), scheme: "s".into(), amount: value },
+        _ => Fact::Target { partner: format!("p{p}"), scheme: "s".into(), period: "2026-Q1".into(), value },
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// No program, valid or not, and no facts make evaluation panic.
+    #[test]
+    fn nothing_panics(schemes in proptest::collection::vec(any_scheme(), 1..3), facts in proptest::collection::vec(any_fact(), 0..30), decimals in 0u32..40, tier_threshold in wild(), multiplier in wild()) {
+        let mut prog = program(schemes);
+        prog.decimals = decimals;
+        prog.tiers = vec![Tier {
+            id: "t".into(), name: "t".into(),
+            counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
+            measure: Measure::SumValue, trailing_months: 12, threshold: tier_threshold,
+            min_certifications: 1, multiplier, perks: vec![],
+        }];
+        prog.badges = vec![
+            Badge { id: "b".into(), name: "b".into(), rule: BadgeRule::CategoryShare { category: "even".into(), percent: tier_threshold } },
+            Badge { id: "c".into(), name: "c".into(), rule: BadgeRule::TopN { scheme: "s".into(), n: 1 } },
+        ];
+        let _ = validate(&prog);
+        let partners: Vec<Partner> = (0..4).map(partner).collect();
+        let as_of = start() + Days::new(400);
+        let run = population(&prog, &partners, &facts, as_of);
+        let _ = statement(&prog, &partners[0], &facts, as_of, Some(&run.context));
+        let _ = what_if(&prog, &partners[1], &facts, &facts[..facts.len().min(3)], as_of, Some(&run.context));
+        let _ = serde_json::to_string(&run).unwrap();
+    }
+}
