@@ -22,8 +22,8 @@ struct Args {
     /// The date to evaluate as of (YYYY-MM-DD).
     #[arg(long)]
     as_of: NaiveDate,
-    /// Print only this partner's statement (with the population's context, so rank and budget
-    /// lines are exact).
+    /// Print this partner's full statement, with explanations (computed with the population's
+    /// context, so rank and budget lines are exact). Without it, every partner's figures.
     #[arg(long)]
     partner: Option<String>,
     /// Print compact JSON instead of indented.
@@ -51,12 +51,12 @@ fn run(args: Args) -> Result<String, Box<dyn std::error::Error>> {
     let run = mitra_scheme::population(&program, &partners, &facts, args.as_of);
     match args.partner {
         Some(id) => {
-            let st = run
-                .statements
+            let partner = partners
                 .iter()
-                .find(|s| s.partner == id)
+                .find(|p| p.id == id)
                 .ok_or_else(|| format!("no partner `{id}` in {}", args.partners.display()))?;
-            Ok(to_json(st, args.compact)?)
+            let st = mitra_scheme::statement(&program, partner, &facts, args.as_of, Some(&run.context));
+            Ok(to_json(&st, args.compact)?)
         }
         None => Ok(to_json(&run, args.compact)?),
     }

@@ -40,10 +40,10 @@ fn the_population_from_csv_files() {
     assert!(ok, "{err}");
     assert_eq!(out.lines().count(), 1);
     let pop: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(pop["statements"][0]["schemes"][0]["periods"][3]["payout"], "40500");
+    assert_eq!(pop["partners"][0]["schemes"][0]["periods"][3]["payout"], "40500");
     // Bangun Warna here has only the 75 M sale: 75 M × 0.15 % = 112,500; no tier (75 M < 150 M).
-    assert_eq!(pop["statements"][1]["schemes"][0]["periods"][3]["payout"], "112500");
-    assert_eq!(pop["totals"][1]["total"], "26000"); // SPIF: 6,000 + min(25,000, cap 20,000)
+    assert_eq!(pop["partners"][1]["schemes"][0]["periods"][3]["payout"], "112500");
+    assert_eq!(pop["schemes"][1]["total"], "26000"); // SPIF: 6,000 + min(25,000, cap 20,000)
 }
 
 #[test]

@@ -1,5 +1,9 @@
 //! Every partner at once: ranks, leaderboards, budgets, totals, the tier distribution, and the
 //! [`Context`] each partner's own statement needs to give the same figures.
+//!
+//! A run keeps figures only (no explanations, no fact lists), so ten thousand partners fit in
+//! little memory; a partner's full statement comes from [`crate::statement`] with the run's
+//! context, through the same functions, so its figures are the same.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -8,109 +12,196 @@ use rust_decimal::Decimal;
 
 use crate::context::{BudgetScale, Context, RankBoard};
 use crate::eval::facts::PartnerFacts;
-use crate::eval::{draft, finish, rankable, settle, Draft};
+use crate::eval::period::periods;
+use crate::eval::{budgeted, draft, rankable, settled, Budgeted, LineDraft};
 use crate::model::{Fact, GroupBy, Partner, Payout, Program};
-use crate::report::{BoardRow, Leaderboard, Population, SchemeTotal};
+use crate::report::{
+    BoardRow, Leaderboard, PartnerFigures, PeriodFigures, PeriodInfo, Population, SchemeFigures, SchemeTotal,
+};
+
+/// A rank line waiting for the rank boards.
+struct PendingRank {
+    partner: usize,
+    scheme: usize,
+    period: usize,
+    line: LineDraft,
+}
 
 /// Evaluate all `partners` on `facts` (facts of partners not listed are ignored).
 pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of: NaiveDate) -> Population {
     let index: HashMap<&str, usize> = partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let mut per_partner: Vec<PartnerFacts> = partners.iter().map(|_| PartnerFacts::default()).collect();
+    let mut own: Vec<Vec<&Fact>> = vec![Vec::new(); partners.len()];
     for fact in facts {
         if let Some(&p) = index.get(fact.partner()) {
-            per_partner[p].push(fact, as_of);
+            own[p].push(fact);
         }
     }
-    for pf in &mut per_partner {
-        pf.sort();
-    }
-    let drafts: Vec<Draft> = partners.iter().zip(&per_partner).map(|(p, pf)| draft(program, p, pf, as_of)).collect();
-
-    let (ranks, leaderboards) = rank_boards(program, partners, &drafts);
-    let mut context = Context { ranks, budgets: Vec::new() };
-    context.budgets = budget_scales(program, &drafts, &context);
-
-    let statements: Vec<_> = drafts.iter().map(|d| finish(d, Some(&context))).collect();
-
-    let totals = program
+    let infos: Vec<Vec<PeriodInfo>> = program
         .schemes
         .iter()
-        .enumerate()
-        .map(|(i, s)| SchemeTotal {
+        .map(|s| {
+            periods(s.window, s.period, as_of)
+                .into_iter()
+                .map(|p| PeriodInfo { running: as_of <= p.end, label: p.label, start: p.start, end: p.end })
+                .collect()
+        })
+        .collect();
+
+    // Pass 1: each partner alone. Lines that do not depend on others are settled at once.
+    let mut figures: Vec<PartnerFigures> = Vec::with_capacity(partners.len());
+    let mut pending: Vec<PendingRank> = Vec::new();
+    for (pi, (partner, facts)) in partners.iter().zip(&own).enumerate() {
+        let pf = PartnerFacts::new(&partner.id, facts.iter().copied(), as_of);
+        let d = draft(program, partner, &pf, as_of, false);
+        let schemes = d
+            .schemes
+            .into_iter()
+            .map(|sd| {
+                let scheme = &program.schemes[sd.scheme];
+                let periods = sd
+                    .lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(period, line)| {
+                        let measure = line.line.measure;
+                        if matches!(scheme.payout, Payout::Rank { .. }) {
+                            pending.push(PendingRank { partner: pi, scheme: sd.scheme, period, line });
+                            return PeriodFigures { measure, rank: None, payout: Decimal::ZERO, provisional: false };
+                        }
+                        let (payout, rank, provisional) = settled(program, scheme, &line, None).unwrap_or_default();
+                        PeriodFigures { measure, rank, payout, provisional }
+                    })
+                    .collect();
+                SchemeFigures { total: Decimal::ZERO, periods }
+            })
+            .collect();
+        figures.push(PartnerFigures { partner: partner.id.clone(), tier: d.tier.tier, schemes });
+    }
+
+    // Pass 2: rank boards, then the rank lines.
+    let (ranks, mut leaderboards) = rank_boards(program, partners, &infos, &pending);
+    let mut context = Context { ranks, budgets: Vec::new() };
+    for p in &pending {
+        let scheme = &program.schemes[p.scheme];
+        let (payout, rank, provisional) = settled(program, scheme, &p.line, Some(&context)).unwrap_or_default();
+        let f = &mut figures[p.partner].schemes[p.scheme].periods[p.period];
+        *f = PeriodFigures { measure: f.measure, rank, payout, provisional };
+    }
+    leaderboards.extend(latest_boards(program, partners, &infos, &figures));
+
+    // Pass 3: budgets over the rounded payouts, then the scaled payouts and totals.
+    for (si, scheme) in program.schemes.iter().enumerate() {
+        let Some(budget) = scheme.budget else { continue };
+        for (pi, info) in infos[si].iter().enumerate() {
+            let total = figures.iter().fold(Decimal::ZERO, |acc, f| acc.saturating_add(f.schemes[si].periods[pi].payout));
+            context.budgets.push(BudgetScale { scheme: scheme.id.clone(), period: info.label.clone(), budget, total });
+        }
+    }
+    let mut totals: Vec<SchemeTotal> = program
+        .schemes
+        .iter()
+        .zip(&infos)
+        .map(|(s, periods)| SchemeTotal {
             scheme: s.id.clone(),
             instrument: s.instrument,
-            total: statements.iter().fold(Decimal::ZERO, |acc, st| acc.saturating_add(st.schemes[i].total)),
-            partners_paid: statements.iter().filter(|st| st.schemes[i].total > Decimal::ZERO).count(),
+            periods: periods.clone(),
+            total: Decimal::ZERO,
+            partners_paid: 0,
         })
         .collect();
     let mut tiers = BTreeMap::new();
-    for st in &statements {
-        *tiers.entry(st.tier.tier.clone().unwrap_or_default()).or_insert(0) += 1;
+    for f in &mut figures {
+        for (si, (scheme, sf)) in program.schemes.iter().zip(&mut f.schemes).enumerate() {
+            for (pi, pf) in sf.periods.iter_mut().enumerate() {
+                match budgeted(program, scheme, &infos[si][pi].label, pf.payout, Some(&context)) {
+                    Budgeted::Unchanged => {}
+                    Budgeted::Scaled { payout, .. } => pf.payout = payout,
+                    Budgeted::Unknown => pf.provisional = true,
+                    Budgeted::Overflow => pf.payout = Decimal::ZERO,
+                }
+                sf.total = sf.total.saturating_add(pf.payout);
+            }
+            totals[si].total = totals[si].total.saturating_add(sf.total);
+            totals[si].partners_paid += usize::from(sf.total > Decimal::ZERO);
+        }
+        *tiers.entry(f.tier.clone().unwrap_or_default()).or_insert(0) += 1;
     }
-    Population { as_of, statements, leaderboards, totals, tiers, context }
+    Population { as_of, schemes: totals, partners: figures, leaderboards, tiers, context }
 }
 
-/// For each scheme, period and group: the ranked partners (eligible, positive measure, gates
-/// held) by measure, descending, ties sharing a rank. Rank schemes publish their rewarded ranks
-/// in the context and are grouped by their attribute; other schemes get one board of everyone.
-fn rank_boards(program: &Program, partners: &[Partner], drafts: &[Draft]) -> (Vec<RankBoard>, Vec<Leaderboard>) {
+/// Rows of ranked partners (eligible, positive measure, gates held), by measure descending,
+/// ties sharing a rank; the partner id breaks ties in the order shown.
+fn ranked(mut entries: Vec<(Decimal, usize)>, partners: &[Partner]) -> Vec<BoardRow> {
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(partners[a.1].id.cmp(&partners[b.1].id)));
+    let mut rows: Vec<BoardRow> = Vec::with_capacity(entries.len());
+    for (i, (m, p)) in entries.iter().enumerate() {
+        let rank = match rows.last() {
+            Some(last) if last.measure == *m => last.rank,
+            _ => i as u32 + 1,
+        };
+        rows.push(BoardRow { partner: partners[*p].id.clone(), name: partners[*p].name.clone(), rank, measure: *m });
+    }
+    rows
+}
+
+/// For each rank scheme, period and group: the leaderboard, and the measures at rewarded ranks
+/// that the context publishes.
+fn rank_boards(
+    program: &Program,
+    partners: &[Partner],
+    infos: &[Vec<PeriodInfo>],
+    pending: &[PendingRank],
+) -> (Vec<RankBoard>, Vec<Leaderboard>) {
+    let mut groups: BTreeMap<(usize, usize, String), Vec<(Decimal, usize)>> = BTreeMap::new();
+    for p in pending {
+        let scheme = &program.schemes[p.scheme];
+        let Payout::Rank { group_by, .. } = &scheme.payout else { continue };
+        if let Some(m) = rankable(scheme, &p.line) {
+            groups.entry((p.scheme, p.period, partners[p.partner].group(*group_by))).or_default().push((m, p.partner));
+        }
+    }
     let mut boards = Vec::new();
     let mut leaderboards = Vec::new();
-    for (si, scheme) in program.schemes.iter().enumerate() {
-        let (group_by, rewarded) = match &scheme.payout {
-            Payout::Rank { group_by, amounts } => (*group_by, Some(amounts.len())),
-            _ => (GroupBy::All, None),
-        };
-        let Some(period_count) = drafts.first().map(|d| d.schemes[si].lines.len()) else { continue };
-        for pi in 0..period_count {
-            let mut groups: BTreeMap<String, Vec<(Decimal, usize)>> = BTreeMap::new();
-            for (p, d) in drafts.iter().enumerate() {
-                let line = &d.schemes[si].lines[pi];
-                if let Some(m) = rankable(scheme, line) {
-                    groups.entry(partners[p].group(group_by)).or_default().push((m, p));
-                }
-            }
-            let label = &drafts[0].schemes[si].lines[pi].line.label;
-            for (group, mut entries) in groups {
-                entries.sort_by(|a, b| b.0.cmp(&a.0).then(partners[a.1].id.cmp(&partners[b.1].id)));
-                let mut rows = Vec::with_capacity(entries.len());
-                for (i, (m, p)) in entries.iter().enumerate() {
-                    let rank = if i > 0 && entries[i - 1].0 == *m { rows.last().map_or(1, |r: &BoardRow| r.rank) } else { i as u32 + 1 };
-                    rows.push(BoardRow { partner: partners[*p].id.clone(), name: partners[*p].name.clone(), rank, measure: *m });
-                }
-                if let Some(n) = rewarded {
-                    boards.push(RankBoard {
-                        scheme: scheme.id.clone(),
-                        period: label.clone(),
-                        group: group.clone(),
-                        measures: rows.iter().take_while(|r| r.rank as usize <= n).map(|r| r.measure).collect(),
-                    });
-                }
-                leaderboards.push(Leaderboard { scheme: scheme.id.clone(), period: label.clone(), group_by, group, rows });
-            }
-        }
+    for ((si, pi, group), entries) in groups {
+        let scheme = &program.schemes[si];
+        let Payout::Rank { group_by, amounts } = &scheme.payout else { continue };
+        let rows = ranked(entries, partners);
+        let period = infos[si][pi].label.clone();
+        boards.push(RankBoard {
+            scheme: scheme.id.clone(),
+            period: period.clone(),
+            group: group.clone(),
+            measures: rows.iter().take_while(|r| r.rank as usize <= amounts.len()).map(|r| r.measure).collect(),
+        });
+        leaderboards.push(Leaderboard { scheme: scheme.id.clone(), period, group_by: *group_by, group, rows });
     }
     (boards, leaderboards)
 }
 
-/// For each scheme with a budget and each period: the budget and the total of the rounded
-/// payouts (after rank rewards) it must cover.
-fn budget_scales(program: &Program, drafts: &[Draft], context: &Context) -> Vec<BudgetScale> {
-    let mut scales = Vec::new();
+/// For every other scheme: one leaderboard of everyone with a positive measure in its latest
+/// period.
+fn latest_boards(program: &Program, partners: &[Partner], infos: &[Vec<PeriodInfo>], figures: &[PartnerFigures]) -> Vec<Leaderboard> {
+    let mut out = Vec::new();
     for (si, scheme) in program.schemes.iter().enumerate() {
-        let Some(budget) = scheme.budget else { continue };
-        let Some(period_count) = drafts.first().map(|d| d.schemes[si].lines.len()) else { continue };
-        for pi in 0..period_count {
-            let total = drafts.iter().fold(Decimal::ZERO, |acc, d| {
-                acc.saturating_add(settle(program, scheme, &d.schemes[si].lines[pi], Some(context)).rounded)
-            });
-            scales.push(BudgetScale {
-                scheme: scheme.id.clone(),
-                period: drafts[0].schemes[si].lines[pi].line.label.clone(),
-                budget,
-                total,
-            });
+        if matches!(scheme.payout, Payout::Rank { .. }) {
+            continue;
         }
+        let Some(pi) = infos[si].len().checked_sub(1) else { continue };
+        let entries: Vec<(Decimal, usize)> = figures
+            .iter()
+            .enumerate()
+            .filter_map(|(p, f)| f.schemes[si].periods[pi].measure.filter(|m| *m > Decimal::ZERO).map(|m| (m, p)))
+            .collect();
+        if entries.is_empty() {
+            continue;
+        }
+        out.push(Leaderboard {
+            scheme: scheme.id.clone(),
+            period: infos[si][pi].label.clone(),
+            group_by: GroupBy::All,
+            group: String::new(),
+            rows: ranked(entries, partners),
+        });
     }
-    scales
+    out
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{GroupBy, Instrument, SchemeKind};
+use crate::model::{GroupBy, Instrument, SchemeKind, SlabMode};
 
 /// One partner's statement as of a date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,17 +120,17 @@ pub enum MilestoneKind {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Step {
     /// The partner does not meet an eligibility condition.
-    Ineligible { field: String, required: Vec<String>, actual: String },
+    Ineligible { field: EligibilityField, required: Vec<String>, actual: String },
     NotEnrolled { enrolled: NaiveDate },
     Measured { measure: Decimal, facts: usize },
     Growth { current: Decimal, baseline: Decimal, growth: Decimal },
     ZeroBaseline,
     NoTarget,
     Attainment { target: Decimal, attainment: Decimal },
-    GateFailed { gate: usize, kind: String, required: String, actual: String },
-    FlatRate { rate: String, amount: Decimal, base: Decimal, payout: Decimal },
+    GateFailed { gate: usize, kind: GateKind, required: String, actual: String },
+    FlatRate { rate: RateKind, amount: Decimal, base: Decimal, payout: Decimal },
     FixedAmount { amount: Decimal },
-    Slab { mode: String, slab: usize, from: Decimal, pay: String, rate: Decimal, payout: Decimal },
+    Slab { mode: SlabMode, slab: usize, from: Decimal, pay: RateKind, rate: Decimal, payout: Decimal },
     SlabSlice { slab: usize, from: Decimal, slice: Decimal, rate: Decimal, payout: Decimal },
     Rank { group: String, rank: u32, amount: Decimal },
     NotRanked { group: String },
@@ -141,6 +141,36 @@ pub enum Step {
     BudgetScaled { budget: Decimal, total: Decimal, payout: Decimal },
     BudgetUnknown,
     Overflow,
+}
+
+/// Which eligibility condition a partner failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EligibilityField {
+    Type,
+    Region,
+    Segment,
+    Tier,
+}
+
+/// Which kind of gate failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateKind {
+    MinMeasure,
+    MinAttainment,
+    Certification,
+    MinTier,
+}
+
+/// How a rate or slab pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateKind {
+    PercentOfValue,
+    PerUnit,
+    PerCount,
+    Fixed,
 }
 
 /// Tier held as of the statement date, and the gap to the next.
@@ -196,23 +226,84 @@ pub struct Leaderboard {
     pub rows: Vec<BoardRow>,
 }
 
-/// Per-scheme totals of a population run.
+/// A scheme's periods in a population run, with its totals over all partners.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SchemeTotal {
     pub scheme: String,
     pub instrument: Instrument,
+    pub periods: Vec<PeriodInfo>,
     pub total: Decimal,
     pub partners_paid: usize,
 }
 
-/// Everything at once: every partner's statement and what depends on all of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodInfo {
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub running: bool,
+}
+
+/// One partner's figures in a population run: per scheme, per period (in the order of
+/// [`SchemeTotal::periods`]). The partner's [`Statement`] with the run's context has the same
+/// figures, with their explanations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartnerFigures {
+    pub partner: String,
+    pub tier: Option<String>,
+    pub schemes: Vec<SchemeFigures>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SchemeFigures {
+    pub total: Decimal,
+    pub periods: Vec<PeriodFigures>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodFigures {
+    pub measure: Option<Decimal>,
+    pub rank: Option<u32>,
+    pub payout: Decimal,
+    pub provisional: bool,
+}
+
+impl From<&PeriodLine> for PeriodFigures {
+    fn from(l: &PeriodLine) -> Self {
+        PeriodFigures { measure: l.measure, rank: l.rank, payout: l.payout, provisional: l.provisional }
+    }
+}
+
+/// Everything at once: every partner's figures and what depends on all of them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Population {
     pub as_of: NaiveDate,
-    pub statements: Vec<Statement>,
+    pub schemes: Vec<SchemeTotal>,
+    pub partners: Vec<PartnerFigures>,
+    /// Rank schemes: every period, per group. Other schemes: their latest period, everyone.
     pub leaderboards: Vec<Leaderboard>,
-    pub totals: Vec<SchemeTotal>,
     /// Partners per tier id (`""` for no tier).
     pub tiers: BTreeMap<String, usize>,
     pub context: crate::Context,
+}
+
+impl Population {
+    pub fn figures(&self, partner: &str) -> Option<&PartnerFigures> {
+        self.partners.iter().find(|p| p.partner == partner)
+    }
+}
+
+impl Statement {
+    /// The statement's figures, as a population run reports them.
+    pub fn figures(&self) -> PartnerFigures {
+        PartnerFigures {
+            partner: self.partner.clone(),
+            tier: self.tier.tier.clone(),
+            schemes: self
+                .schemes
+                .iter()
+                .map(|s| SchemeFigures { total: s.total, periods: s.periods.iter().map(PeriodFigures::from).collect() })
+                .collect(),
+        }
+    }
 }

@@ -50,7 +50,7 @@ fn scheme(id: &str, kind: SchemeKind, period: PeriodKind, counts: FactFilter, me
         id: id.into(),
         name: id.into(),
         kind,
-        window: Window { start: d(2026, 1, 1), end: d(2026, 12, 31) },
+        window: crate::model::Window { start: d(2026, 1, 1), end: d(2026, 12, 31) },
         period,
         eligibility: Eligibility::default(),
         counts,
@@ -108,7 +108,7 @@ pub fn program() -> Program {
     s[0].tier_multiplier = true;
     s[0].budget = Some(pct("5000000000"));
     s[4].cap = Some(pct("200000"));
-    s[4].window = Window { start: d(2026, 10, 1), end: d(2026, 12, 31) };
+    s[4].window = crate::model::Window { start: d(2026, 10, 1), end: d(2026, 12, 31) };
     s[11].fund = Some(FundRule { reimburse_percent: pct("100") });
     s[1].gates = vec![Gate::MinMeasure { value: pct("1000000") }];
     let tier = |id: &str, threshold: &str, multiplier: &str| Tier {

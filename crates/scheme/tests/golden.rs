@@ -5,7 +5,7 @@
 mod common;
 
 use common::{d, dec, golden, line, scheme, statement, Case};
-use mitra_scheme::report::{MilestoneKind, Step};
+use mitra_scheme::report::{EligibilityField, GateKind, MilestoneKind, Step};
 use serde_json::json;
 
 #[cfg(target_arch = "wasm32")]
@@ -192,7 +192,7 @@ fn rank_rewards_with_ties() {
     // Without the context, rank lines are provisional.
     let alone = mitra_scheme::statement(&case.program, case.partner("a"), &case.facts, case.as_of, None);
     assert!(alone.provisional && alone.schemes[0].periods[0].provisional);
-    let board = pop.leaderboards.iter().find(|b| b.group == "north").unwrap();
+    let board = pop.population.leaderboards.iter().find(|b| b.group == "north").unwrap();
     assert_eq!(board.rows.iter().map(|r| (r.partner.as_str(), r.rank)).collect::<Vec<_>>(), vec![("a", 1), ("b", 2), ("c", 2), ("d", 4)]);
     golden("rank_rewards_with_ties", include_str!("golden/rank_rewards_with_ties.json"), &pop);
 }
@@ -252,7 +252,7 @@ fn budget_overrun() {
     let got: Vec<_> = ["a", "b", "c"].iter().map(|p| line(&pop, p, "b", "2026-Q4").payout).collect();
     assert_eq!(got, vec![dec("461"), dec("307"), dec("230")]);
     assert_eq!(line(&pop, "a", "b", "2026-Q4").rounded, dec("600"));
-    let total = pop.totals.iter().find(|t| t.scheme == "b").unwrap().total;
+    let total = pop.population.schemes.iter().find(|t| t.scheme == "b").unwrap().total;
     assert_eq!(total, dec("998"));
     // Without the context, the line is provisional and unscaled.
     let alone = mitra_scheme::statement(&case.program, case.partner("a"), &case.facts, case.as_of, None);
@@ -366,7 +366,7 @@ fn spif_gate_training_and_referral() {
     // b: not certified: the gate fails, 0.
     let b = line(&pop, "b", "spif", "window");
     assert_eq!(b.payout, dec("0"));
-    assert!(matches!(&b.explanation[..], [.., Step::GateFailed { gate: 0, kind, .. }] if kind == "certification"));
+    assert!(matches!(&b.explanation[..], [.., Step::GateFailed { gate: 0, kind: GateKind::Certification, .. }]));
     // a: two of the three courses count: 2 × 1,000.
     assert_eq!(line(&pop, "a", "train", "window").payout, dec("2000"));
     // b: two referrals × 2,500.
@@ -429,7 +429,7 @@ fn rebate_volume_discount_bundle_and_eligibility() {
     // g is in the project segment: ineligible for the retail rebate, with the reason.
     let g = line(&pop, "g", "rebate-retail", "window");
     assert!(!g.eligible);
-    assert!(matches!(&g.explanation[0], Step::Ineligible { field, .. } if field == "segment"));
+    assert!(matches!(&g.explanation[0], Step::Ineligible { field: EligibilityField::Segment, .. }));
     // g holds Gold (12,020 ≥ 10,000): project rebate 3 % × 12,020 = 360.60. w is not eligible.
     assert_eq!(line(&pop, "g", "rebate-project", "window").payout, dec("360.60"));
     assert!(!line(&pop, "w", "rebate-project", "window").eligible);

@@ -48,7 +48,7 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
         queries::insert_fact(&tx, f)?;
     }
     let run = population(&program, &partners, &facts, today);
-    ledger::close(&tx, &program, &run.statements, &now)?;
+    ledger::close(&tx, &program, &run, &now)?;
     tx.commit()?;
     Ok(true)
 }

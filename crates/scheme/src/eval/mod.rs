@@ -17,12 +17,25 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::context::Context;
 use crate::model::{Fact, Gate, Instrument, Measure, Partner, Payout, Program, Scheme};
 use crate::report::{
-    FundBalance, Milestone, MilestoneKind, PeriodLine, SchemeResult, Statement, Step, TierStatus, Totals, WhatIf,
+    EligibilityField, FundBalance, GateKind, Milestone, MilestoneKind, PeriodLine, SchemeResult, Statement, Step, TierStatus,
+    Totals, WhatIf,
 };
 use facts::{growth_base, quantities, simple_measure, PartnerFacts, Quantities};
 use period::{periods, shift_back, Period};
 
 pub use period::period_label;
+
+/// Where explanation steps go: a statement records them, a population run (which keeps only
+/// figures) does not, and never pays for building them.
+pub struct Trace<'a>(Option<&'a mut Vec<Step>>);
+
+impl Trace<'_> {
+    pub fn push(&mut self, step: impl FnOnce() -> Step) {
+        if let Some(steps) = self.0.as_deref_mut() {
+            steps.push(step());
+        }
+    }
+}
 
 /// The payout of one period line as far as the partner's own facts decide it.
 #[derive(Clone, Debug)]
@@ -35,6 +48,8 @@ pub struct LineDraft {
     /// Ineligible, or no measure (zero baseline): nothing can change the zero.
     closed: bool,
     spend: Decimal,
+    /// Record explanations and the facts that counted (statements do; population runs do not).
+    detail: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -77,7 +92,7 @@ pub fn statement(
     context: Option<&Context>,
 ) -> Statement {
     let pf = PartnerFacts::new(&partner.id, facts, as_of);
-    finish(&draft(program, partner, &pf, as_of), context)
+    finish(&draft(program, partner, &pf, as_of, true), context)
 }
 
 /// The statement with hypothetical facts added, and the difference per scheme and in total.
@@ -95,7 +110,7 @@ pub fn what_if(
     let now = statement(program, partner, facts, as_of, context);
     let pf = PartnerFacts::new(&partner.id, facts.iter().chain(extra), as_of);
     let projected_ctx = context.map(|c| without_own_ranks(c, &now));
-    let projected = finish(&draft(program, partner, &pf, as_of), projected_ctx.as_ref());
+    let projected = finish(&draft(program, partner, &pf, as_of, true), projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
     for (a, b) in projected.schemes.iter().zip(&now.schemes) {
         difference.insert(a.scheme.clone(), a.total.saturating_sub(b.total));
@@ -126,8 +141,9 @@ fn without_own_ranks(context: &Context, now: &Statement) -> Context {
     ctx
 }
 
-/// Everything that depends on the partner alone.
-pub fn draft<'p>(program: &'p Program, partner: &'p Partner, pf: &PartnerFacts, as_of: NaiveDate) -> Draft<'p> {
+/// Everything that depends on the partner alone. With `detail`, lines record their
+/// explanations and the facts that counted, and badges are worked out.
+pub fn draft<'p>(program: &'p Program, partner: &'p Partner, pf: &PartnerFacts, as_of: NaiveDate, detail: bool) -> Draft<'p> {
     let tiers = gamification::TierCache::new(program, pf);
     let schemes = program
         .schemes
@@ -137,7 +153,7 @@ pub fn draft<'p>(program: &'p Program, partner: &'p Partner, pf: &PartnerFacts, 
             scheme: i,
             lines: periods(scheme.window, scheme.period, as_of)
                 .into_iter()
-                .map(|p| draft_line(program, scheme, partner, pf, &tiers, &p, as_of))
+                .map(|p| draft_line(program, scheme, partner, pf, &tiers, &p, as_of, detail))
                 .collect(),
         })
         .collect();
@@ -147,7 +163,7 @@ pub fn draft<'p>(program: &'p Program, partner: &'p Partner, pf: &PartnerFacts, 
         as_of,
         schemes,
         tier: tiers.status(program, as_of),
-        badges: gamification::badges(program, pf, as_of),
+        badges: if detail { gamification::badges(program, pf, as_of) } else { Vec::new() },
     }
 }
 
@@ -159,6 +175,7 @@ fn draft_line(
     tiers: &gamification::TierCache,
     p: &Period,
     as_of: NaiveDate,
+    detail: bool,
 ) -> LineDraft {
     let running = as_of <= p.end;
     let on = if running { as_of } else { p.end };
@@ -200,79 +217,112 @@ fn draft_line(
         .filter(|r| r.key == scheme.id)
         .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.value))
         .unwrap_or(Decimal::MAX);
-    let mut draft = LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier: tier_id, closed: true, spend };
+    let mut draft =
+        LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier: tier_id, closed: true, spend, detail };
+    let mut steps = Vec::new();
+    let mut counted = Vec::new();
+    let measured = measure_line(program, scheme, partner, pf, tier, on, p, as_of, &mut Trace(detail.then_some(&mut steps)), detail.then_some(&mut counted));
     let line = &mut draft.line;
-
-    if let Some(step) = ineligibility(program, scheme, partner, tier, on) {
-        line.eligible = false;
-        line.explanation.push(step);
-        return draft;
+    line.explanation = steps;
+    line.facts = counted;
+    match measured {
+        Measured::Ineligible => line.eligible = false,
+        Measured::Nothing { baseline } => line.baseline = baseline,
+        Measured::Measure { q, measure, baseline } => {
+            line.measure = Some(measure);
+            line.baseline = baseline;
+            if let Some(target) = line.target.filter(|t| !t.is_zero()) {
+                line.attainment = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(target));
+            }
+            draft.static_gates = scheme
+                .gates
+                .iter()
+                .map(|g| match g {
+                    Gate::MinMeasure { .. } | Gate::MinAttainment { .. } => None,
+                    Gate::Certification { course } => Some(pf.certifications_by(on, Some(course)) > 0),
+                    Gate::MinTier { tier: required } => {
+                        let need = program.tiers.iter().position(|t| &t.id == required);
+                        Some(matches!((tier, need), (Some(t), Some(n)) if t >= n))
+                    }
+                })
+                .collect();
+            draft.q = q;
+            draft.closed = false;
+        }
     }
+    draft
+}
 
+/// What measuring a line found.
+enum Measured {
+    Ineligible,
+    /// No measure: an overflow or a zero growth baseline (the trace says which).
+    Nothing { baseline: Option<Decimal> },
+    Measure { q: Quantities, measure: Decimal, baseline: Option<Decimal> },
+}
+
+/// Steps 1 and 2: eligibility, then the measure over the facts that count.
+#[allow(clippy::too_many_arguments)]
+fn measure_line(
+    program: &Program,
+    scheme: &Scheme,
+    partner: &Partner,
+    pf: &PartnerFacts,
+    tier: Option<usize>,
+    on: NaiveDate,
+    p: &Period,
+    as_of: NaiveDate,
+    trace: &mut Trace,
+    counted: Option<&mut Vec<u32>>,
+) -> Measured {
+    if let Some(step) = ineligibility(program, scheme, partner, tier, on) {
+        trace.push(|| step);
+        return Measured::Ineligible;
+    }
     let rows = pf.between(scheme.counts.fact, p.start, p.end.min(as_of));
     let want_distinct = matches!(scheme.measure, Measure::DistinctSkus);
-    let Some(q) = quantities(&scheme.counts, rows, want_distinct, Some(&mut line.facts)) else {
-        line.explanation.push(Step::Overflow);
-        return draft;
+    let Some(q) = quantities(&scheme.counts, rows, want_distinct, counted) else {
+        trace.push(|| Step::Overflow);
+        return Measured::Nothing { baseline: None };
     };
-    let measure = match &scheme.measure {
+    let (measure, baseline) = match &scheme.measure {
         Measure::Growth { of, baseline_offset_months } => {
             let current = growth_base(*of, &q);
             let baseline = shift_back(p.start, p.end, *baseline_offset_months)
                 .and_then(|(s, e)| quantities(&scheme.counts, pf.between(scheme.counts.fact, s, e), false, None))
                 .map(|bq| growth_base(*of, &bq));
             let Some(baseline) = baseline else {
-                line.explanation.push(Step::Overflow);
-                return draft;
+                trace.push(|| Step::Overflow);
+                return Measured::Nothing { baseline: None };
             };
-            line.baseline = Some(baseline);
             if baseline.is_zero() {
-                line.explanation.push(Step::ZeroBaseline);
-                return draft;
+                trace.push(|| Step::ZeroBaseline);
+                return Measured::Nothing { baseline: Some(baseline) };
             }
             let Some(growth) = current
                 .checked_sub(baseline)
                 .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
                 .and_then(|d| d.checked_div(baseline))
             else {
-                line.explanation.push(Step::Overflow);
-                return draft;
+                trace.push(|| Step::Overflow);
+                return Measured::Nothing { baseline: Some(baseline) };
             };
-            line.explanation.push(Step::Growth { current, baseline, growth });
-            growth
+            trace.push(|| Step::Growth { current, baseline, growth });
+            (growth, Some(baseline))
         }
-        m => simple_measure(m, &q),
+        m => (simple_measure(m, &q), None),
     };
-    line.measure = Some(measure);
-    line.explanation.push(Step::Measured { measure, facts: line.facts.len() });
-    if let Some(target) = line.target {
-        if !target.is_zero() {
-            line.attainment = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(target));
-        }
-    }
-    draft.static_gates = scheme
-        .gates
-        .iter()
-        .map(|g| match g {
-            Gate::MinMeasure { .. } | Gate::MinAttainment { .. } => None,
-            Gate::Certification { course } => Some(pf.certifications_by(on, Some(course)) > 0),
-            Gate::MinTier { tier: required } => {
-                let need = program.tiers.iter().position(|t| &t.id == required);
-                Some(matches!((tier, need), (Some(t), Some(n)) if t >= n))
-            }
-        })
-        .collect();
-    draft.q = q;
-    draft.closed = false;
-    draft
+    let facts = q.count.try_into().unwrap_or(usize::MAX);
+    trace.push(|| Step::Measured { measure, facts });
+    Measured::Measure { q, measure, baseline }
 }
 
 /// The first eligibility condition the partner fails on `on`, if any.
 fn ineligibility(program: &Program, scheme: &Scheme, partner: &Partner, tier: Option<usize>, on: NaiveDate) -> Option<Step> {
     let e = &scheme.eligibility;
-    let check = |field: &str, allowed: &[String], actual: &str| {
+    let check = |field: EligibilityField, allowed: &[String], actual: &str| {
         (!allowed.is_empty() && !allowed.iter().any(|a| a == actual)).then(|| Step::Ineligible {
-            field: field.into(),
+            field,
             required: allowed.to_vec(),
             actual: actual.into(),
         })
@@ -280,15 +330,15 @@ fn ineligibility(program: &Program, scheme: &Scheme, partner: &Partner, tier: Op
     if partner.enrolled > on {
         return Some(Step::NotEnrolled { enrolled: partner.enrolled });
     }
-    check("type", &e.partner_types, &partner.partner_type)
-        .or_else(|| check("region", &e.regions, &partner.region))
-        .or_else(|| check("segment", &e.segments, &partner.segment))
+    check(EligibilityField::Type, &e.partner_types, &partner.partner_type)
+        .or_else(|| check(EligibilityField::Region, &e.regions, &partner.region))
+        .or_else(|| check(EligibilityField::Segment, &e.segments, &partner.segment))
         .or_else(|| {
             let required = e.min_tier.as_ref()?;
             let need = program.tiers.iter().position(|t| &t.id == required);
             let ok = matches!((tier, need), (Some(t), Some(n)) if t >= n);
             (!ok).then(|| Step::Ineligible {
-                field: "tier".into(),
+                field: EligibilityField::Tier,
                 required: vec![required.clone()],
                 actual: tier.map(|t| program.tiers[t].id.clone()).unwrap_or_default(),
             })
@@ -312,29 +362,29 @@ fn pay(
     measure: Decimal,
     q: &Quantities,
     context: Option<&Context>,
-    steps: &mut Vec<Step>,
+    steps: &mut Trace,
 ) -> Option<Paid> {
     let zero = Paid { base: Decimal::ZERO, rounded: Decimal::ZERO, slab: None, rank: None, provisional: false };
     let target = d.line.target;
     if let Some(failed) = failed_gate(scheme, d, measure)? {
-        steps.push(failed);
+        steps.push(|| gate_failure(scheme, d, failed, measure));
         return Some(zero);
     }
     let mut paid = zero;
     let base = match &scheme.payout {
         Payout::Flat { rate } => payout::flat(rate, q, steps)?,
         Payout::Fixed { amount } => {
-            steps.push(Step::FixedAmount { amount: *amount });
+            steps.push(|| Step::FixedAmount { amount: *amount });
             *amount
         }
         Payout::Slabs { mode, bounds, slabs } => {
             let Some(abs) = payout::absolute_bounds(slabs, *bounds, target) else {
-                steps.push(Step::NoTarget);
+                steps.push(|| Step::NoTarget);
                 return Some(paid);
             };
             if let Some(t) = target {
                 if let Some(att) = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(t)) {
-                    steps.push(Step::Attainment { target: t, attainment: att });
+                    steps.push(|| Step::Attainment { target: t, attainment: att });
                 }
             }
             let (amount, slab) = payout::slabs(*mode, slabs, &abs, measure, q, steps)?;
@@ -342,25 +392,25 @@ fn pay(
             amount
         }
         Payout::Rank { amounts, .. } => {
-            let group = d.line.group.clone().unwrap_or_default();
+            let group = d.line.group.as_deref().unwrap_or_default();
             if measure <= Decimal::ZERO {
-                steps.push(Step::NotRanked { group });
+                steps.push(|| Step::NotRanked { group: group.into() });
                 return Some(paid);
             }
-            let Some(board) = context.and_then(|c| c.rank_board(&scheme.id, &d.line.label, &group)) else {
-                steps.push(Step::RankUnknown);
+            let Some(board) = context.and_then(|c| c.rank_board(&scheme.id, &d.line.label, group)) else {
+                steps.push(|| Step::RankUnknown);
                 paid.provisional = true;
                 return Some(paid);
             };
             let rank = 1 + board.measures.iter().filter(|m| **m > measure).count() as u32;
             match amounts.get(rank as usize - 1) {
                 Some(amount) => {
-                    steps.push(Step::Rank { group, rank, amount: *amount });
+                    steps.push(|| Step::Rank { group: group.into(), rank, amount: *amount });
                     paid.rank = Some(rank);
                     *amount
                 }
                 None => {
-                    steps.push(Step::NotRanked { group });
+                    steps.push(|| Step::NotRanked { group: group.into() });
                     return Some(paid);
                 }
             }
@@ -372,56 +422,70 @@ fn pay(
     let mut amount = base;
     if scheme.tier_multiplier && d.line.multiplier != Decimal::ONE {
         amount = amount.checked_mul(d.line.multiplier)?;
-        steps.push(Step::Multiplier { tier: d.tier.clone().unwrap_or_default(), multiplier: d.line.multiplier, payout: amount });
+        steps.push(|| Step::Multiplier { tier: d.tier.clone().unwrap_or_default(), multiplier: d.line.multiplier, payout: amount });
     }
     if let Some(cap) = scheme.cap {
         if amount > cap {
             amount = cap;
-            steps.push(Step::Capped { cap, payout: amount });
+            steps.push(|| Step::Capped { cap, payout: amount });
         }
     }
     let decimals = precision(program, scheme.instrument);
     let rounded = round(amount, decimals);
     if rounded != amount {
-        steps.push(Step::Rounded { decimals, payout: rounded });
+        steps.push(|| Step::Rounded { decimals, payout: rounded });
     }
     paid.rounded = rounded;
     Some(paid)
 }
 
-/// The first gate that does not hold at `measure`, if any (`None` on overflow).
-fn failed_gate(scheme: &Scheme, d: &LineDraft, measure: Decimal) -> Option<Option<Step>> {
+/// The index of the first gate that does not hold at `measure`, if any (`None` on overflow).
+fn failed_gate(scheme: &Scheme, d: &LineDraft, measure: Decimal) -> Option<Option<usize>> {
     for (i, gate) in scheme.gates.iter().enumerate() {
-        let (held, required, actual) = match gate {
-            Gate::MinMeasure { value } => (measure >= *value, value.to_string(), measure.to_string()),
+        let held = match gate {
+            Gate::MinMeasure { value } => measure >= *value,
             Gate::MinAttainment { percent } => match d.line.target.filter(|t| !t.is_zero()) {
-                Some(t) => {
-                    let att = measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t)?;
-                    (att >= *percent, percent.to_string(), att.to_string())
-                }
-                None => (false, percent.to_string(), "no_target".into()),
+                Some(t) => measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t)? >= *percent,
+                None => false,
             },
-            Gate::Certification { course } => (d.static_gates[i] == Some(true), course.clone(), String::new()),
-            Gate::MinTier { tier } => (d.static_gates[i] == Some(true), tier.clone(), d.tier.clone().unwrap_or_default()),
+            Gate::Certification { .. } | Gate::MinTier { .. } => d.static_gates[i] == Some(true),
         };
         if !held {
-            let kind = match gate {
-                Gate::MinMeasure { .. } => "min_measure",
-                Gate::MinAttainment { .. } => "min_attainment",
-                Gate::Certification { .. } => "certification",
-                Gate::MinTier { .. } => "min_tier",
-            };
-            return Some(Some(Step::GateFailed { gate: i, kind: kind.into(), required, actual }));
+            return Some(Some(i));
         }
     }
     Some(None)
+}
+
+/// The explanation of a failed gate: what it required and what the partner had.
+fn gate_failure(scheme: &Scheme, d: &LineDraft, gate: usize, measure: Decimal) -> Step {
+    let (kind, required, actual) = match &scheme.gates[gate] {
+        Gate::MinMeasure { value } => (GateKind::MinMeasure, value.to_string(), measure.to_string()),
+        Gate::MinAttainment { percent } => {
+            let attainment = d.line.target.filter(|t| !t.is_zero()).and_then(|t| measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t));
+            (GateKind::MinAttainment, percent.to_string(), attainment.map_or_else(|| "no_target".into(), |a| a.to_string()))
+        }
+        Gate::Certification { course } => (GateKind::Certification, course.clone(), String::new()),
+        Gate::MinTier { tier } => (GateKind::MinTier, tier.clone(), d.tier.clone().unwrap_or_default()),
+    };
+    Step::GateFailed { gate, kind, required, actual }
 }
 
 /// The measure a line is ranked by, when it takes part in ranking: eligible, a positive
 /// measure, and every gate held.
 pub fn rankable(scheme: &Scheme, d: &LineDraft) -> Option<Decimal> {
     let measure = d.line.measure.filter(|m| *m > Decimal::ZERO)?;
-    (!d.closed && failed_gate(scheme, d, measure)? .is_none()).then_some(measure)
+    (!d.closed && failed_gate(scheme, d, measure)?.is_none()).then_some(measure)
+}
+
+/// A line's figures before budget scaling: (rounded payout, rank, provisional); `None` on
+/// overflow.
+pub fn settled(program: &Program, scheme: &Scheme, d: &LineDraft, context: Option<&Context>) -> Option<(Decimal, Option<u32>, bool)> {
+    if d.closed {
+        return Some((Decimal::ZERO, None, false));
+    }
+    let paid = pay(program, scheme, d, d.line.measure.unwrap_or_default(), &d.q, context, &mut Trace(None))?;
+    Some((paid.rounded, paid.rank, paid.provisional))
 }
 
 /// A line's payout before budget scaling, filling the line's fields and explanation.
@@ -431,7 +495,7 @@ pub fn settle(program: &Program, scheme: &Scheme, d: &LineDraft, context: Option
         return line;
     }
     let measure = line.measure.unwrap_or_default();
-    match pay(program, scheme, d, measure, &d.q, context, &mut line.explanation) {
+    match pay(program, scheme, d, measure, &d.q, context, &mut Trace(d.detail.then_some(&mut line.explanation))) {
         Some(paid) => {
             line.base = paid.base;
             line.rounded = paid.rounded;
@@ -440,36 +504,57 @@ pub fn settle(program: &Program, scheme: &Scheme, d: &LineDraft, context: Option
             line.rank = paid.rank;
             line.provisional = paid.provisional;
         }
-        None => line.explanation.push(Step::Overflow),
+        None => Trace(d.detail.then_some(&mut line.explanation)).push(|| Step::Overflow),
     }
     line
 }
 
-/// Scale a settled line by its scheme's budget (step 8): `floor(rounded × budget / total)` at
-/// the instrument's precision, computed exactly in integers.
-fn apply_budget(program: &Program, scheme: &Scheme, line: &mut PeriodLine, context: Option<&Context>) {
+/// What a scheme's budget does to one partner's rounded payout (step 8).
+pub enum Budgeted {
+    /// No budget, or the period's total is within it.
+    Unchanged,
+    /// Scaled down to `payout` by `budget / total`.
+    Scaled { payout: Decimal, budget: Decimal, total: Decimal },
+    /// The scheme has a budget but the context does not say the period's total.
+    Unknown,
+    Overflow,
+}
+
+/// Scale a rounded payout by its scheme's budget: `floor(rounded × budget / total)` at the
+/// instrument's precision, computed exactly in integers.
+pub fn budgeted(program: &Program, scheme: &Scheme, label: &str, rounded: Decimal, context: Option<&Context>) -> Budgeted {
     if scheme.budget.is_none() {
-        return;
+        return Budgeted::Unchanged;
     }
-    let Some(scale) = context.and_then(|c| c.budget(&scheme.id, &line.label)) else {
-        line.provisional = true;
-        line.explanation.push(Step::BudgetUnknown);
-        return;
+    let Some(scale) = context.and_then(|c| c.budget(&scheme.id, label)) else {
+        return Budgeted::Unknown;
     };
-    if scale.total <= scale.budget || line.rounded.is_zero() {
-        return;
+    if scale.total <= scale.budget || rounded.is_zero() {
+        return Budgeted::Unchanged;
     }
-    let dp = precision(program, scheme.instrument);
-    match scale_down(line.rounded, scale.budget, scale.total, dp) {
-        Some(scaled) => {
-            line.payout = scaled;
-            line.explanation.push(Step::BudgetScaled { budget: scale.budget, total: scale.total, payout: scaled });
+    match scale_down(rounded, scale.budget, scale.total, precision(program, scheme.instrument)) {
+        Some(payout) => Budgeted::Scaled { payout, budget: scale.budget, total: scale.total },
+        None => Budgeted::Overflow,
+    }
+}
+
+fn apply_budget(program: &Program, scheme: &Scheme, line: &mut PeriodLine, context: Option<&Context>) {
+    let step = match budgeted(program, scheme, &line.label, line.rounded, context) {
+        Budgeted::Unchanged => return,
+        Budgeted::Scaled { payout, budget, total } => {
+            line.payout = payout;
+            Step::BudgetScaled { budget, total, payout }
         }
-        None => {
+        Budgeted::Unknown => {
+            line.provisional = true;
+            Step::BudgetUnknown
+        }
+        Budgeted::Overflow => {
             line.payout = Decimal::ZERO;
-            line.explanation.push(Step::Overflow);
+            Step::Overflow
         }
-    }
+    };
+    line.explanation.push(step);
 }
 
 /// `floor(amount × budget / total)` to `dp` decimals, exactly.
@@ -528,8 +613,7 @@ fn milestone(program: &Program, scheme: &Scheme, d: &LineDraft, now: &PeriodLine
         .min_by(|a, b| a.0.cmp(&b.0))?;
     let needed = threshold.checked_sub(measure)?;
     let q = raise(scheme, &d.q, now.baseline, measure, threshold)?;
-    let mut steps = Vec::new();
-    let there = pay(program, scheme, d, threshold, &q, context, &mut steps)?;
+    let there = pay(program, scheme, d, threshold, &q, context, &mut Trace(None))?;
     Some(Milestone { kind, threshold, needed, payout: there.rounded, gain: there.rounded.checked_sub(now.rounded)? })
 }
 

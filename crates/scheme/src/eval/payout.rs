@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 
 use super::facts::Quantities;
 use crate::model::{Rate, Slab, SlabBounds, SlabMode, SlabPay};
-use crate::report::Step;
+use super::Trace;
+use crate::report::{RateKind, Step};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
@@ -14,13 +15,13 @@ fn percent_of(base: Decimal, percent: Decimal) -> Option<Decimal> {
 }
 
 /// A flat rate applied to the period's quantities.
-pub fn flat(rate: &Rate, q: &Quantities, steps: &mut Vec<Step>) -> Option<Decimal> {
+pub fn flat(rate: &Rate, q: &Quantities, trace: &mut Trace) -> Option<Decimal> {
     let (name, amount, base, payout) = match rate {
-        Rate::PercentOfValue { percent } => ("percent_of_value", *percent, q.value, percent_of(q.value, *percent)?),
-        Rate::PerUnit { amount } => ("per_unit", *amount, q.units, q.units.checked_mul(*amount)?),
-        Rate::PerCount { amount } => ("per_count", *amount, q.count, q.count.checked_mul(*amount)?),
+        Rate::PercentOfValue { percent } => (RateKind::PercentOfValue, *percent, q.value, percent_of(q.value, *percent)?),
+        Rate::PerUnit { amount } => (RateKind::PerUnit, *amount, q.units, q.units.checked_mul(*amount)?),
+        Rate::PerCount { amount } => (RateKind::PerCount, *amount, q.count, q.count.checked_mul(*amount)?),
     };
-    steps.push(Step::FlatRate { rate: name.into(), amount, base, payout });
+    trace.push(|| Step::FlatRate { rate: name, amount, base, payout });
     Some(payout)
 }
 
@@ -42,12 +43,12 @@ pub fn slab_index(bounds: &[Decimal], measure: Decimal) -> usize {
     bounds.iter().rposition(|b| measure >= *b).unwrap_or(0)
 }
 
-fn pay_name(pay: &SlabPay) -> (&'static str, Decimal) {
+fn pay_name(pay: &SlabPay) -> (RateKind, Decimal) {
     match pay {
-        SlabPay::PercentOfValue { percent } => ("percent_of_value", *percent),
-        SlabPay::PerUnit { amount } => ("per_unit", *amount),
-        SlabPay::PerCount { amount } => ("per_count", *amount),
-        SlabPay::Fixed { amount } => ("fixed", *amount),
+        SlabPay::PercentOfValue { percent } => (RateKind::PercentOfValue, *percent),
+        SlabPay::PerUnit { amount } => (RateKind::PerUnit, *amount),
+        SlabPay::PerCount { amount } => (RateKind::PerCount, *amount),
+        SlabPay::Fixed { amount } => (RateKind::Fixed, *amount),
     }
 }
 
@@ -60,7 +61,7 @@ pub fn slabs(
     bounds: &[Decimal],
     measure: Decimal,
     q: &Quantities,
-    steps: &mut Vec<Step>,
+    trace: &mut Trace,
 ) -> Option<(Decimal, usize)> {
     let reached = slab_index(bounds, measure);
     match mode {
@@ -73,14 +74,7 @@ pub fn slabs(
                 SlabPay::Fixed { amount } => *amount,
             };
             let (pay, rate) = pay_name(&slab.pay);
-            steps.push(Step::Slab {
-                mode: "retroactive".into(),
-                slab: reached,
-                from: bounds[reached],
-                pay: pay.into(),
-                rate,
-                payout,
-            });
+            trace.push(|| Step::Slab { mode, slab: reached, from: bounds[reached], pay, rate, payout });
             Some((payout, reached))
         }
         SlabMode::Incremental => {
@@ -99,7 +93,7 @@ pub fn slabs(
                     SlabPay::Fixed { .. } => Decimal::ZERO,
                 };
                 total = total.checked_add(payout)?;
-                steps.push(Step::SlabSlice { slab: i, from: lo, slice, rate, payout });
+                trace.push(|| Step::SlabSlice { slab: i, from: lo, slice, rate, payout });
             }
             Some((total, reached))
         }

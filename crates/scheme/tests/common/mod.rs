@@ -24,16 +24,21 @@ impl Case {
         serde_json::from_value(v).expect("case parses")
     }
 
-    pub fn run(&self) -> Population {
+    /// The population run, and each partner's statement with the run's context, checked to
+    /// have the same figures.
+    pub fn run(&self) -> Run {
         let errors = mitra_scheme::validate(&self.program);
         assert!(errors.is_empty(), "case program is invalid: {errors:?}");
-        let pop = mitra_scheme::population(&self.program, &self.partners, &self.facts, self.as_of);
-        // A partner's own statement with the published context is that partner's entry.
-        for (partner, entry) in self.partners.iter().zip(&pop.statements) {
-            let own = mitra_scheme::statement(&self.program, partner, &self.facts, self.as_of, Some(&pop.context));
-            assert_eq!(&own, entry, "statement with context differs from the population for {}", partner.id);
+        let population = mitra_scheme::population(&self.program, &self.partners, &self.facts, self.as_of);
+        let statements: Vec<Statement> = self
+            .partners
+            .iter()
+            .map(|p| mitra_scheme::statement(&self.program, p, &self.facts, self.as_of, Some(&population.context)))
+            .collect();
+        for (st, entry) in statements.iter().zip(&population.partners) {
+            assert_eq!(&st.figures(), entry, "statement with context differs from the population for {}", st.partner);
         }
-        pop
+        Run { population, statements }
     }
 
     pub fn partner(&self, id: &str) -> &Partner {
@@ -49,15 +54,22 @@ pub fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal")
 }
 
-pub fn statement<'a>(pop: &'a Population, partner: &str) -> &'a Statement {
-    pop.statements.iter().find(|s| s.partner == partner).expect("partner statement")
+/// A population run with every partner's full statement.
+#[derive(serde::Serialize)]
+pub struct Run {
+    pub population: Population,
+    pub statements: Vec<Statement>,
+}
+
+pub fn statement<'a>(run: &'a Run, partner: &str) -> &'a Statement {
+    run.statements.iter().find(|s| s.partner == partner).expect("partner statement")
 }
 
 pub fn scheme<'a>(st: &'a Statement, scheme: &str) -> &'a SchemeResult {
     st.schemes.iter().find(|s| s.scheme == scheme).expect("scheme in statement")
 }
 
-pub fn line<'a>(pop: &'a Population, partner: &str, scheme_id: &str, period: &str) -> &'a PeriodLine {
+pub fn line<'a>(pop: &'a Run, partner: &str, scheme_id: &str, period: &str) -> &'a PeriodLine {
     scheme(statement(pop, partner), scheme_id).periods.iter().find(|l| l.label == period).expect("period line")
 }
 

@@ -41,15 +41,15 @@ pub async fn statement(
     Path(id): Path<String>,
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Statement>> {
-    let p = partner_of(&state, &user, id).await?;
+    let partner = partner_of(&state, &user, id).await?;
     let run = state.population(&q.program).await?;
-    let st = run
-        .population
-        .statements
-        .iter()
-        .find(|s| s.partner == p.id)
-        .ok_or_else(|| ApiError::not_found("this partner in the program"))?;
-    Ok(axum::Json(st.clone()))
+    if run.population.figures(&partner.id).is_none() {
+        return Err(ApiError::not_found("this partner in the program"));
+    }
+    let pid = partner.id.clone();
+    let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
+    let today = run.population.as_of;
+    Ok(axum::Json(mitra_scheme::statement(&run.program, &partner, &facts, today, Some(&run.population.context))))
 }
 
 #[derive(Serialize)]

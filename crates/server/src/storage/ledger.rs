@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use mitra_scheme::eval::precision;
 use mitra_scheme::model::{Instrument, Program};
-use mitra_scheme::Statement;
+use mitra_scheme::Population;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -88,27 +88,30 @@ fn posted(conn: &Connection, program: &str, partner: &str, instrument: Instrumen
         .unwrap_or(0))
 }
 
-/// Post, for every closed period of every statement, the difference between its payout and
-/// what was already posted. Closing again with unchanged data posts nothing. Returns the number
-/// of journals posted.
-pub fn close(conn: &Connection, program: &Program, statements: &[Statement], now: &str) -> ApiResult<usize> {
+/// Post, for every partner and every closed period, the difference between its payout and
+/// what was already posted. Closing again with unchanged data posts nothing; a late claim or a
+/// return posts its adjustment at the next close. Returns the number of journals posted.
+pub fn close(conn: &Connection, program: &Program, run: &Population, now: &str) -> ApiResult<usize> {
     let mut count = 0;
-    for st in statements {
-        for scheme in &st.schemes {
+    for partner in &run.partners {
+        for (scheme, (total, figures)) in program.schemes.iter().zip(run.schemes.iter().zip(&partner.schemes)) {
             let dp = precision(program, scheme.instrument);
-            for line in scheme.periods.iter().filter(|l| !l.running && !l.provisional) {
+            for (info, line) in total.periods.iter().zip(&figures.periods) {
+                if info.running || line.provisional {
+                    continue;
+                }
                 let due = to_minor(line.payout, dp)?;
-                let already = posted(conn, &program.id, &st.partner, scheme.instrument, &scheme.scheme, &line.label)?;
+                let already = posted(conn, &program.id, &partner.partner, scheme.instrument, &scheme.id, &info.label)?;
                 if due != already {
                     post(
                         conn,
                         &program.id,
-                        &st.partner,
+                        &partner.partner,
                         scheme.instrument,
                         "accrual",
-                        Some(&scheme.scheme),
-                        Some(&line.label),
-                        &format!("{} {}", scheme.name, line.label),
+                        Some(&scheme.id),
+                        Some(&info.label),
+                        &format!("{} {}", scheme.name, info.label),
                         due - already,
                         now,
                     )?;
