@@ -64,7 +64,7 @@ pub mod synthetic;
 pub mod validate;
 
 pub use context::Context;
-pub use eval::{statement, what_if};
+pub use eval::{project, statement, what_if};
 pub use model::{Fact, Partner, Program};
 pub use population::population;
 pub use report::{Population, Statement, WhatIf};

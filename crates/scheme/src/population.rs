@@ -5,7 +5,9 @@
 //! little memory; a partner's full statement comes from [`crate::statement`] with the run's
 //! context, through the same functions, so its figures are the same.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -29,7 +31,7 @@ struct PendingRank {
 
 /// Evaluate all `partners` on `facts` (facts of partners not listed are ignored).
 pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of: NaiveDate) -> Population {
-    let index: HashMap<&str, usize> = partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let index: FxHashMap<&str, usize> = partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
     let mut own: Vec<Vec<&Fact>> = vec![Vec::new(); partners.len()];
     for fact in facts {
         if let Some(&p) = index.get(fact.partner()) {
@@ -51,7 +53,7 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     let mut figures: Vec<PartnerFigures> = Vec::with_capacity(partners.len());
     let mut pending: Vec<PendingRank> = Vec::new();
     for (pi, (partner, facts)) in partners.iter().zip(&own).enumerate() {
-        let pf = PartnerFacts::new(&partner.id, facts.iter().copied(), as_of);
+        let pf = PartnerFacts::from_own(facts.iter().copied(), as_of);
         let d = draft(program, partner, &pf, as_of, false);
         let schemes = d
             .schemes

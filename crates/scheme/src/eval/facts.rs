@@ -1,7 +1,7 @@
 //! One partner's facts, sorted by date per kind so a period's facts are found by binary search,
 //! and the quantities a measure is computed from.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -32,6 +32,29 @@ pub struct PartnerFacts<'a> {
     pub targets: Vec<(&'a str, &'a str, Decimal)>,
     /// How many of the partner's facts were pushed.
     seen: u32,
+    /// Running totals of the sales (`None` when they overflow: sums are then taken row by row).
+    sales_totals: Option<Totals>,
+}
+
+/// Running totals of value and units: entry `i` sums the rows before `i`.
+#[derive(Debug, Default)]
+pub struct Totals {
+    value: Vec<Decimal>,
+    units: Vec<Decimal>,
+}
+
+fn running_totals(rows: &[Row]) -> Option<Totals> {
+    let mut t = Totals { value: Vec::with_capacity(rows.len() + 1), units: Vec::with_capacity(rows.len() + 1) };
+    let (mut v, mut u) = (Decimal::ZERO, Decimal::ZERO);
+    t.value.push(v);
+    t.units.push(u);
+    for r in rows {
+        v = v.checked_add(r.value)?;
+        u = u.checked_add(r.units)?;
+        t.value.push(v);
+        t.units.push(u);
+    }
+    Some(t)
 }
 
 impl<'a> PartnerFacts<'a> {
@@ -93,13 +116,55 @@ impl<'a> PartnerFacts<'a> {
         }
     }
 
-    /// Sort every list by date (stable: facts of one day keep their given order).
+    /// Sort every list by date; facts of one day keep their given order. Then total the sales
+    /// so unfiltered sums over any span are two look-ups.
     pub fn sort(&mut self) {
         for rows in [&mut self.sales, &mut self.certifications, &mut self.referrals, &mut self.spend] {
             if !rows.is_sorted_by_key(|r| r.date) {
-                rows.sort_by_key(|r| r.date);
+                rows.sort_unstable_by_key(|r| (r.date, r.index));
             }
         }
+        self.sales_totals = running_totals(&self.sales);
+    }
+
+    /// Quantities of the facts of the filter's kind dated within [start, end] that pass it;
+    /// `indices` collects the facts that counted.
+    pub fn quantities_between(
+        &self,
+        filter: &FactFilter,
+        start: NaiveDate,
+        end: NaiveDate,
+        want_distinct: bool,
+        indices: Option<&mut Vec<u32>>,
+    ) -> Option<Quantities> {
+        let rows = self.rows(filter.fact);
+        let lo = rows.partition_point(|r| r.date < start);
+        let hi = rows.partition_point(|r| r.date <= end).max(lo);
+        let unfiltered = filter.skus.is_empty() && filter.categories.is_empty() && filter.courses.is_empty();
+        match &self.sales_totals {
+            Some(t) if filter.fact == FactKind::Sale && unfiltered && !want_distinct => {
+                if let Some(ix) = indices {
+                    ix.extend(rows[lo..hi].iter().map(|r| r.index));
+                }
+                Some(Quantities {
+                    value: t.value[hi].checked_sub(t.value[lo])?,
+                    units: t.units[hi].checked_sub(t.units[lo])?,
+                    count: Decimal::from((hi - lo) as u64),
+                    distinct: Decimal::ZERO,
+                })
+            }
+            _ => quantities(filter, &rows[lo..hi], want_distinct, indices),
+        }
+    }
+
+    /// Index facts already known to be the partner's (a population run groups them first).
+    pub fn from_own(facts: impl IntoIterator<Item = &'a Fact>, as_of: NaiveDate) -> Self {
+        let mut me = PartnerFacts::default();
+        for fact in facts {
+            me.push(fact, as_of);
+        }
+        me.sort();
+        me
     }
 
     pub fn rows(&self, kind: FactKind) -> &[Row<'a>] {
@@ -168,7 +233,7 @@ pub fn quantities(
     let unfiltered = filter.skus.is_empty() && filter.categories.is_empty() && filter.courses.is_empty();
     let mut q = Quantities::default();
     let mut count: u64 = 0;
-    let mut net_units: HashMap<&str, Decimal> = HashMap::new();
+    let mut net_units: FxHashMap<&str, Decimal> = FxHashMap::default();
     for row in rows {
         if !unfiltered && !admits(filter, row) {
             continue;
@@ -187,6 +252,28 @@ pub fn quantities(
     q.count = Decimal::from(count);
     q.distinct = Decimal::from(net_units.values().filter(|u| **u > Decimal::ZERO).count() as u64);
     Some(q)
+}
+
+/// Running totals of a measure over the rows of one fact kind (rows the filter refuses add 0),
+/// so the measure over any date span is a difference of two entries. Not for distinct SKUs or
+/// growth; `None` on overflow.
+pub fn prefix_sums(filter: &FactFilter, measure: &Measure, rows: &[Row]) -> Option<Vec<Decimal>> {
+    let mut sums = Vec::with_capacity(rows.len() + 1);
+    let mut acc = Decimal::ZERO;
+    sums.push(acc);
+    for row in rows {
+        if admits(filter, row) {
+            let add = match measure {
+                Measure::SumValue => row.value,
+                Measure::SumUnits => row.units,
+                Measure::Count => Decimal::ONE,
+                Measure::DistinctSkus | Measure::Growth { .. } => return None,
+            };
+            acc = acc.checked_add(add)?;
+        }
+        sums.push(acc);
+    }
+    Some(sums)
 }
 
 /// The measure's value for a span's quantities (not for growth, which needs two spans).

@@ -6,21 +6,52 @@ use std::cell::RefCell;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::facts::{quantities, simple_measure, PartnerFacts};
+use super::facts::{prefix_sums, quantities, simple_measure, PartnerFacts};
 use super::period::trailing_start;
 use crate::context::Context;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
 use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};
 
-/// Tier look-ups for one partner, remembered per date (every scheme asks for the same period ends).
+/// Tier look-ups for one partner, remembered per date (every scheme asks for the same period
+/// ends). Trailing measures come from running totals, shared by tiers that measure the same way.
 pub struct TierCache<'a, 'f> {
     pf: &'a PartnerFacts<'f>,
     seen: RefCell<Vec<(NaiveDate, Option<usize>)>>,
+    /// Per tier: the index into `sums` of its running totals (`None`: sum the window directly).
+    sums_of: Vec<Option<usize>>,
+    sums: Vec<Vec<Decimal>>,
 }
 
 impl<'a, 'f> TierCache<'a, 'f> {
-    pub fn new(_program: &Program, pf: &'a PartnerFacts<'f>) -> Self {
-        TierCache { pf, seen: RefCell::new(Vec::new()) }
+    pub fn new(program: &Program, pf: &'a PartnerFacts<'f>) -> Self {
+        let mut sums: Vec<Vec<Decimal>> = Vec::new();
+        let mut sums_of: Vec<Option<usize>> = Vec::new();
+        for (i, t) in program.tiers.iter().enumerate() {
+            let same = program.tiers[..i].iter().position(|e| e.counts == t.counts && e.measure == t.measure);
+            let slot = match same {
+                Some(j) => sums_of[j],
+                None => prefix_sums(&t.counts, &t.measure, pf.rows(t.counts.fact)).map(|v| {
+                    sums.push(v);
+                    sums.len() - 1
+                }),
+            };
+            sums_of.push(slot);
+        }
+        TierCache { pf, seen: RefCell::new(Vec::new()), sums_of, sums }
+    }
+
+    /// The tier's trailing measure over the window ending on `date`, and certifications held then.
+    fn trailing(&self, program: &Program, tier: usize, date: NaiveDate) -> (Decimal, usize) {
+        let t = &program.tiers[tier];
+        let certs = self.pf.certifications_by(date, None);
+        let from = trailing_start(date, t.trailing_months);
+        let Some(sums) = self.sums_of[tier].map(|i| &self.sums[i]) else {
+            return (trailing(self.pf, t, date).0, certs);
+        };
+        let rows = self.pf.rows(t.counts.fact);
+        let lo = rows.partition_point(|r| r.date < from);
+        let hi = rows.partition_point(|r| r.date <= date).max(lo);
+        (sums[hi].checked_sub(sums[lo]).unwrap_or_default(), certs)
     }
 
     /// The index of the highest tier held on `date`.
@@ -31,8 +62,9 @@ impl<'a, 'f> TierCache<'a, 'f> {
         if let Some((_, t)) = self.seen.borrow().iter().find(|(d, _)| *d == date) {
             return *t;
         }
-        let held = program.tiers.iter().rposition(|t| {
-            let (measure, certs) = trailing(self.pf, t, date);
+        let held = (0..program.tiers.len()).rev().find(|&i| {
+            let t = &program.tiers[i];
+            let (measure, certs) = self.trailing(program, i, date);
             measure >= t.threshold && certs >= t.min_certifications as usize
         });
         self.seen.borrow_mut().push((date, held));
@@ -44,7 +76,7 @@ impl<'a, 'f> TierCache<'a, 'f> {
         let held = self.at(program, as_of);
         let next_index = held.map_or(0, |t| t + 1);
         let next = program.tiers.get(next_index).map(|t| {
-            let (measure, certs) = trailing(self.pf, t, as_of);
+            let (measure, certs) = self.trailing(program, next_index, as_of);
             TierGap {
                 tier: t.id.clone(),
                 threshold: t.threshold,
@@ -63,7 +95,7 @@ impl<'a, 'f> TierCache<'a, 'f> {
     }
 }
 
-/// The tier's trailing measure over the window ending on `date`, and certifications held then.
+/// The tier's trailing measure summed directly over the window ending on `date`.
 fn trailing(pf: &PartnerFacts, tier: &Tier, date: NaiveDate) -> (Decimal, usize) {
     let rows = pf.between(tier.counts.fact, trailing_start(date, tier.trailing_months), date);
     let want_distinct = matches!(tier.measure, crate::model::Measure::DistinctSkus);

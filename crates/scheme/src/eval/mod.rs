@@ -20,7 +20,7 @@ use crate::report::{
     EligibilityField, FundBalance, GateKind, Milestone, MilestoneKind, PeriodLine, SchemeResult, Statement, Step, TierStatus,
     Totals, WhatIf,
 };
-use facts::{growth_base, quantities, simple_measure, PartnerFacts, Quantities};
+use facts::{growth_base, simple_measure, PartnerFacts, Quantities};
 use period::{periods, shift_back, Period};
 
 pub use period::period_label;
@@ -108,8 +108,22 @@ pub fn what_if(
     context: Option<&Context>,
 ) -> WhatIf {
     let now = statement(program, partner, facts, as_of, context);
+    project(&now, program, partner, facts, extra, as_of, context)
+}
+
+/// [`what_if`] for a caller that already holds the current statement `now` (the browser, which
+/// projects again on every keystroke): only the projection is computed.
+pub fn project(
+    now: &Statement,
+    program: &Program,
+    partner: &Partner,
+    facts: &[Fact],
+    extra: &[Fact],
+    as_of: NaiveDate,
+    context: Option<&Context>,
+) -> WhatIf {
     let pf = PartnerFacts::new(&partner.id, facts.iter().chain(extra), as_of);
-    let projected_ctx = context.map(|c| without_own_ranks(c, &now));
+    let projected_ctx = context.map(|c| without_own_ranks(c, now));
     let projected = finish(&draft(program, partner, &pf, as_of, true), projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
     for (a, b) in projected.schemes.iter().zip(&now.schemes) {
@@ -279,9 +293,8 @@ fn measure_line(
         trace.push(|| step);
         return Measured::Ineligible;
     }
-    let rows = pf.between(scheme.counts.fact, p.start, p.end.min(as_of));
     let want_distinct = matches!(scheme.measure, Measure::DistinctSkus);
-    let Some(q) = quantities(&scheme.counts, rows, want_distinct, counted) else {
+    let Some(q) = pf.quantities_between(&scheme.counts, p.start, p.end.min(as_of), want_distinct, counted) else {
         trace.push(|| Step::Overflow);
         return Measured::Nothing { baseline: None };
     };
@@ -289,7 +302,7 @@ fn measure_line(
         Measure::Growth { of, baseline_offset_months } => {
             let current = growth_base(*of, &q);
             let baseline = shift_back(p.start, p.end, *baseline_offset_months)
-                .and_then(|(s, e)| quantities(&scheme.counts, pf.between(scheme.counts.fact, s, e), false, None))
+                .and_then(|(s, e)| pf.quantities_between(&scheme.counts, s, e, false, None))
                 .map(|bq| growth_base(*of, &bq));
             let Some(baseline) = baseline else {
                 trace.push(|| Step::Overflow);
