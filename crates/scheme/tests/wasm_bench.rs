@@ -1,0 +1,64 @@
+//! The evaluation benchmark in headless Chromium, on the same generated data as the criterion
+//! benchmark (benches/evaluate.rs). Run by `scripts/bench.sh`:
+//! `cargo test --release --target wasm32-unknown-unknown -p mitra-scheme --features synthetic --test wasm_bench`.
+
+#![cfg(all(target_arch = "wasm32", feature = "synthetic"))]
+
+use mitra_scheme::model::Fact;
+use mitra_scheme::{population, project, statement, synthetic};
+use rust_decimal::Decimal;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// The median time of `runs` runs of `f`, in milliseconds.
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = now();
+            f();
+            now() - t
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    times[runs / 2]
+}
+
+#[wasm_bindgen_test]
+fn evaluation_speed_in_the_browser() {
+    let program = synthetic::program();
+    let as_of = synthetic::as_of();
+
+    let one = synthetic::partners(1);
+    let facts = synthetic::facts(&one, 10_000, 7);
+    let context = population(&program, &one, &facts, as_of).context;
+    let extra = [Fact::Sale {
+        partner: one[0].id.clone(),
+        date: as_of,
+        invoice: "WHAT-IF".into(),
+        sku: "SKU-7".into(),
+        category: "exterior".into(),
+        units: Decimal::from(10),
+        value: Decimal::from(5_000_000),
+    }];
+    let st = median_ms(51, || {
+        statement(&program, &one[0], &facts, as_of, Some(&context));
+    });
+    let current = statement(&program, &one[0], &facts, as_of, Some(&context));
+    let wi = median_ms(51, || {
+        project(&current, &program, &one[0], &facts, &extra, as_of, Some(&context));
+    });
+
+    let partners = synthetic::partners(10_000);
+    let all = synthetic::facts(&partners, 120, 11);
+    let pop = median_ms(3, || {
+        population(&program, &partners, &all, as_of);
+    });
+    console_log!("wasm statement (1 partner, 10,000 facts, 12 schemes): {st:.3} ms");
+    console_log!("wasm what_if one more fact: {wi:.3} ms");
+    console_log!("wasm population (10,000 partners x 120 facts, 12 schemes): {pop:.1} ms");
+}

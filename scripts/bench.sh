@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the benchmarks: criterion natively, the same evaluation in headless Chromium (wasm), and
+# the population's peak memory. Figures go in the README's "Figures" table.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$MITRA_ROOT"
+"$MITRA_ROOT/scripts/setup.sh" --browser
+
+say "Native (criterion)"
+cargo bench -p mitra-scheme --features synthetic
+
+say "Peak memory of a population run (10,000 partners x 120 facts)"
+cargo build --release -p mitra-scheme --features synthetic --example profile
+/usr/bin/time -f "peak RSS: %M KB" "$CARGO_TARGET_DIR/release/examples/profile" population
+
+say "wasm in headless Chromium"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT=600
+cargo test --release --target wasm32-unknown-unknown -p mitra-scheme --features synthetic --test wasm_bench -- --nocapture
