@@ -9,11 +9,12 @@ use mitra_scheme::{load_program, population};
 use crate::auth::{hash_password, now_rfc3339};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::queries::{self, Role};
-use crate::storage::{ledger, Db};
+use crate::storage::{ledger, rewards, Db};
 
 pub const PROGRAM: &str = include_str!("../demo/program.json");
 pub const PARTNERS: &str = include_str!("../demo/partners.json");
 pub const FACTS: &str = include_str!("../demo/facts.json");
+pub const CATALOG: &str = include_str!("../demo/catalog.json");
 
 /// The password of every demo account.
 pub const PASSWORD: &str = "mitra-demo";
@@ -46,6 +47,10 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
     queries::insert_user(&tx, DESIGNER, "Program designer", &hash, Role::Designer, None)?;
     for f in &facts {
         queries::insert_fact(&tx, f)?;
+    }
+    let catalog: Vec<rewards::CatalogItem> = serde_json::from_str(CATALOG).map_err(ApiError::internal)?;
+    for item in &catalog {
+        rewards::insert_item(&tx, &program.id, item)?;
     }
     let run = population(&program, &partners, &facts, today);
     ledger::close(&tx, &program, &run, &now)?;

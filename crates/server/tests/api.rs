@@ -1,65 +1,12 @@
 //! The API over real HTTP against a temporary database seeded with the demo data.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{get, sign_in, start};
 use mitra_scheme::model::{Fact, Partner};
 use mitra_scheme::{Context, Program, Statement};
-use mitra_server::storage::Db;
-use mitra_server::{app, demo, AppState, Config};
+use mitra_server::demo;
 use serde_json::{json, Value};
-
-const TODAY: &str = "2026-11-15";
-
-struct Server {
-    url: String,
-    state: AppState,
-    _dir: TempDir,
-}
-
-/// A directory removed when dropped.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn unique() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
-}
-
-async fn start() -> Server {
-    let dir = std::env::temp_dir().join(format!("mitra-api-{}", unique()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = Db::open(&dir.join("test.db")).unwrap();
-    let config = Config { today: Some(TODAY.parse().unwrap()), ..Config::default() };
-    let state = AppState::new(db, config);
-    assert!(demo::seed(&state.db, state.today()).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let router = app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Server { url, state, _dir: TempDir(dir) }
-}
-
-async fn sign_in(s: &Server, email: &str) -> String {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/sessions", s.url))
-        .json(&json!({ "email": email, "password": demo::PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
-}
-
-async fn get(s: &Server, token: &str, path: &str) -> (u16, Value) {
-    let resp = reqwest::Client::new().get(format!("{}{path}", s.url)).bearer_auth(token).send().await.unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap())
-}
 
 #[tokio::test]
 async fn browser_computation_agrees_with_the_server_statement_on_the_demo_data() {

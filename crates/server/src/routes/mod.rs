@@ -3,6 +3,7 @@
 
 mod partners;
 mod programs;
+mod rewards;
 mod sessions;
 
 use axum::extract::{FromRequest, Request};
@@ -37,5 +38,8 @@ pub fn api() -> Router<AppState> {
         .route("/partners/{id}/statement", get(partners::statement))
         .route("/partners/{id}/ledger", get(partners::ledger))
         .route("/partners/{id}/dashboard", get(partners::dashboard))
+        .route("/catalog", get(rewards::catalog))
+        .route("/partners/{id}/redemptions", get(rewards::history).post(rewards::redeem))
+        .route("/partners/{id}/redemptions/{redemption}/cancel", post(rewards::cancel))
         .fallback(|| async { ApiError::not_found("this API endpoint") })
 }

@@ -65,6 +65,42 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX entries_account ON entries(account);
     "#,
+    // 2: the rewards catalog and redemptions.
+    r#"
+    CREATE TABLE catalog_items (
+        id TEXT PRIMARY KEY,
+        program_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('voucher', 'merchandise', 'experience', 'donation')),
+        category TEXT NOT NULL,
+        price INTEGER NOT NULL CHECK (price > 0),
+        stock INTEGER CHECK (stock IS NULL OR stock >= 0),
+        per_partner_limit INTEGER,
+        min_tier TEXT,
+        image TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE redemptions (
+        id INTEGER PRIMARY KEY,
+        program_id TEXT NOT NULL,
+        partner_id TEXT NOT NULL REFERENCES partners(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        idempotency_key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('completed', 'cancelled')),
+        total INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (partner_id, idempotency_key)
+    );
+    CREATE TABLE redemption_lines (
+        redemption_id INTEGER NOT NULL REFERENCES redemptions(id),
+        item_id TEXT NOT NULL REFERENCES catalog_items(id),
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        price INTEGER NOT NULL,
+        voucher_code TEXT
+    );
+    CREATE INDEX redemption_lines_item ON redemption_lines(item_id);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -8,6 +8,7 @@
 pub mod ledger;
 pub mod migrations;
 pub mod queries;
+pub mod rewards;
 
 use std::path::Path;
 use std::time::Duration;

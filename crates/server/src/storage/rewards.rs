@@ -1,0 +1,320 @@
+//! The rewards catalog and redemptions. A redemption checks balance, stock, per-partner limits
+//! and tier and debits them in one write transaction, so concurrent requests never overdraw a
+//! balance or a stock; its idempotency key makes a retry return the first result instead of
+//! debiting again.
+
+use mitra_scheme::model::Instrument;
+use rand::Rng;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::ledger;
+use crate::error::{ApiError, ApiResult};
+use axum::http::StatusCode;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogItem {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub category: String,
+    /// Price in whole points.
+    pub price: i64,
+    /// Units left; `None` is unlimited.
+    pub stock: Option<i64>,
+    pub per_partner_limit: Option<i64>,
+    pub min_tier: Option<String>,
+    #[serde(default)]
+    pub image: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+fn item_row(r: &rusqlite::Row) -> rusqlite::Result<CatalogItem> {
+    Ok(CatalogItem {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        category: r.get(3)?,
+        price: r.get(4)?,
+        stock: r.get(5)?,
+        per_partner_limit: r.get(6)?,
+        min_tier: r.get(7)?,
+        image: r.get(8)?,
+        description: r.get(9)?,
+    })
+}
+
+const ITEM_COLUMNS: &str = "id, name, kind, category, price, stock, per_partner_limit, min_tier, image, description";
+
+pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> ApiResult<()> {
+    conn.execute(
+        &format!("INSERT INTO catalog_items (program_id, {ITEM_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        params![program, item.id, item.name, item.kind, item.category, item.price, item.stock, item.per_partner_limit, item.min_tier, item.image, item.description],
+    )?;
+    Ok(())
+}
+
+/// Search and filters for the catalog.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogQuery {
+    pub program: String,
+    /// Words that must all appear in the name or description.
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub max_price: Option<i64>,
+}
+
+pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<Vec<CatalogItem>> {
+    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM catalog_items WHERE program_id = ?");
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(query.program.clone())];
+    for word in query.q.as_deref().unwrap_or("").split_whitespace() {
+        sql.push_str(" AND (name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')");
+        let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        args.push(Box::new(pattern.clone()));
+        args.push(Box::new(pattern));
+    }
+    if let Some(kind) = &query.kind {
+        sql.push_str(" AND kind = ?");
+        args.push(Box::new(kind.clone()));
+    }
+    if let Some(category) = &query.category {
+        sql.push_str(" AND category = ?");
+        args.push(Box::new(category.clone()));
+    }
+    if let Some(max) = query.max_price {
+        sql.push_str(" AND price <= ?");
+        args.push(Box::new(max));
+    }
+    sql.push_str(" ORDER BY price, id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), item_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One item of a redemption request.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineRequest {
+    pub item: String,
+    pub quantity: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedemptionRequest {
+    pub program: String,
+    pub lines: Vec<LineRequest>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RedeemedLine {
+    pub item: String,
+    pub name: String,
+    pub quantity: i64,
+    pub price: i64,
+    /// Voucher codes are delivered at once.
+    pub voucher_code: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Redemption {
+    pub id: i64,
+    pub program: String,
+    pub partner: String,
+    pub status: String,
+    pub total: i64,
+    pub balance_after: Option<i64>,
+    pub created_at: String,
+    pub lines: Vec<RedeemedLine>,
+}
+
+fn refuse(code: &'static str, message: String) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, message)
+}
+
+fn voucher_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|i| {
+            let c = ALPHABET[rng.random_range(0..ALPHABET.len())] as char;
+            if i > 0 && i % 4 == 0 { format!("-{c}") } else { c.to_string() }
+        })
+        .collect()
+}
+
+/// A redemption as stored.
+pub fn redemption(conn: &Connection, id: i64) -> ApiResult<Option<Redemption>> {
+    let head = conn
+        .query_row(
+            "SELECT id, program_id, partner_id, status, total, created_at FROM redemptions WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Redemption {
+                    id: r.get(0)?,
+                    program: r.get(1)?,
+                    partner: r.get(2)?,
+                    status: r.get(3)?,
+                    total: r.get(4)?,
+                    balance_after: None,
+                    created_at: r.get(5)?,
+                    lines: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut head) = head else { return Ok(None) };
+    let mut stmt = conn.prepare(
+        "SELECT l.item_id, c.name, l.quantity, l.price, l.voucher_code FROM redemption_lines l
+         JOIN catalog_items c ON c.id = l.item_id WHERE l.redemption_id = ?1 ORDER BY l.rowid",
+    )?;
+    head.lines = stmt
+        .query_map([id], |r| Ok(RedeemedLine { item: r.get(0)?, name: r.get(1)?, quantity: r.get(2)?, price: r.get(3)?, voucher_code: r.get(4)? }))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(head))
+}
+
+pub fn history(conn: &Connection, program: &str, partner: &str) -> ApiResult<Vec<Redemption>> {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM redemptions WHERE program_id = ?1 AND partner_id = ?2 ORDER BY id DESC")?
+        .query_map(params![program, partner], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.into_iter().filter_map(|id| redemption(conn, id).transpose()).collect()
+}
+
+/// Whether a redemption is new or the replay of an earlier request with the same key.
+pub enum Redeemed {
+    New(Redemption),
+    Replayed(Redemption),
+}
+
+/// Redeem inside the caller's write transaction (taken with the write lock, so the checks and
+/// debits below see no concurrent change). `tier_rank` is the partner's tier index (`None`: no
+/// tier) and `tier_index` maps a tier id to its index.
+#[allow(clippy::too_many_arguments)]
+pub fn redeem(
+    conn: &Connection,
+    partner: &str,
+    user: i64,
+    key: &str,
+    request: &RedemptionRequest,
+    request_hash: &str,
+    tier_rank: Option<usize>,
+    tier_index: impl Fn(&str) -> Option<usize>,
+    now: &str,
+) -> ApiResult<Redeemed> {
+    let earlier: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, request_hash FROM redemptions WHERE partner_id = ?1 AND idempotency_key = ?2",
+            params![partner, key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((id, hash)) = earlier {
+        if hash != request_hash {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used for a different redemption; use a new key for a new request",
+            ));
+        }
+        let first = redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))?;
+        return Ok(Redeemed::Replayed(first));
+    }
+    if request.lines.is_empty() {
+        return Err(ApiError::bad_request("empty_redemption", "choose at least one item to redeem"));
+    }
+    let mut total: i64 = 0;
+    let mut lines = Vec::new();
+    for line in &request.lines {
+        if line.quantity <= 0 {
+            return Err(ApiError::bad_request("invalid_quantity", format!("the quantity of {} must be at least 1", line.item)));
+        }
+        let item = conn
+            .query_row(
+                &format!("SELECT {ITEM_COLUMNS} FROM catalog_items WHERE id = ?1 AND program_id = ?2"),
+                params![line.item, request.program],
+                item_row,
+            )
+            .optional()?
+            .ok_or_else(|| ApiError::not_found(&format!("catalog item {}", line.item)))?;
+        if let Some(required) = &item.min_tier {
+            let ok = matches!((tier_rank, tier_index(required)), (Some(have), Some(need)) if have >= need);
+            if !ok {
+                return Err(refuse("tier_too_low", format!("{} needs the {required} tier or higher", item.name)));
+            }
+        }
+        let requested: i64 = request.lines.iter().filter(|l| l.item == item.id).map(|l| l.quantity).sum();
+        if let Some(stock) = item.stock {
+            if requested > stock {
+                return Err(refuse("out_of_stock", format!("only {stock} of {} left", item.name)));
+            }
+        }
+        if let Some(limit) = item.per_partner_limit {
+            let already: i64 = conn.query_row(
+                "SELECT COALESCE(SUM(l.quantity), 0) FROM redemption_lines l JOIN redemptions r ON r.id = l.redemption_id
+                 WHERE r.partner_id = ?1 AND r.status = 'completed' AND l.item_id = ?2",
+                params![partner, item.id],
+                |r| r.get(0),
+            )?;
+            if already + requested > limit {
+                return Err(refuse(
+                    "limit_reached",
+                    format!("{} is limited to {limit} per partner; you have redeemed {already}", item.name),
+                ));
+            }
+        }
+        total = line
+            .quantity
+            .checked_mul(item.price)
+            .and_then(|t| t.checked_add(total))
+            .ok_or_else(|| ApiError::bad_request("invalid_quantity", "the quantities are too large"))?;
+        lines.push((item, line.quantity));
+    }
+    let account = ledger::partner_account(&request.program, partner, Instrument::Points);
+    let balance = ledger::balance(conn, &account)?;
+    if balance < total {
+        return Err(refuse("insufficient_points", format!("this costs {total} points and your balance is {balance}")));
+    }
+    conn.execute(
+        "INSERT INTO redemptions (program_id, partner_id, user_id, idempotency_key, request_hash, status, total, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'completed', ?6, ?7)",
+        params![request.program, partner, user, key, request_hash, total, now],
+    )?;
+    let id = conn.last_insert_rowid();
+    for (item, quantity) in &lines {
+        if item.stock.is_some() {
+            conn.execute("UPDATE catalog_items SET stock = stock - ?1 WHERE id = ?2", params![quantity, item.id])?;
+        }
+        for _ in 0..(if item.kind == "voucher" { *quantity } else { 1 }) {
+            let (q, code) = if item.kind == "voucher" { (1, Some(voucher_code())) } else { (*quantity, None) };
+            conn.execute(
+                "INSERT INTO redemption_lines (redemption_id, item_id, quantity, price, voucher_code) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, item.id, q, item.price, code],
+            )?;
+        }
+    }
+    ledger::post(conn, &request.program, partner, Instrument::Points, "redemption", None, None, &format!("Redemption #{id}"), -total, now)?;
+    let mut done = redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))?;
+    done.balance_after = Some(balance - total);
+    Ok(Redeemed::New(done))
+}
+
+/// Cancel a completed redemption: refund its points and restore stock.
+pub fn cancel(conn: &Connection, partner: &str, id: i64, now: &str) -> ApiResult<Redemption> {
+    let r = redemption(conn, id)?.filter(|r| r.partner == partner).ok_or_else(|| ApiError::not_found("the redemption"))?;
+    if r.status != "completed" {
+        return Err(refuse("already_cancelled", format!("redemption #{id} was already cancelled")));
+    }
+    conn.execute("UPDATE redemptions SET status = 'cancelled' WHERE id = ?1", [id])?;
+    for line in &r.lines {
+        conn.execute("UPDATE catalog_items SET stock = stock + ?1 WHERE id = ?2 AND stock IS NOT NULL", params![line.quantity, line.item])?;
+    }
+    ledger::post(conn, &r.program, partner, Instrument::Points, "refund", None, None, &format!("Refund of redemption #{id}"), r.total, now)?;
+    redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))
+}

@@ -1,0 +1,202 @@
+//! Catalog and redemptions over real HTTP: balance, stock, limits and tier checked and debited
+//! exactly once, even under concurrency and retries.
+
+mod common;
+
+use common::{get, post, sign_in, start, Server};
+use mitra_server::demo;
+use mitra_server::storage::rewards::{self, CatalogItem};
+use serde_json::{json, Value};
+
+const PROGRAM: &str = "nusantara-2026";
+
+fn add_item(s: &Server, id: &str, price: i64, stock: Option<i64>, limit: Option<i64>) {
+    let conn = s.state.db.blocking().unwrap();
+    let item = CatalogItem {
+        id: id.into(),
+        name: format!("Item {id}"),
+        kind: "merchandise".into(),
+        category: "test".into(),
+        price,
+        stock,
+        per_partner_limit: limit,
+        min_tier: None,
+        image: String::new(),
+        description: String::new(),
+    };
+    rewards::insert_item(&conn, PROGRAM, &item).unwrap();
+}
+
+async fn balance(s: &Server, token: &str, partner: &str) -> i64 {
+    let (_, l) = get(s, token, &format!("/api/partners/{partner}/ledger?program={PROGRAM}")).await;
+    l["points"].as_str().unwrap().parse().unwrap()
+}
+
+fn stock(s: &Server, id: &str) -> i64 {
+    let conn = s.state.db.blocking().unwrap();
+    conn.query_row("SELECT stock FROM catalog_items WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+}
+
+fn redeem_body(item: &str, quantity: i64) -> Value {
+    json!({ "program": PROGRAM, "lines": [{ "item": item, "quantity": quantity }] })
+}
+
+#[tokio::test]
+async fn two_hundred_parallel_redemptions_never_overdraw() {
+    let s = start().await;
+    // Sinar Jaya holds 120,000 poin (Q3 posted): enough for 120 of 200 items at 1,000.
+    add_item(&s, "mug", 1_000, Some(150), None);
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000);
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let (url, token) = (s.url.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{url}/api/partners/sinar-jaya/redemptions"))
+                .bearer_auth(token)
+                .header("idempotency-key", format!("parallel-{i}"))
+                .json(&redeem_body("mug", 1))
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut ok = 0;
+    let mut debited = 0;
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            201 => {
+                ok += 1;
+                debited += body["total"].as_i64().unwrap();
+                assert!(body["balance_after"].as_i64().unwrap() >= 0);
+            }
+            409 => assert_eq!(body["error"]["code"], "insufficient_points"),
+            other => panic!("unexpected status {other}: {body}"),
+        }
+    }
+    assert_eq!(ok, 120);
+    assert_eq!(debited, 120_000);
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 0);
+    assert_eq!(stock(&s, "mug"), 30);
+    // The ledger balances: every journal sums to zero.
+    let conn = s.state.db.blocking().unwrap();
+    let sum: i64 = conn.query_row("SELECT SUM(amount) FROM entries", [], |r| r.get(0)).unwrap();
+    assert_eq!(sum, 0);
+}
+
+#[tokio::test]
+async fn a_retried_request_debits_once_even_when_sent_at_the_same_moment() {
+    let s = start().await;
+    add_item(&s, "cap", 7_000, Some(5), None);
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let (url, token) = (s.url.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{url}/api/partners/sinar-jaya/redemptions"))
+                .bearer_auth(token)
+                .header("idempotency-key", "order-42")
+                .json(&redeem_body("cap", 2))
+                .send()
+                .await
+                .unwrap();
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut statuses = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        statuses.push(status);
+        ids.insert(body["id"].as_i64().unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [vec![200; 9], vec![201]].concat());
+    assert_eq!(ids.len(), 1);
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000 - 14_000);
+    assert_eq!(stock(&s, "cap"), 3);
+    // The same key with another body is refused and changes nothing.
+    let (status, body) = post(&s, &token, "/api/partners/sinar-jaya/redemptions", Some("order-42"), &redeem_body("cap", 1)).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["code"], "idempotency_key_reused");
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 106_000);
+    // No key at all is refused.
+    let (status, body) = post(&s, &token, "/api/partners/sinar-jaya/redemptions", None, &redeem_body("cap", 1)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("idempotency_key_required")));
+}
+
+#[tokio::test]
+async fn stock_limits_and_tier_are_checked_and_nothing_is_half_written() {
+    let s = start().await;
+    add_item(&s, "lamp", 1_000, Some(2), Some(3));
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let path = "/api/partners/sinar-jaya/redemptions";
+    let (status, body) = post(&s, &token, path, Some("a"), &redeem_body("lamp", 3)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("out_of_stock")));
+    // Two lines: the second fails, so the first is not debited either.
+    let two = json!({ "program": PROGRAM, "lines": [{ "item": "lamp", "quantity": 1 }, { "item": "bali-trip", "quantity": 1 }] });
+    let (status, body) = post(&s, &token, path, Some("b"), &two).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("tier_too_low")));
+    assert_eq!(stock(&s, "lamp"), 2);
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000);
+    let (status, _) = post(&s, &token, path, Some("c"), &redeem_body("lamp", 2)).await;
+    assert_eq!(status, 201);
+    // Per-partner limit of 3: two redeemed, stock refilled, two more is one too many.
+    s.state.db.blocking().unwrap().execute("UPDATE catalog_items SET stock = 10 WHERE id = 'lamp'", []).unwrap();
+    let (status, body) = post(&s, &token, path, Some("d"), &redeem_body("lamp", 2)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("limit_reached")));
+    let (status, body) = post(&s, &token, path, Some("e"), &redeem_body("pulsa-50k", 3)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("insufficient_points")));
+    let (status, body) = post(&s, &token, path, Some("f"), &redeem_body("nothing", 1)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 118_000);
+}
+
+#[tokio::test]
+async fn vouchers_get_codes_and_a_cancellation_refunds_and_restocks() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let (status, r) = post(&s, &token, "/api/partners/sinar-jaya/redemptions", Some("v"), &redeem_body("grab-100k", 1)).await;
+    assert_eq!(status, 201);
+    let code = r["lines"][0]["voucher_code"].as_str().unwrap();
+    assert_eq!(code.len(), 14, "{code}");
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 25_000);
+    assert_eq!(stock(&s, "grab-100k"), 499);
+    let id = r["id"].as_i64().unwrap();
+    let (status, c) = post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
+    assert_eq!((status, c["status"].as_str()), (200, Some("cancelled")));
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000);
+    assert_eq!(stock(&s, "grab-100k"), 500);
+    let (status, c) = post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
+    assert_eq!((status, c["error"]["code"].as_str()), (409, Some("already_cancelled")));
+    let (_, history) = get(&s, &token, &format!("/api/partners/sinar-jaya/redemptions?program={PROGRAM}")).await;
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    // Another organisation can neither see nor cancel it.
+    let other = sign_in(&s, &demo::owner_email("bangun-warna")).await;
+    let (status, _) = get(&s, &other, &format!("/api/partners/sinar-jaya/redemptions?program={PROGRAM}")).await;
+    assert_eq!(status, 403);
+    let (status, _) = post(&s, &other, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn the_catalog_has_search_and_filters() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let ids = |v: &Value| v.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let (_, all) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}")).await;
+    assert_eq!(ids(&all), ["school-paint", "pulsa-50k", "grab-100k", "spray-gun", "bali-trip"]);
+    let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&kind=voucher")).await;
+    assert_eq!(ids(&v), ["pulsa-50k", "grab-100k"]);
+    let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&q=spray%20gun")).await;
+    assert_eq!(ids(&v), ["spray-gun"]);
+    let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&max_price=60000")).await;
+    assert_eq!(ids(&v), ["school-paint", "pulsa-50k"]);
+    let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&q=100%25")).await;
+    assert_eq!(ids(&v), Vec::<String>::new());
+}
