@@ -1,6 +1,7 @@
 //! The HTTP API: thin handlers over typed extractors. Figures come from crates/scheme; storage
 //! and authorization live in their own modules.
 
+mod imports;
 mod partners;
 mod programs;
 mod rewards;
@@ -39,6 +40,7 @@ pub fn api() -> Router<AppState> {
         .route("/partners/{id}/ledger", get(partners::ledger))
         .route("/partners/{id}/dashboard", get(partners::dashboard))
         .route("/catalog", get(rewards::catalog))
+        .route("/programs/{id}/imports/sales", post(imports::sales))
         .route("/partners/{id}/redemptions", get(rewards::history).post(rewards::redeem))
         .route("/partners/{id}/redemptions/{redemption}/cancel", post(rewards::cancel))
         .fallback(|| async { ApiError::not_found("this API endpoint") })

@@ -101,6 +101,23 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX redemption_lines_item ON redemption_lines(item_id);
     "#,
+    // 3: imported sale lines, keyed so the same rows are never imported twice; the audit log.
+    r#"
+    CREATE TABLE sale_lines (
+        partner_id TEXT NOT NULL REFERENCES partners(id),
+        invoice TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        fact_id INTEGER NOT NULL REFERENCES facts(id),
+        PRIMARY KEY (partner_id, invoice, line)
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -1,0 +1,27 @@
+//! Designers' uploads.
+
+use axum::extract::{Path, State};
+
+use crate::auth::{now_rfc3339, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::storage::imports::{self, ImportReport};
+use crate::AppState;
+
+/// `POST /programs/{id}/imports/sales` with a CSV body (`partner,invoice,line,date,sku,category,units,value`).
+pub async fn sales(State(state): State<AppState>, user: CurrentUser, Path(program): Path<String>, body: String) -> ApiResult<axum::Json<ImportReport>> {
+    user.designer()?;
+    if body.trim().is_empty() {
+        return Err(ApiError::bad_request("empty_upload", "the upload is empty; send the CSV as the request body"));
+    }
+    let (uid, now) = (user.0.id, now_rfc3339());
+    let report = state
+        .db
+        .write(move |tx| {
+            let report = imports::import_sales(tx, &program, &body)?;
+            imports::audit(tx, uid, "import_sales", &format!("{program}: {} rows, {} imported", report.rows, report.imported), &now)?;
+            Ok(report)
+        })
+        .await?;
+    state.invalidate();
+    Ok(axum::Json(report))
+}

@@ -1,0 +1,158 @@
+//! Importing sales from CSV: every row is validated first; if any is bad nothing is imported and
+//! every bad row is reported with its line number. A row is identified by partner, invoice and
+//! line, so uploading the same rows again imports nothing new.
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use mitra_scheme::model::Fact;
+
+use super::queries;
+use crate::error::{ApiError, ApiResult};
+
+/// The columns of a sales CSV.
+pub const COLUMNS: &str = "partner,invoice,line,date,sku,category,units,value";
+
+#[derive(Deserialize)]
+struct Row {
+    partner: String,
+    invoice: String,
+    line: String,
+    date: String,
+    sku: String,
+    #[serde(default)]
+    category: String,
+    units: String,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BadRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub imported: usize,
+    /// Rows already imported by an earlier upload.
+    pub already_imported: usize,
+}
+
+struct Valid {
+    partner: String,
+    invoice: String,
+    line: i64,
+    fact: Fact,
+}
+
+fn check(row: Row, partners: &HashSet<String>) -> Result<Valid, String> {
+    let mut problems = Vec::new();
+    if !partners.contains(&row.partner) {
+        problems.push(format!("partner `{}` does not take part in this program", row.partner));
+    }
+    if row.invoice.is_empty() {
+        problems.push("the invoice number is missing".to_string());
+    }
+    let line = row.line.parse::<i64>().ok().filter(|l| *l > 0);
+    if line.is_none() {
+        problems.push(format!("line `{}` is not a positive whole number", row.line));
+    }
+    let date = row.date.parse::<NaiveDate>().ok();
+    if date.is_none() {
+        problems.push(format!("date `{}` is not a date (YYYY-MM-DD)", row.date));
+    }
+    if row.sku.is_empty() {
+        problems.push("the SKU is missing".to_string());
+    }
+    let units = row.units.parse::<Decimal>().ok();
+    if units.is_none() {
+        problems.push(format!("units `{}` is not a number", row.units));
+    }
+    let value = row.value.parse::<Decimal>().ok();
+    if value.is_none() {
+        problems.push(format!("value `{}` is not a number", row.value));
+    }
+    match (line, date, units, value, problems.is_empty()) {
+        (Some(line), Some(date), Some(units), Some(value), true) => Ok(Valid {
+            fact: Fact::Sale { partner: row.partner.clone(), date, invoice: row.invoice.clone(), sku: row.sku, category: row.category, units, value },
+            partner: row.partner,
+            invoice: row.invoice,
+            line,
+        }),
+        _ => Err(problems.join("; ")),
+    }
+}
+
+/// Validate every row, then import them all in the caller's transaction, or none.
+pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ImportReport> {
+    let partners: HashSet<String> = queries::program_partners(conn, program)?.into_iter().map(|p| p.id).collect();
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the header line cannot be read: {e}")))?
+        .clone();
+    let missing: Vec<&str> = COLUMNS.split(',').filter(|c| *c != "category" && !headers.iter().any(|h| h == *c)).collect();
+    if !missing.is_empty() {
+        return Err(ApiError::bad_request("invalid_csv", format!("missing columns: {} (expected {COLUMNS})", missing.join(", "))));
+    }
+    let (mut valid, mut bad) = (Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
+    for record in reader.records() {
+        let (line, result) = match record {
+            Ok(rec) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                let parsed = rec.deserialize::<Row>(Some(&headers)).map_err(|e| e.to_string()).and_then(|r| check(r, &partners));
+                (line, parsed)
+            }
+            Err(e) => (e.position().map_or(0, |p| p.line()), Err(e.to_string())),
+        };
+        match result {
+            Ok(v) if !seen.insert((v.partner.clone(), v.invoice.clone(), v.line)) => {
+                bad.push(BadRow { line, reason: format!("invoice {} line {} of {} appears twice in this file", v.invoice, v.line, v.partner) })
+            }
+            Ok(v) => valid.push(v),
+            Err(reason) => bad.push(BadRow { line, reason }),
+        }
+    }
+    if !bad.is_empty() {
+        let mut err = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_rows",
+            format!("{} of {} rows are invalid; nothing was imported", bad.len(), bad.len() + valid.len()),
+        );
+        err.details = Some(serde_json::to_value(&bad).map_err(ApiError::internal)?);
+        return Err(err);
+    }
+    let rows = valid.len();
+    let mut imported = 0;
+    for v in valid {
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sale_lines WHERE partner_id = ?1 AND invoice = ?2 AND line = ?3)",
+            params![v.partner, v.invoice, v.line],
+            |r| r.get(0),
+        )?;
+        if exists {
+            continue;
+        }
+        let fact_id = queries::insert_fact(conn, &v.fact)?;
+        conn.execute(
+            "INSERT INTO sale_lines (partner_id, invoice, line, fact_id) VALUES (?1, ?2, ?3, ?4)",
+            params![v.partner, v.invoice, v.line, fact_id],
+        )?;
+        imported += 1;
+    }
+    Ok(ImportReport { rows, imported, already_imported: rows - imported })
+}
+
+/// Record a designer's action.
+pub fn audit(conn: &Connection, user: i64, action: &str, detail: &str, at: &str) -> ApiResult<()> {
+    conn.execute("INSERT INTO audit_log (user_id, action, detail, at) VALUES (?1, ?2, ?3, ?4)", params![user, action, detail, at])?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Sales imports: all rows or none, every bad row reported, the same rows never twice.
+
+mod common;
+
+use common::{get, sign_in, start, Server};
+use mitra_server::demo;
+use serde_json::Value;
+
+async fn upload(s: &Server, token: &str, csv: &str) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+fn fact_count(s: &Server) -> i64 {
+    s.state.db.blocking().unwrap().query_row("SELECT COUNT(*) FROM facts", [], |r| r.get(0)).unwrap()
+}
+
+const GOOD: &str = "partner,invoice,line,date,sku,category,units,value
+sinar-jaya,SJ-1112,1,2026-11-12,WS-20L,exterior,4,5000000
+sinar-jaya,SJ-1112,2,2026-11-12,PR-20L,primer,10,4500000
+depo-medan,DM-1113,1,2026-11-13,EM-5L,interior,20,3600000
+";
+
+#[tokio::test]
+async fn a_clean_file_imports_once_and_moves_the_figures() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let before = fact_count(&s);
+    let (status, report) = upload(&s, &designer, GOOD).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!((report["rows"].as_i64(), report["imported"].as_i64()), (Some(3), Some(3)));
+    assert_eq!(fact_count(&s), before + 3);
+    // Again: nothing new.
+    let (status, report) = upload(&s, &designer, GOOD).await;
+    assert_eq!((status, report["imported"].as_i64(), report["already_imported"].as_i64()), (200, Some(0), Some(3)));
+    assert_eq!(fact_count(&s), before + 3);
+    // Sinar Jaya's Q4: 40.5 M + 5 M + 4.5 M = 50 M reaches the 0.15 % slab: 75,000.
+    let (_, st) = get(&s, &designer, "/api/partners/sinar-jaya/statement?program=nusantara-2026").await;
+    assert_eq!(st["schemes"][0]["periods"][3]["payout"], "75000");
+}
+
+#[tokio::test]
+async fn one_bad_row_imports_nothing_and_every_bad_row_is_listed() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let before = fact_count(&s);
+    let csv = "partner,invoice,line,date,sku,category,units,value
+sinar-jaya,SJ-2001,1,2026-11-12,WS-20L,exterior,4,5000000
+nobody,SJ-2002,1,2026-11-12,WS-20L,exterior,4,5000000
+sinar-jaya,SJ-2003,1,2026-11-31,WS-20L,exterior,four,5000000
+sinar-jaya,SJ-2001,1,2026-11-12,WS-20L,exterior,4,5000000
+";
+    let (status, body) = upload(&s, &designer, csv).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["code"], "invalid_rows");
+    let rows = body["error"]["details"].as_array().unwrap();
+    let lines: Vec<i64> = rows.iter().map(|r| r["line"].as_i64().unwrap()).collect();
+    assert_eq!(lines, [3, 4, 5]);
+    assert!(rows[0]["reason"].as_str().unwrap().contains("partner `nobody`"));
+    let reason = rows[1]["reason"].as_str().unwrap();
+    assert!(reason.contains("date `2026-11-31`") && reason.contains("units `four`"), "{reason}");
+    assert!(rows[2]["reason"].as_str().unwrap().contains("appears twice"));
+    assert_eq!(fact_count(&s), before);
+}
+
+#[tokio::test]
+async fn only_designers_import() {
+    let s = start().await;
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let (status, body) = upload(&s, &partner, GOOD).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("forbidden")));
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let (status, body) = upload(&s, &designer, "partner,invoice\nx,y\n").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_csv")));
+}
