@@ -118,3 +118,29 @@ async fn malformed_bodies_get_a_4xx_json_error() {
     let v: Value = resp.json().await.unwrap();
     assert_eq!(v["error"]["code"], "body_too_large");
 }
+
+#[tokio::test]
+async fn leaderboards_show_rank_name_and_measure_only() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let (status, boards) = get(&s, &token, "/api/programs/nusantara-2026/leaderboards?scheme=q-sales&top=2").await;
+    assert_eq!(status, 200);
+    let board = &boards[0];
+    assert_eq!((board["period"].as_str(), board["size"].as_i64()), (Some("2026-Q4"), Some(5)));
+    // Q4 so far: Bangun Warna 94.98 M, Bali Paint 55 M, Sinar Jaya 40.5 M (the viewer).
+    let rows: Vec<(i64, &str, &str, bool)> = board["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["rank"].as_i64().unwrap(), r["name"].as_str().unwrap(), r["measure"].as_str().unwrap(), r["you"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1, "Bangun Warna Distributor", "94980000", false),
+            (2, "Bali Paint Centre", "55000000", false),
+            (3, "Toko Cat Sinar Jaya", "40500000", true),
+        ]
+    );
+    assert!(board["rows"][0].get("partner").is_none(), "no partner ids are shown");
+}

@@ -2,6 +2,7 @@
 //! and authorization live in their own modules.
 
 mod imports;
+mod ledger;
 mod partners;
 mod programs;
 mod rewards;
@@ -34,6 +35,8 @@ pub fn api() -> Router<AppState> {
         .route("/programs", get(programs::list))
         .route("/programs/{id}", get(programs::definition))
         .route("/programs/{id}/context", get(programs::context))
+        .route("/programs/{id}/leaderboards", get(programs::leaderboards))
+        .route("/partners/{id}/funds", get(partners::funds))
         .route("/partners/{id}", get(partners::profile))
         .route("/partners/{id}/facts", get(partners::facts))
         .route("/partners/{id}/statement", get(partners::statement))
@@ -41,6 +44,8 @@ pub fn api() -> Router<AppState> {
         .route("/partners/{id}/dashboard", get(partners::dashboard))
         .route("/catalog", get(rewards::catalog))
         .route("/programs/{id}/imports/sales", post(imports::sales))
+        .route("/programs/{id}/close", post(ledger::close))
+        .route("/partners/{id}/adjustments", post(ledger::adjust))
         .route("/partners/{id}/redemptions", get(rewards::history).post(rewards::redeem))
         .route("/partners/{id}/redemptions/{redemption}/cancel", post(rewards::cancel))
         .fallback(|| async { ApiError::not_found("this API endpoint") })

@@ -53,6 +53,30 @@ pub async fn statement(
 }
 
 #[derive(Serialize)]
+pub struct Fund {
+    scheme: String,
+    name: String,
+    #[serde(flatten)]
+    balance: mitra_scheme::report::FundBalance,
+}
+
+/// `GET /partners/{id}/funds`: MDF and co-op balances (accrued, drawn, balance) per fund scheme.
+pub async fn funds(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<ProgramQuery>,
+) -> ApiResult<axum::Json<Vec<Fund>>> {
+    let axum::Json(st) = statement(State(state), user, Path(id), Query(q)).await?;
+    Ok(axum::Json(
+        st.schemes
+            .into_iter()
+            .filter_map(|s| Some(Fund { balance: s.fund?, scheme: s.scheme, name: s.name }))
+            .collect(),
+    ))
+}
+
+#[derive(Serialize)]
 pub struct Ledger {
     points: Decimal,
     cash: Decimal,

@@ -22,3 +22,69 @@ pub async fn context(State(state): State<AppState>, _user: CurrentUser, Path(id)
     let run = state.population(&id).await?;
     Ok(axum::Json(run.population.context.clone()))
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardQuery {
+    scheme: Option<String>,
+    period: Option<String>,
+    group: Option<String>,
+    /// Rows from the top to show (the viewer's own row is always shown).
+    top: Option<usize>,
+}
+
+/// What anyone may see of a leaderboard row: rank, display name and measure.
+#[derive(serde::Serialize)]
+pub struct PublicRow {
+    rank: u32,
+    name: String,
+    measure: rust_decimal::Decimal,
+    /// The row is the viewer's own organisation.
+    you: bool,
+}
+
+#[derive(serde::Serialize)]
+pub struct PublicBoard {
+    scheme: String,
+    period: String,
+    group_by: mitra_scheme::model::GroupBy,
+    group: String,
+    size: usize,
+    rows: Vec<PublicRow>,
+}
+
+/// `GET /programs/{id}/leaderboards`: per scheme, period and group, the top rows and the
+/// viewer's own.
+pub async fn leaderboards(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<BoardQuery>,
+) -> ApiResult<axum::Json<Vec<PublicBoard>>> {
+    let run = state.population(&id).await?;
+    let me = user.0.partner.clone();
+    let top = q.top.unwrap_or(10);
+    let boards = run
+        .population
+        .leaderboards
+        .iter()
+        .filter(|b| q.scheme.as_ref().is_none_or(|s| &b.scheme == s))
+        .filter(|b| q.period.as_ref().is_none_or(|p| &b.period == p))
+        .filter(|b| q.group.as_ref().is_none_or(|g| &b.group == g))
+        .map(|b| PublicBoard {
+            scheme: b.scheme.clone(),
+            period: b.period.clone(),
+            group_by: b.group_by,
+            group: b.group.clone(),
+            size: b.rows.len(),
+            rows: b
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| *i < top || Some(&r.partner) == me.as_ref())
+                .map(|(_, r)| PublicRow { rank: r.rank, name: r.name.clone(), measure: r.measure, you: Some(&r.partner) == me.as_ref() })
+                .collect(),
+        })
+        .collect();
+    Ok(axum::Json(boards))
+}

@@ -1,0 +1,78 @@
+//! Closing periods and manual adjustments (designers only).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use mitra_scheme::model::Instrument;
+
+use super::Json;
+use crate::auth::{now_rfc3339, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::storage::{imports, ledger, queries};
+use crate::AppState;
+
+#[derive(Serialize)]
+pub struct Closed {
+    /// Journals posted: one per partner, scheme and closed period whose payout changed.
+    pub posted: usize,
+}
+
+/// `POST /programs/{id}/close`: post, for every closed period, what its payout now is minus what
+/// was already posted. Running it again with unchanged data posts nothing.
+pub async fn close(State(state): State<AppState>, user: CurrentUser, Path(program): Path<String>) -> ApiResult<axum::Json<Closed>> {
+    user.designer()?;
+    let run = state.population(&program).await?;
+    let (uid, now) = (user.0.id, now_rfc3339());
+    let posted = state
+        .db
+        .write(move |tx| {
+            let posted = ledger::close(tx, &run.program, &run.population, &now)?;
+            imports::audit(tx, uid, "close", &format!("{}: {posted} journals posted", run.program.id), &now)?;
+            Ok(posted)
+        })
+        .await?;
+    Ok(axum::Json(Closed { posted }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjustment {
+    program: String,
+    /// Whole points; negative to take points back.
+    points: i64,
+    reason: String,
+}
+
+/// `POST /partners/{id}/adjustments`: a manual posting with a reason.
+pub async fn adjust(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(partner): Path<String>,
+    Json(body): Json<Adjustment>,
+) -> ApiResult<(StatusCode, axum::Json<ledger::Posting>)> {
+    user.designer()?;
+    if body.reason.trim().is_empty() {
+        return Err(ApiError::bad_request("reason_required", "say why the points are adjusted"));
+    }
+    if body.points == 0 {
+        return Err(ApiError::bad_request("zero_adjustment", "an adjustment of 0 points changes nothing"));
+    }
+    let (uid, now) = (user.0.id, now_rfc3339());
+    let posting = state
+        .db
+        .write(move |tx| {
+            queries::program(tx, &body.program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            queries::partner(tx, &partner)?.ok_or_else(|| ApiError::not_found("the partner"))?;
+            let account = ledger::partner_account(&body.program, &partner, Instrument::Points);
+            if body.points < 0 && ledger::balance(tx, &account)? + body.points < 0 {
+                return Err(ApiError::new(StatusCode::CONFLICT, "insufficient_points", "the adjustment would make the balance negative"));
+            }
+            let memo = format!("Adjustment: {}", body.reason.trim());
+            let id = ledger::post(tx, &body.program, &partner, Instrument::Points, "adjustment", None, None, &memo, body.points, &now)?;
+            imports::audit(tx, uid, "adjustment", &format!("{partner} {:+} points: {}", body.points, body.reason.trim()), &now)?;
+            ledger::postings(tx, &account, 0)?.into_iter().find(|p| p.id == id).ok_or_else(|| ApiError::internal("posting vanished"))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(posting)))
+}
