@@ -55,6 +55,9 @@ fn demo_program() {
     assert_eq!(line(&pop, "bangun-warna", "q-sales", "2026-Q4").payout, dec("156717"));
     // SPIF: 50 units × 500 = 25,000, capped at 20,000.
     assert_eq!(line(&pop, "bangun-warna", "spif-ultra", "window").payout, dec("20000"));
+    // MDF: 2 % of sales accrues each quarter: 80 M → 1.6 M, then 40.5 M → 810,000.
+    let fund = line(&pop, "sinar-jaya", "mdf", "2026-Q4").fund.clone().unwrap();
+    assert_eq!((fund.accrued, fund.drawn, fund.balance), (dec("2410000"), dec("0"), dec("2410000")));
     golden("demo_program", include_str!("golden/demo_program.json"), &pop);
 }
 

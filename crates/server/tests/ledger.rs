@@ -25,7 +25,8 @@ async fn a_return_after_the_close_posts_its_reversal_at_the_next_close() {
     let (status, body) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
     assert_eq!((status, body["posted"].as_i64()), (200, Some(0)));
     // A return of 35 M dated in Q3 arrives late: Q3 falls from 80 M (0.15 %: 120,000) to 45 M
-    // (0.1 %: 45,000), so the next close posts −75,000.
+    // (0.1 %: 45,000), so the next close posts −75,000 poin; the MDF's Q3 accrual falls from
+    // 2 % of 80 M to 2 % of 45 M, −700,000 in the fund.
     let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,SJ-0714R,1,2026-09-20,WS-20L,exterior,-28,-35000000\n";
     let resp = reqwest::Client::new()
         .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
@@ -36,13 +37,17 @@ async fn a_return_after_the_close_posts_its_reversal_at_the_next_close() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     let (_, body) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
-    assert_eq!(body["posted"].as_i64(), Some(1));
+    assert_eq!(body["posted"].as_i64(), Some(2));
     let p = postings(&s, &designer, "sinar-jaya").await;
     assert_eq!((p[0]["amount"].as_str(), p[0]["period"].as_str()), (Some("-75000"), Some("2026-Q3")));
     assert_eq!(points(&s, &designer, "sinar-jaya").await, "45000");
     let (_, body) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
     assert_eq!(body["posted"].as_i64(), Some(0));
     let conn = s.state.db.blocking().unwrap();
+    let fund: i64 = conn
+        .query_row("SELECT SUM(amount) FROM entries WHERE account = 'partner:nusantara-2026:sinar-jaya:fund'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fund, 900_000);
     let unbalanced: i64 = conn
         .query_row("SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)", [], |r| r.get(0))
         .unwrap();

@@ -1,6 +1,7 @@
 //! The HTTP API: thin handlers over typed extractors. Figures come from crates/scheme; storage
 //! and authorization live in their own modules.
 
+mod claims;
 mod imports;
 mod ledger;
 mod partners;
@@ -43,6 +44,10 @@ pub fn api() -> Router<AppState> {
         .route("/partners/{id}/ledger", get(partners::ledger))
         .route("/partners/{id}/dashboard", get(partners::dashboard))
         .route("/catalog", get(rewards::catalog))
+        .route("/partners/{id}/claims", get(claims::of_partner).post(claims::submit))
+        .route("/claims", get(claims::queue))
+        .route("/claims/{id}/approve", post(claims::approve))
+        .route("/claims/{id}/reject", post(claims::reject))
         .route("/programs/{id}/imports/sales", post(imports::sales))
         .route("/programs/{id}/close", post(ledger::close))
         .route("/partners/{id}/adjustments", post(ledger::adjust))

@@ -20,7 +20,7 @@ pub struct ProgramQuery {
     program: String,
 }
 
-async fn partner_of(state: &AppState, user: &CurrentUser, id: String) -> ApiResult<Partner> {
+pub async fn partner_of(state: &AppState, user: &CurrentUser, id: String) -> ApiResult<Partner> {
     user.may_see_partner(&id)?;
     state.db.read(move |c| queries::partner(c, &id)).await?.ok_or_else(|| ApiError::not_found("the partner"))
 }
@@ -34,7 +34,18 @@ pub async fn facts(State(state): State<AppState>, user: CurrentUser, Path(id): P
     Ok(axum::Json(state.db.read(move |c| queries::partner_facts(c, &p.id)).await?))
 }
 
-/// The authoritative statement, computed with the whole population's context.
+/// A partner's full statement, computed with the whole population's context.
+pub async fn partner_statement(state: &AppState, partner: &Partner, program: &str) -> ApiResult<Statement> {
+    let run = state.population(program).await?;
+    if run.population.figures(&partner.id).is_none() {
+        return Err(ApiError::not_found("this partner in the program"));
+    }
+    let pid = partner.id.clone();
+    let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
+    Ok(mitra_scheme::statement(&run.program, partner, &facts, run.population.as_of, Some(&run.population.context)))
+}
+
+/// The authoritative statement.
 pub async fn statement(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -42,14 +53,7 @@ pub async fn statement(
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Statement>> {
     let partner = partner_of(&state, &user, id).await?;
-    let run = state.population(&q.program).await?;
-    if run.population.figures(&partner.id).is_none() {
-        return Err(ApiError::not_found("this partner in the program"));
-    }
-    let pid = partner.id.clone();
-    let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
-    let today = run.population.as_of;
-    Ok(axum::Json(mitra_scheme::statement(&run.program, &partner, &facts, today, Some(&run.population.context))))
+    Ok(axum::Json(partner_statement(&state, &partner, &q.program).await?))
 }
 
 #[derive(Serialize)]
@@ -67,7 +71,8 @@ pub async fn funds(
     Path(id): Path<String>,
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Vec<Fund>>> {
-    let axum::Json(st) = statement(State(state), user, Path(id), Query(q)).await?;
+    let partner = partner_of(&state, &user, id).await?;
+    let st = partner_statement(&state, &partner, &q.program).await?;
     Ok(axum::Json(
         st.schemes
             .into_iter()

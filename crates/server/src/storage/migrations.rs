@@ -118,6 +118,29 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL
     );
     "#,
+    // 4: claims of sales and marketing spend, and the serial numbers they name.
+    r#"
+    CREATE TABLE claims (
+        id INTEGER PRIMARY KEY,
+        program_id TEXT NOT NULL,
+        partner_id TEXT NOT NULL REFERENCES partners(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        kind TEXT NOT NULL CHECK (kind IN ('sale', 'spend')),
+        invoice TEXT,
+        scheme_id TEXT,
+        date TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        reason TEXT,
+        created_at TEXT NOT NULL,
+        decided_at TEXT
+    );
+    CREATE INDEX claims_invoice ON claims(partner_id, invoice);
+    CREATE TABLE claim_serials (
+        serial TEXT PRIMARY KEY,
+        claim_id INTEGER NOT NULL REFERENCES claims(id)
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -1,0 +1,104 @@
+//! Claims: partners submit, designers approve or reject.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use mitra_scheme::model::Instrument;
+
+use super::partners::{partner_of, partner_statement};
+use super::Json;
+use crate::auth::{now_rfc3339, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::storage::claims::{self, Claim, ClaimRequest};
+use crate::storage::imports;
+use crate::AppState;
+
+pub async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(request): Json<ClaimRequest>,
+) -> ApiResult<(StatusCode, axum::Json<Claim>)> {
+    let partner = partner_of(&state, &user, id).await?;
+    claims::check(&request, state.today())?;
+    let fund = match &request {
+        ClaimRequest::Spend { program, scheme, .. } => {
+            let run = state.population(program).await?;
+            let def = run.program.schemes.iter().find(|s| &s.id == scheme).ok_or_else(|| ApiError::not_found(&format!("scheme {scheme}")))?;
+            if def.instrument != Instrument::Fund {
+                return Err(ApiError::bad_request("not_a_fund", format!("scheme {scheme} does not pay into a fund")));
+            }
+            let share = def.fund.as_ref().map_or(rust_decimal::Decimal::ONE_HUNDRED, |f| f.reimburse_percent);
+            let st = partner_statement(&state, &partner, program).await?;
+            let balance = st.schemes.iter().find(|s| &s.scheme == scheme).and_then(|s| s.fund.clone()).map(|f| f.balance).unwrap_or_default();
+            Some((balance, share))
+        }
+        ClaimRequest::Sale { .. } => None,
+    };
+    let (uid, now) = (user.0.id, now_rfc3339());
+    let claim = state.db.write(move |tx| claims::submit(tx, &partner.id, uid, &request, fund, &now)).await?;
+    Ok((StatusCode::CREATED, axum::Json(claim)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimQuery {
+    program: String,
+    status: Option<String>,
+}
+
+pub async fn of_partner(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<ClaimQuery>,
+) -> ApiResult<axum::Json<Vec<Claim>>> {
+    let partner = partner_of(&state, &user, id).await?;
+    Ok(axum::Json(state.db.read(move |c| claims::list(c, &q.program, Some(&partner.id), q.status.as_deref())).await?))
+}
+
+/// `GET /claims?program=&status=`: the designers' queue.
+pub async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ClaimQuery>) -> ApiResult<axum::Json<Vec<Claim>>> {
+    user.designer()?;
+    Ok(axum::Json(state.db.read(move |c| claims::list(c, &q.program, None, q.status.as_deref())).await?))
+}
+
+pub async fn approve(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Claim>> {
+    user.designer()?;
+    let (uid, now) = (user.0.id, now_rfc3339());
+    let claim = state
+        .db
+        .write(move |tx| {
+            let c = claims::approve(tx, id, &now)?;
+            imports::audit(tx, uid, "approve_claim", &format!("claim #{id} of {}", c.partner), &now)?;
+            Ok(c)
+        })
+        .await?;
+    state.invalidate();
+    Ok(axum::Json(claim))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    reason: String,
+}
+
+pub async fn reject(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Json(body): Json<Rejection>) -> ApiResult<axum::Json<Claim>> {
+    user.designer()?;
+    if body.reason.trim().is_empty() {
+        return Err(ApiError::bad_request("reason_required", "say why the claim is rejected"));
+    }
+    let (uid, now) = (user.0.id, now_rfc3339());
+    Ok(axum::Json(
+        state
+            .db
+            .write(move |tx| {
+                let c = claims::reject(tx, id, body.reason.trim(), &now)?;
+                imports::audit(tx, uid, "reject_claim", &format!("claim #{id} of {}: {}", c.partner, body.reason.trim()), &now)?;
+                Ok(c)
+            })
+            .await?,
+    ))
+}
