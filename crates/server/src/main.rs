@@ -61,7 +61,8 @@ async fn run(args: Args) -> Result<(), String> {
         println!("  partner   {}", demo::owner_email("bangun-warna"));
         println!("  designer  {}", demo::DESIGNER);
     }
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
 }
 
 async fn shutdown() {

@@ -1,6 +1,7 @@
 //! The HTTP API: thin handlers over typed extractors. Figures come from crates/scheme; storage
 //! and authorization live in their own modules.
 
+mod accounts;
 mod claims;
 mod imports;
 mod ledger;
@@ -33,6 +34,9 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .route("/sessions", post(sessions::sign_in).delete(sessions::sign_out))
         .route("/me", get(sessions::me))
+        .route("/invitations", post(accounts::invite))
+        .route("/password-resets", post(accounts::request_reset))
+        .route("/password", post(accounts::set_password))
         .route("/programs", get(programs::list))
         .route("/programs/{id}", get(programs::definition))
         .route("/programs/{id}/context", get(programs::context))

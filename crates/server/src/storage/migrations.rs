@@ -141,6 +141,28 @@ const MIGRATIONS: &[&str] = &[
         claim_id INTEGER NOT NULL REFERENCES claims(id)
     );
     "#,
+    // 5: one-time tokens (invitations, password resets), the mail outbox, failed sign-ins.
+    r#"
+    CREATE TABLE one_time_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        purpose TEXT NOT NULL CHECK (purpose IN ('invite', 'reset')),
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        to_email TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sign_in_failures (
+        subject TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX sign_in_failures_subject ON sign_in_failures(subject, at);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

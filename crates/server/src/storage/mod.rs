@@ -5,6 +5,7 @@
 //! IMMEDIATE` transaction takes the write lock up front, so no two writers interleave between
 //! reading a balance and debiting it.
 
+pub mod accounts;
 pub mod claims;
 pub mod imports;
 pub mod ledger;

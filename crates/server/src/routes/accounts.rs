@@ -1,0 +1,119 @@
+//! Invitations and password resets.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::Json;
+use crate::auth::{self, now_rfc3339, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::storage::queries::{self, Role};
+use crate::storage::{accounts, imports};
+use crate::AppState;
+
+const INVITE_DAYS: i64 = 7;
+const RESET_MINUTES: i64 = 60;
+const MIN_PASSWORD: usize = 10;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    email: String,
+    name: String,
+    role: Role,
+    partner: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Invited {
+    user: i64,
+    email: String,
+    /// Where the invited user sets a password (the app's `/set-password` page). Shown once.
+    link: String,
+    expires_at: String,
+}
+
+/// `POST /invitations` (designers): a user with no password yet, and a one-time link.
+pub async fn invite(State(state): State<AppState>, user: CurrentUser, Json(body): Json<Invitation>) -> ApiResult<(StatusCode, axum::Json<Invited>)> {
+    user.designer()?;
+    let email = body.email.trim().to_lowercase();
+    if !email.contains('@') || body.name.trim().is_empty() {
+        return Err(ApiError::bad_request("invalid_invitation", "give the person's name and a valid email address"));
+    }
+    match (body.role, &body.partner) {
+        (Role::Partner, None) => return Err(ApiError::bad_request("invalid_invitation", "a partner user belongs to a partner: give `partner`")),
+        (Role::Designer, Some(_)) => return Err(ApiError::bad_request("invalid_invitation", "designers belong to no partner")),
+        _ => {}
+    }
+    let (token, hash) = auth::new_token();
+    let expires_at = auth::minutes_from_now(INVITE_DAYS * 24 * 60);
+    let (uid, now, exp) = (user.0.id, now_rfc3339(), expires_at.clone());
+    let mail = email.clone();
+    let id = state
+        .db
+        .write(move |tx| {
+            let id = accounts::invite(tx, &mail, body.name.trim(), body.role, body.partner.as_deref())?;
+            accounts::insert_token(tx, &hash, id, "invite", &exp)?;
+            imports::audit(tx, uid, "invite", &mail, &now)?;
+            Ok(id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(Invited { user: id, email, link: format!("/set-password?token={token}"), expires_at })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    email: String,
+}
+
+#[derive(Serialize)]
+pub struct Accepted {
+    message: &'static str,
+}
+
+/// `POST /password-resets`: mails a one-time link when the account exists. The answer is the
+/// same either way, so it does not reveal who has an account.
+pub async fn request_reset(State(state): State<AppState>, Json(body): Json<ResetRequest>) -> ApiResult<(StatusCode, axum::Json<Accepted>)> {
+    let email = body.email.trim().to_lowercase();
+    let now = now_rfc3339();
+    state
+        .db
+        .write(move |tx| {
+            if let Some((user, _)) = queries::user_by_email(tx, &email)? {
+                let (token, hash) = auth::new_token();
+                accounts::insert_token(tx, &hash, user.id, "reset", &auth::minutes_from_now(RESET_MINUTES))?;
+                let body = format!("Set a new Mitra password within {RESET_MINUTES} minutes: /set-password?token={token}");
+                accounts::send(tx, &email, "Reset your Mitra password", &body, &now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(Accepted { message: "if this email has an account, a link to set a new password is on its way" })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPassword {
+    token: String,
+    password: String,
+}
+
+/// `POST /password`: set a password with a one-time token (from an invitation or a reset).
+pub async fn set_password(State(state): State<AppState>, Json(body): Json<NewPassword>) -> ApiResult<StatusCode> {
+    if body.password.chars().count() < MIN_PASSWORD {
+        return Err(ApiError::bad_request("weak_password", format!("use at least {MIN_PASSWORD} characters")));
+    }
+    let password = body.password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??;
+    let token_hash = auth::token_hash(body.token.trim());
+    let now = now_rfc3339();
+    state
+        .db
+        .write(move |tx| {
+            let user = accounts::use_token(tx, &token_hash, &now)?;
+            accounts::set_password(tx, user, &hash)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
