@@ -38,7 +38,7 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
     let hash = hash_password(PASSWORD)?;
     let now = now_rfc3339();
     let tx = conn.transaction()?;
-    queries::publish_program(&tx, &program, &now)?;
+    queries::publish_program(&tx, &program, &now, chrono::NaiveDate::MIN)?;
     for p in &partners {
         queries::insert_partner(&tx, p)?;
         queries::enrol(&tx, &program.id, &p.id)?;
@@ -53,7 +53,7 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
         rewards::insert_item(&tx, &program.id, item)?;
     }
     let run = population(&program, &partners, &facts, today);
-    ledger::close(&tx, &program, &run, &now)?;
+    ledger::close(&tx, &program, &run, |_| true, &now)?;
     tx.commit()?;
     Ok(true)
 }

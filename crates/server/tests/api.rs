@@ -45,7 +45,7 @@ async fn demo_points_for_the_previous_quarter_are_posted_once() {
     // Closing again with unchanged data posts nothing.
     let run = s.state.population("nusantara-2026").await.unwrap();
     let conn = s.state.db.blocking().unwrap();
-    let posted = mitra_server::storage::ledger::close(&conn, &run.program, &run.population, "now").unwrap();
+    let posted = mitra_server::storage::ledger::close(&conn, &run.program, &run.population, |_| true, "now").unwrap();
     assert_eq!(posted, 0);
 }
 

@@ -22,13 +22,26 @@ pub struct Closed {
 /// was already posted. Running it again with unchanged data posts nothing.
 pub async fn close(State(state): State<AppState>, user: CurrentUser, Path(program): Path<String>) -> ApiResult<axum::Json<Closed>> {
     user.designer()?;
-    let run = state.population(&program).await?;
+    let today = state.today();
     let (uid, now) = (user.0.id, now_rfc3339());
     let posted = state
         .db
         .write(move |tx| {
-            let posted = ledger::close(tx, &run.program, &run.population, &now)?;
-            imports::audit(tx, uid, "close", &format!("{}: {posted} journals posted", run.program.id), &now)?;
+            // Each closed period is decided by the version in force when it ended.
+            let versions = queries::program_versions(tx, &program)?;
+            if versions.is_empty() {
+                return Err(ApiError::not_found("the program"));
+            }
+            let partners = queries::program_partners(tx, &program)?;
+            let facts = queries::program_facts(tx, &program)?;
+            let mut posted = 0;
+            for (i, v) in versions.iter().enumerate() {
+                let until = versions.get(i + 1).map(|n| n.effective_from);
+                let run = mitra_scheme::population(&v.program, &partners, &facts, today);
+                let governs = |end: chrono::NaiveDate| end >= v.effective_from && until.is_none_or(|u| end < u);
+                posted += ledger::close(tx, &v.program, &run, governs, &now)?;
+            }
+            imports::audit(tx, uid, "close", &format!("{program}: {posted} journals posted"), &now)?;
             Ok(posted)
         })
         .await?;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod claims;
+mod drafts;
 mod imports;
 mod ledger;
 mod partners;
@@ -54,6 +55,10 @@ pub fn api() -> Router<AppState> {
         .route("/claims/{id}/reject", post(claims::reject))
         .route("/programs/{id}/imports/sales", post(imports::sales))
         .route("/programs/{id}/close", post(ledger::close))
+        .route("/drafts", post(drafts::create))
+        .route("/drafts/{id}", get(drafts::show).put(drafts::update))
+        .route("/drafts/{id}/validate", post(drafts::check))
+        .route("/drafts/{id}/publish", post(drafts::publish))
         .route("/partners/{id}/adjustments", post(ledger::adjust))
         .route("/partners/{id}/redemptions", get(rewards::history).post(rewards::redeem))
         .route("/partners/{id}/redemptions/{redemption}/cancel", post(rewards::cancel))

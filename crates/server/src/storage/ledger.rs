@@ -91,13 +91,15 @@ fn posted(conn: &Connection, program: &str, partner: &str, instrument: Instrumen
 /// Post, for every partner and every closed period, the difference between its payout and
 /// what was already posted. Closing again with unchanged data posts nothing; a late claim or a
 /// return posts its adjustment at the next close. Returns the number of journals posted.
-pub fn close(conn: &Connection, program: &Program, run: &Population, now: &str) -> ApiResult<usize> {
+///
+/// `governs` says which closed periods (by their end date) this program version decides.
+pub fn close(conn: &Connection, program: &Program, run: &Population, governs: impl Fn(chrono::NaiveDate) -> bool, now: &str) -> ApiResult<usize> {
     let mut count = 0;
     for partner in &run.partners {
         for (scheme, (total, figures)) in program.schemes.iter().zip(run.schemes.iter().zip(&partner.schemes)) {
             let dp = precision(program, scheme.instrument);
             for (info, line) in total.periods.iter().zip(&figures.periods) {
-                if info.running || line.provisional {
+                if info.running || line.provisional || !governs(info.end) {
                     continue;
                 }
                 let due = to_minor(line.payout, dp)?;

@@ -163,6 +163,16 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sign_in_failures_subject ON sign_in_failures(subject, at);
     "#,
+    // 6: program drafts, and the date from which a published version governs closed periods.
+    r#"
+    ALTER TABLE programs ADD COLUMN effective_from TEXT NOT NULL DEFAULT '0001-01-01';
+    CREATE TABLE program_drafts (
+        id INTEGER PRIMARY KEY,
+        program_id TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

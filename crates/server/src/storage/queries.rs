@@ -24,16 +24,39 @@ pub fn program_ids(conn: &Connection) -> ApiResult<Vec<String>> {
     Ok(ids)
 }
 
-/// Publish a new version of a program; returns its version number.
-pub fn publish_program(conn: &Connection, program: &Program, now: &str) -> ApiResult<i64> {
+/// Publish a new version of a program, governing the periods that end on or after
+/// `effective_from`; returns its version number. Earlier versions are kept.
+pub fn publish_program(conn: &Connection, program: &Program, now: &str, effective_from: chrono::NaiveDate) -> ApiResult<i64> {
     let version: i64 =
         conn.query_row("SELECT COALESCE(MAX(version), 0) + 1 FROM programs WHERE id = ?1", [&program.id], |r| r.get(0))?;
     let json = serde_json::to_string(program).map_err(ApiError::internal)?;
     conn.execute(
-        "INSERT INTO programs (id, version, definition, published_at) VALUES (?1, ?2, ?3, ?4)",
-        params![program.id, version, json, now],
+        "INSERT INTO programs (id, version, definition, published_at, effective_from) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![program.id, version, json, now, effective_from.to_string()],
     )?;
     Ok(version)
+}
+
+/// A published version: its number, the first period end it governs, and the definition.
+pub struct Version {
+    pub version: i64,
+    pub effective_from: chrono::NaiveDate,
+    pub program: Program,
+}
+
+/// Every published version of a program, oldest first.
+pub fn program_versions(conn: &Connection, id: &str) -> ApiResult<Vec<Version>> {
+    let mut stmt = conn.prepare("SELECT version, effective_from, definition FROM programs WHERE id = ?1 ORDER BY version")?;
+    let rows: Vec<(i64, String, String)> = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(version, eff, json)| {
+            Ok(Version {
+                version,
+                effective_from: eff.parse().map_err(ApiError::internal)?,
+                program: serde_json::from_str(&json).map_err(ApiError::internal)?,
+            })
+        })
+        .collect()
 }
 
 fn partner_row(r: &rusqlite::Row) -> rusqlite::Result<Partner> {

@@ -1,0 +1,131 @@
+//! Program drafts (designers): create, edit, validate, publish.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use mitra_scheme::{validate, Program, ValidationError};
+
+use super::Json;
+use crate::auth::{now_rfc3339, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::storage::{imports, queries};
+use crate::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftBody {
+    /// A program definition; it may still be invalid (validation says what to fix).
+    definition: serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct Draft {
+    id: i64,
+    program: String,
+    definition: Program,
+    updated_at: String,
+    errors: Vec<ValidationError>,
+}
+
+/// Parse a definition: shape errors (unknown fields, wrong types) are refused at once.
+fn parse(definition: serde_json::Value) -> ApiResult<Program> {
+    serde_json::from_value(definition).map_err(|e| ApiError::bad_request("invalid_definition", e.to_string()))
+}
+
+fn load(conn: &rusqlite::Connection, id: i64) -> ApiResult<Draft> {
+    let (program, json, updated_at): (String, String, String) = conn
+        .query_row("SELECT program_id, definition, updated_at FROM program_drafts WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("the draft"))?;
+    let definition: Program = serde_json::from_str(&json).map_err(ApiError::internal)?;
+    let errors = validate(&definition);
+    Ok(Draft { id, program, definition, updated_at, errors })
+}
+
+pub async fn create(State(state): State<AppState>, user: CurrentUser, Json(body): Json<DraftBody>) -> ApiResult<(StatusCode, axum::Json<Draft>)> {
+    user.designer()?;
+    let program = parse(body.definition)?;
+    let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
+    let (uid, now) = (user.0.id, now_rfc3339());
+    let draft = state
+        .db
+        .write(move |tx| {
+            tx.execute("INSERT INTO program_drafts (program_id, definition, updated_at) VALUES (?1, ?2, ?3)", params![program.id, json, now])?;
+            let id = tx.last_insert_rowid();
+            imports::audit(tx, uid, "create_draft", &format!("draft #{id} of {}", program.id), &now)?;
+            load(tx, id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(draft)))
+}
+
+pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Json(body): Json<DraftBody>) -> ApiResult<axum::Json<Draft>> {
+    user.designer()?;
+    let program = parse(body.definition)?;
+    let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
+    let (uid, now) = (user.0.id, now_rfc3339());
+    Ok(axum::Json(
+        state
+            .db
+            .write(move |tx| {
+                let before = load(tx, id)?;
+                if before.program != program.id {
+                    return Err(ApiError::bad_request("program_changed", format!("draft #{id} is for program {}; its id cannot change", before.program)));
+                }
+                tx.execute("UPDATE program_drafts SET definition = ?2, updated_at = ?3 WHERE id = ?1", params![id, json, now])?;
+                imports::audit(tx, uid, "edit_draft", &format!("draft #{id}"), &now)?;
+                load(tx, id)
+            })
+            .await?,
+    ))
+}
+
+pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Draft>> {
+    user.designer()?;
+    Ok(axum::Json(state.db.read(move |c| load(c, id)).await?))
+}
+
+#[derive(Serialize)]
+pub struct Validation {
+    valid: bool,
+    errors: Vec<ValidationError>,
+}
+
+pub async fn check(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Validation>> {
+    user.designer()?;
+    let d = state.db.read(move |c| load(c, id)).await?;
+    Ok(axum::Json(Validation { valid: d.errors.is_empty(), errors: d.errors }))
+}
+
+#[derive(Serialize)]
+pub struct Published {
+    program: String,
+    version: i64,
+    /// Periods ending on or after this date are decided by the new version.
+    effective_from: chrono::NaiveDate,
+}
+
+/// Publish a valid draft as the program's next version. Periods already closed stay decided by
+/// the version in force when they ended.
+pub async fn publish(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Published>> {
+    user.designer()?;
+    let (uid, now, today) = (user.0.id, now_rfc3339(), state.today());
+    let published = state
+        .db
+        .write(move |tx| {
+            let d = load(tx, id)?;
+            if !d.errors.is_empty() {
+                let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_program", format!("draft #{id} has {} problems; fix them first", d.errors.len()));
+                e.details = Some(serde_json::to_value(&d.errors).map_err(ApiError::internal)?);
+                return Err(e);
+            }
+            let version = queries::publish_program(tx, &d.definition, &now, today)?;
+            imports::audit(tx, uid, "publish", &format!("{} version {version}", d.program), &now)?;
+            Ok(Published { program: d.program, version, effective_from: today })
+        })
+        .await?;
+    state.invalidate();
+    Ok(axum::Json(published))
+}

@@ -1,0 +1,51 @@
+//! Program drafts: edit, validate, publish as a new version that governs the periods not yet
+//! closed.
+
+mod common;
+
+use common::{get, post, sign_in, start};
+use mitra_server::demo;
+use serde_json::{json, Value};
+
+async fn put(s: &common::Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    let resp = reqwest::Client::new().put(format!("{}{path}", s.url)).bearer_auth(token).json(body).send().await.unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_published_version_governs_open_periods_and_leaves_closed_ones() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let mut program: Value = serde_json::from_str(demo::PROGRAM).unwrap();
+    // Unordered slabs: the draft is kept, and validation says what is wrong.
+    program["schemes"][0]["payout"]["slabs"][2]["from"] = json!("10");
+    let (status, draft) = post(&s, &designer, "/api/drafts", None, &json!({ "definition": program })).await;
+    assert_eq!(status, 201, "{draft}");
+    let id = draft["id"].as_i64().unwrap();
+    let (_, v) = post(&s, &designer, &format!("/api/drafts/{id}/validate"), None, &json!({})).await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["errors"][0]["id"], "q-sales");
+    assert_eq!(v["errors"][0]["field"], "payout.slabs[2].from");
+    assert_eq!(v["errors"][0]["problem"], "unordered_slabs");
+    let (status, e) = post(&s, &designer, &format!("/api/drafts/{id}/publish"), None, &json!({})).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (422, Some("invalid_program")));
+    assert_eq!(e["error"]["details"].as_array().unwrap().len(), 1);
+    // Fixed, and the base rate doubled from 0.1 % to 0.2 %.
+    program["schemes"][0]["payout"]["slabs"][2]["from"] = json!("100000000");
+    program["schemes"][0]["payout"]["slabs"][0]["pay"]["percent"] = json!("0.2");
+    let (status, _) = put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program })).await;
+    assert_eq!(status, 200);
+    let (status, p) = post(&s, &designer, &format!("/api/drafts/{id}/publish"), None, &json!({})).await;
+    assert_eq!((status, p["version"].as_i64(), p["effective_from"].as_str()), (200, Some(2), Some("2026-11-15")));
+    // Sinar Jaya's running Q4: 40.5 M × 0.2 % = 81,000 (was 40,500).
+    let (_, st) = get(&s, &designer, "/api/partners/sinar-jaya/statement?program=nusantara-2026").await;
+    assert_eq!(st["schemes"][0]["periods"][3]["payout"], "81000");
+    // Q3 closed under version 1: closing posts nothing for it.
+    let (_, closed) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
+    assert_eq!(closed["posted"].as_i64(), Some(0));
+    // Shape errors are refused at once; partners cannot touch drafts.
+    let (status, e) = post(&s, &designer, "/api/drafts", None, &json!({ "definition": { "id": "x" } })).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_definition")));
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    assert_eq!(get(&s, &partner, &format!("/api/drafts/{id}")).await.0, 403);
+}
