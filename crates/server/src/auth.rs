@@ -104,3 +104,37 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 pub fn minutes_from_now(minutes: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::minutes(minutes)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
+
+/// A signed-in designer; partners are refused (403) before the request body is read.
+pub struct Designer(pub User);
+
+impl FromRequestParts<AppState> for Designer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        user.designer()?;
+        Ok(Designer(user.0))
+    }
+}
+
+/// The partner named by the path's `id`, when the signed-in user may act for it (its own
+/// users, and designers); others are refused (403) before the request body is read.
+pub struct ForPartner {
+    pub user: User,
+    pub partner: String,
+}
+
+impl FromRequestParts<AppState> for ForPartner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let axum::extract::Path(params) = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))?;
+        let partner = params.into_iter().find(|(k, _)| k == "id").map(|(_, v)| v).ok_or_else(|| ApiError::internal("route without a partner id"))?;
+        user.may_see_partner(&partner)?;
+        Ok(ForPartner { user: user.0, partner })
+    }
+}

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::Json;
-use crate::auth::{self, now_rfc3339, CurrentUser};
+use crate::auth::{self, now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::queries::{self, Role};
 use crate::storage::{accounts, imports};
@@ -34,8 +34,7 @@ pub struct Invited {
 }
 
 /// `POST /invitations` (designers): a user with no password yet, and a one-time link.
-pub async fn invite(State(state): State<AppState>, user: CurrentUser, Json(body): Json<Invitation>) -> ApiResult<(StatusCode, axum::Json<Invited>)> {
-    user.designer()?;
+pub async fn invite(State(state): State<AppState>, Designer(user): Designer, Json(body): Json<Invitation>) -> ApiResult<(StatusCode, axum::Json<Invited>)> {
     let email = body.email.trim().to_lowercase();
     if !email.contains('@') || body.name.trim().is_empty() {
         return Err(ApiError::bad_request("invalid_invitation", "give the person's name and a valid email address"));
@@ -47,7 +46,7 @@ pub async fn invite(State(state): State<AppState>, user: CurrentUser, Json(body)
     }
     let (token, hash) = auth::new_token();
     let expires_at = auth::minutes_from_now(INVITE_DAYS * 24 * 60);
-    let (uid, now, exp) = (user.0.id, now_rfc3339(), expires_at.clone());
+    let (uid, now, exp) = (user.id, now_rfc3339(), expires_at.clone());
     let mail = email.clone();
     let id = state
         .db

@@ -8,7 +8,7 @@ use mitra_scheme::model::Instrument;
 
 use super::partners::{partner_of, partner_statement};
 use super::Json;
-use crate::auth::{now_rfc3339, CurrentUser};
+use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::claims::{self, Claim, ClaimRequest};
 use crate::storage::imports;
@@ -16,11 +16,10 @@ use crate::AppState;
 
 pub async fn submit(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
+    ForPartner { user, partner }: ForPartner,
     Json(request): Json<ClaimRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Claim>)> {
-    let partner = partner_of(&state, &user, id).await?;
+    let partner = state.db.read(move |c| crate::storage::queries::partner(c, &partner)).await?.ok_or_else(|| ApiError::not_found("the partner"))?;
     claims::check(&request, state.today())?;
     let fund = match &request {
         ClaimRequest::Spend { program, scheme, .. } => {
@@ -36,7 +35,7 @@ pub async fn submit(
         }
         ClaimRequest::Sale { .. } => None,
     };
-    let (uid, now) = (user.0.id, now_rfc3339());
+    let (uid, now) = (user.id, now_rfc3339());
     let claim = state.db.write(move |tx| claims::submit(tx, &partner.id, uid, &request, fund, &now)).await?;
     Ok((StatusCode::CREATED, axum::Json(claim)))
 }
@@ -59,14 +58,12 @@ pub async fn of_partner(
 }
 
 /// `GET /claims?program=&status=`: the designers' queue.
-pub async fn queue(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ClaimQuery>) -> ApiResult<axum::Json<Vec<Claim>>> {
-    user.designer()?;
+pub async fn queue(State(state): State<AppState>, _: Designer, Query(q): Query<ClaimQuery>) -> ApiResult<axum::Json<Vec<Claim>>> {
     Ok(axum::Json(state.db.read(move |c| claims::list(c, &q.program, None, q.status.as_deref())).await?))
 }
 
-pub async fn approve(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Claim>> {
-    user.designer()?;
-    let (uid, now) = (user.0.id, now_rfc3339());
+pub async fn approve(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Claim>> {
+    let (uid, now) = (user.id, now_rfc3339());
     let claim = state
         .db
         .write(move |tx| {
@@ -85,12 +82,11 @@ pub struct Rejection {
     reason: String,
 }
 
-pub async fn reject(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Json(body): Json<Rejection>) -> ApiResult<axum::Json<Claim>> {
-    user.designer()?;
+pub async fn reject(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>, Json(body): Json<Rejection>) -> ApiResult<axum::Json<Claim>> {
     if body.reason.trim().is_empty() {
         return Err(ApiError::bad_request("reason_required", "say why the claim is rejected"));
     }
-    let (uid, now) = (user.0.id, now_rfc3339());
+    let (uid, now) = (user.id, now_rfc3339());
     Ok(axum::Json(
         state
             .db

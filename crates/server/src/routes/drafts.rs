@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use mitra_scheme::{validate, Program, ValidationError};
 
 use super::Json;
-use crate::auth::{now_rfc3339, CurrentUser};
+use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::{imports, queries};
 use crate::AppState;
@@ -44,11 +44,10 @@ fn load(conn: &rusqlite::Connection, id: i64) -> ApiResult<Draft> {
     Ok(Draft { id, program, definition, updated_at, errors })
 }
 
-pub async fn create(State(state): State<AppState>, user: CurrentUser, Json(body): Json<DraftBody>) -> ApiResult<(StatusCode, axum::Json<Draft>)> {
-    user.designer()?;
+pub async fn create(State(state): State<AppState>, Designer(user): Designer, Json(body): Json<DraftBody>) -> ApiResult<(StatusCode, axum::Json<Draft>)> {
     let program = parse(body.definition)?;
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
-    let (uid, now) = (user.0.id, now_rfc3339());
+    let (uid, now) = (user.id, now_rfc3339());
     let draft = state
         .db
         .write(move |tx| {
@@ -61,11 +60,10 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, Json(body)
     Ok((StatusCode::CREATED, axum::Json(draft)))
 }
 
-pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Json(body): Json<DraftBody>) -> ApiResult<axum::Json<Draft>> {
-    user.designer()?;
+pub async fn update(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>, Json(body): Json<DraftBody>) -> ApiResult<axum::Json<Draft>> {
     let program = parse(body.definition)?;
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
-    let (uid, now) = (user.0.id, now_rfc3339());
+    let (uid, now) = (user.id, now_rfc3339());
     Ok(axum::Json(
         state
             .db
@@ -82,8 +80,7 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Path(id): 
     ))
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Draft>> {
-    user.designer()?;
+pub async fn show(State(state): State<AppState>, _: Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Draft>> {
     Ok(axum::Json(state.db.read(move |c| load(c, id)).await?))
 }
 
@@ -93,8 +90,7 @@ pub struct Validation {
     errors: Vec<ValidationError>,
 }
 
-pub async fn check(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Validation>> {
-    user.designer()?;
+pub async fn check(State(state): State<AppState>, _: Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Validation>> {
     let d = state.db.read(move |c| load(c, id)).await?;
     Ok(axum::Json(Validation { valid: d.errors.is_empty(), errors: d.errors }))
 }
@@ -109,9 +105,8 @@ pub struct Published {
 
 /// Publish a valid draft as the program's next version. Periods already closed stay decided by
 /// the version in force when they ended.
-pub async fn publish(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<axum::Json<Published>> {
-    user.designer()?;
-    let (uid, now, today) = (user.0.id, now_rfc3339(), state.today());
+pub async fn publish(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Published>> {
+    let (uid, now, today) = (user.id, now_rfc3339(), state.today());
     let published = state
         .db
         .write(move |tx| {

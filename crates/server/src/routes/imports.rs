@@ -2,18 +2,17 @@
 
 use axum::extract::{Path, State};
 
-use crate::auth::{now_rfc3339, CurrentUser};
+use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::imports::{self, ImportReport};
 use crate::AppState;
 
 /// `POST /programs/{id}/imports/sales` with a CSV body (`partner,invoice,line,date,sku,category,units,value`).
-pub async fn sales(State(state): State<AppState>, user: CurrentUser, Path(program): Path<String>, body: String) -> ApiResult<axum::Json<ImportReport>> {
-    user.designer()?;
+pub async fn sales(State(state): State<AppState>, Designer(user): Designer, Path(program): Path<String>, body: String) -> ApiResult<axum::Json<ImportReport>> {
     if body.trim().is_empty() {
         return Err(ApiError::bad_request("empty_upload", "the upload is empty; send the CSV as the request body"));
     }
-    let (uid, now) = (user.0.id, now_rfc3339());
+    let (uid, now) = (user.id, now_rfc3339());
     let report = state
         .db
         .write(move |tx| {

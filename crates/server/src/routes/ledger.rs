@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use mitra_scheme::model::Instrument;
 
 use super::Json;
-use crate::auth::{now_rfc3339, CurrentUser};
+use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::{imports, ledger, queries};
 use crate::AppState;
@@ -20,10 +20,9 @@ pub struct Closed {
 
 /// `POST /programs/{id}/close`: post, for every closed period, what its payout now is minus what
 /// was already posted. Running it again with unchanged data posts nothing.
-pub async fn close(State(state): State<AppState>, user: CurrentUser, Path(program): Path<String>) -> ApiResult<axum::Json<Closed>> {
-    user.designer()?;
+pub async fn close(State(state): State<AppState>, Designer(user): Designer, Path(program): Path<String>) -> ApiResult<axum::Json<Closed>> {
     let today = state.today();
-    let (uid, now) = (user.0.id, now_rfc3339());
+    let (uid, now) = (user.id, now_rfc3339());
     let posted = state
         .db
         .write(move |tx| {
@@ -60,18 +59,17 @@ pub struct Adjustment {
 /// `POST /partners/{id}/adjustments`: a manual posting with a reason.
 pub async fn adjust(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Designer(user): Designer,
     Path(partner): Path<String>,
     Json(body): Json<Adjustment>,
 ) -> ApiResult<(StatusCode, axum::Json<ledger::Posting>)> {
-    user.designer()?;
     if body.reason.trim().is_empty() {
         return Err(ApiError::bad_request("reason_required", "say why the points are adjusted"));
     }
     if body.points == 0 {
         return Err(ApiError::bad_request("zero_adjustment", "an adjustment of 0 points changes nothing"));
     }
-    let (uid, now) = (user.0.id, now_rfc3339());
+    let (uid, now) = (user.id, now_rfc3339());
     let posting = state
         .db
         .write(move |tx| {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::Json;
-use crate::auth::{now_rfc3339, CurrentUser};
+use crate::auth::{now_rfc3339, CurrentUser, ForPartner};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::rewards::{self, CatalogItem, CatalogQuery, Redeemed, Redemption, RedemptionRequest};
 use crate::AppState;
@@ -19,12 +19,10 @@ pub async fn catalog(State(state): State<AppState>, _user: CurrentUser, Query(q)
 /// or 200 with the first result when the same request is sent again with the same key.
 pub async fn redeem(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(partner): Path<String>,
+    ForPartner { user, partner }: ForPartner,
     headers: HeaderMap,
     Json(request): Json<RedemptionRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Redemption>)> {
-    user.may_see_partner(&partner)?;
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -37,7 +35,7 @@ pub async fn redeem(
     let tiers: Vec<String> = run.program.tiers.iter().map(|t| t.id.clone()).collect();
     let tier_rank = figures.tier.as_ref().and_then(|t| tiers.iter().position(|x| x == t));
     let hash = hex::encode(Sha256::digest(serde_json::to_vec(&request).map_err(ApiError::internal)?));
-    let uid = user.0.id;
+    let uid = user.id;
     let now = now_rfc3339();
     let result = state
         .db
