@@ -18,3 +18,6 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=600
 cargo test --release --target wasm32-unknown-unknown -p mitra-scheme --features synthetic --test wasm_bench -- --nocapture
+
+say "API load (10,000 partners; statement at 200 req/s; redemptions)"
+cargo run --release -p mitra-server --example load
