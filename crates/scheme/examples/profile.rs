@@ -21,9 +21,12 @@ fn main() {
         _ => {
             let partners = synthetic::partners(10_000);
             let facts = synthetic::facts(&partners, 120, 11);
-            let t = std::time::Instant::now();
-            let run = population(&program, &partners, &facts, as_of);
-            println!("population of {} partners: {:?}", run.partners.len(), t.elapsed());
+            let runs: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(1);
+            for _ in 0..runs {
+                let t = std::time::Instant::now();
+                let run = population(&program, &partners, &facts, as_of);
+                println!("population of {} partners: {:?}", run.partners.len(), t.elapsed());
+            }
         }
     }
 }

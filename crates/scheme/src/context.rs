@@ -32,10 +32,15 @@ pub struct BudgetScale {
 }
 
 impl Context {
+    /// The board of a scheme, period and group. Boards sorted by (scheme, period, group), as
+    /// a population run publishes them, are found by binary search; others by a scan.
     pub fn rank_board(&self, scheme: &str, period: &str, group: &str) -> Option<&RankBoard> {
+        let key = (scheme, period, group);
         self.ranks
-            .iter()
-            .find(|b| b.scheme == scheme && b.period == period && b.group == group)
+            .binary_search_by(|b| (b.scheme.as_str(), b.period.as_str(), b.group.as_str()).cmp(&key))
+            .ok()
+            .map(|i| &self.ranks[i])
+            .or_else(|| self.ranks.iter().find(|b| (b.scheme.as_str(), b.period.as_str(), b.group.as_str()) == key))
     }
 
     pub fn budget(&self, scheme: &str, period: &str) -> Option<&BudgetScale> {

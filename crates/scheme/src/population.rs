@@ -14,8 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::context::{BudgetScale, Context, RankBoard};
 use crate::eval::facts::PartnerFacts;
-use crate::eval::period::periods;
-use crate::eval::{budgeted, draft, rankable, settled, Budgeted, LineDraft};
+use crate::eval::{budgeted, draft, rankable, scheme_periods, settled, Budgeted, LineDraft};
 use crate::model::{Fact, GroupBy, Partner, Payout, Program};
 use crate::report::{
     BoardRow, Leaderboard, PartnerFigures, PeriodFigures, PeriodInfo, Population, SchemeFigures, SchemeTotal,
@@ -38,15 +37,10 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
             own[p].push(fact);
         }
     }
-    let infos: Vec<Vec<PeriodInfo>> = program
-        .schemes
+    let periods = scheme_periods(program, as_of);
+    let infos: Vec<Vec<PeriodInfo>> = periods
         .iter()
-        .map(|s| {
-            periods(s.window, s.period, as_of)
-                .into_iter()
-                .map(|p| PeriodInfo { running: as_of <= p.end, label: p.label, start: p.start, end: p.end })
-                .collect()
-        })
+        .map(|ps| ps.iter().map(|p| PeriodInfo { running: as_of <= p.end, label: p.label.clone(), start: p.start, end: p.end }).collect())
         .collect();
 
     // Pass 1: each partner alone. Lines that do not depend on others are settled at once.
@@ -54,7 +48,7 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     let mut pending: Vec<PendingRank> = Vec::new();
     for (pi, (partner, facts)) in partners.iter().zip(&own).enumerate() {
         let pf = PartnerFacts::from_own(facts.iter().copied(), as_of);
-        let d = draft(program, partner, &pf, as_of, false);
+        let d = draft(program, partner, &pf, as_of, false, &periods);
         let schemes = d
             .schemes
             .into_iter()
@@ -81,7 +75,8 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     }
 
     // Pass 2: rank boards, then the rank lines.
-    let (ranks, mut leaderboards) = rank_boards(program, partners, &infos, &pending);
+    let (mut ranks, mut leaderboards) = rank_boards(program, partners, &infos, &pending);
+    ranks.sort_by(|a, b| (&a.scheme, &a.period, &a.group).cmp(&(&b.scheme, &b.period, &b.group)));
     let mut context = Context { ranks, budgets: Vec::new() };
     for p in &pending {
         let scheme = &program.schemes[p.scheme];

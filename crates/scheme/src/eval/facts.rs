@@ -1,7 +1,6 @@
 //! One partner's facts, sorted by date per kind so a period's facts are found by binary search,
 //! and the quantities a measure is computed from.
 
-use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -233,7 +232,7 @@ pub fn quantities(
     let unfiltered = filter.skus.is_empty() && filter.categories.is_empty() && filter.courses.is_empty();
     let mut q = Quantities::default();
     let mut count: u64 = 0;
-    let mut net_units: FxHashMap<&str, Decimal> = FxHashMap::default();
+    let mut units_by_sku: Vec<(&str, Decimal)> = Vec::new();
     for row in rows {
         if !unfiltered && !admits(filter, row) {
             continue;
@@ -242,15 +241,14 @@ pub fn quantities(
         q.units = q.units.checked_add(row.units)?;
         count += 1;
         if want_distinct {
-            let net = net_units.entry(row.key).or_default();
-            *net = net.checked_add(row.units)?;
+            units_by_sku.push((row.key, row.units));
         }
         if let Some(ix) = indices.as_deref_mut() {
             ix.push(row.index);
         }
     }
     q.count = Decimal::from(count);
-    q.distinct = Decimal::from(net_units.values().filter(|u| **u > Decimal::ZERO).count() as u64);
+    q.distinct = Decimal::from(distinct_positive(&mut units_by_sku)? as u64);
     Some(q)
 }
 
@@ -274,6 +272,17 @@ pub fn prefix_sums(filter: &FactFilter, measure: &Measure, rows: &[Row]) -> Opti
         sums.push(acc);
     }
     Some(sums)
+}
+
+/// How many SKUs have a positive net unit total among (SKU, units) pairs.
+fn distinct_positive(pairs: &mut [(&str, Decimal)]) -> Option<usize> {
+    pairs.sort_unstable_by_key(|p| p.0);
+    let mut count = 0;
+    for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let net = group.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.1))?;
+        count += usize::from(net > Decimal::ZERO);
+    }
+    Some(count)
 }
 
 /// The measure's value for a span's quantities (not for growth, which needs two spans).

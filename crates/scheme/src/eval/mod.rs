@@ -92,7 +92,7 @@ pub fn statement(
     context: Option<&Context>,
 ) -> Statement {
     let pf = PartnerFacts::new(&partner.id, facts, as_of);
-    finish(&draft(program, partner, &pf, as_of, true), context)
+    finish(&draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), context)
 }
 
 /// The statement with hypothetical facts added, and the difference per scheme and in total.
@@ -124,7 +124,7 @@ pub fn project(
 ) -> WhatIf {
     let pf = PartnerFacts::new(&partner.id, facts.iter().chain(extra), as_of);
     let projected_ctx = context.map(|c| without_own_ranks(c, now));
-    let projected = finish(&draft(program, partner, &pf, as_of, true), projected_ctx.as_ref());
+    let projected = finish(&draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
     for (a, b) in projected.schemes.iter().zip(&now.schemes) {
         difference.insert(a.scheme.clone(), a.total.saturating_sub(b.total));
@@ -155,20 +155,33 @@ fn without_own_ranks(context: &Context, now: &Statement) -> Context {
     ctx
 }
 
+/// The periods of every scheme that have started by `as_of`.
+pub fn scheme_periods(program: &Program, as_of: NaiveDate) -> Vec<Vec<Period>> {
+    program.schemes.iter().map(|s| periods(s.window, s.period, as_of)).collect()
+}
+
 /// Everything that depends on the partner alone. With `detail`, lines record their
 /// explanations and the facts that counted, and badges are worked out.
-pub fn draft<'p>(program: &'p Program, partner: &'p Partner, pf: &PartnerFacts, as_of: NaiveDate, detail: bool) -> Draft<'p> {
+///
+/// `periods` are the program's [`scheme_periods`] as of the same date (computed once for a
+/// whole population).
+pub fn draft<'p>(
+    program: &'p Program,
+    partner: &'p Partner,
+    pf: &PartnerFacts,
+    as_of: NaiveDate,
+    detail: bool,
+    periods: &[Vec<Period>],
+) -> Draft<'p> {
     let tiers = gamification::TierCache::new(program, pf);
     let schemes = program
         .schemes
         .iter()
+        .zip(periods)
         .enumerate()
-        .map(|(i, scheme)| SchemeDraft {
+        .map(|(i, (scheme, periods))| SchemeDraft {
             scheme: i,
-            lines: periods(scheme.window, scheme.period, as_of)
-                .into_iter()
-                .map(|p| draft_line(program, scheme, partner, pf, &tiers, &p, as_of, detail))
-                .collect(),
+            lines: periods.iter().map(|p| draft_line(program, scheme, partner, pf, &tiers, p, as_of, detail)).collect(),
         })
         .collect();
     Draft {
@@ -199,8 +212,10 @@ fn draft_line(
         (true, Some(t)) => program.tiers[t].multiplier,
         _ => Decimal::ONE,
     };
+    let is_rank = matches!(scheme.payout, Payout::Rank { .. });
     let line = PeriodLine {
-        label: p.label.clone(),
+        // Figures-only runs look periods up by position; only rank lines need their label.
+        label: if detail || is_rank { p.label.clone() } else { String::new() },
         start: p.start,
         end: p.end,
         running,
