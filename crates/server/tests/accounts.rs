@@ -93,3 +93,13 @@ async fn repeated_failures_are_rate_limited_per_account_and_per_address() {
     s.state.db.blocking().unwrap().execute("UPDATE sign_in_failures SET at = '2000-01-01T00:00:00.000Z'", []).unwrap();
     assert_eq!(try_sign_in(&s, "owner@depo-medan.demo", demo::PASSWORD).await.0, 200);
 }
+
+#[tokio::test]
+async fn an_expired_session_is_refused() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    assert_eq!(get(&s, &token, "/api/me").await.0, 200);
+    s.state.db.blocking().unwrap().execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
+    let (status, body) = get(&s, &token, "/api/me").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
+}

@@ -49,3 +49,39 @@ async fn a_published_version_governs_open_periods_and_leaves_closed_ones() {
     let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
     assert_eq!(get(&s, &partner, &format!("/api/drafts/{id}")).await.0, 403);
 }
+
+#[tokio::test]
+async fn a_partner_takes_part_in_two_programs_with_separate_balances() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let mut program: Value = serde_json::from_str(demo::PROGRAM).unwrap();
+    program["id"] = json!("harmoni-2026");
+    program["name"] = json!("Harmoni Coatings Partner Club");
+    program["points_name"] = json!("koin");
+    let (_, draft) = post(&s, &designer, "/api/drafts", None, &json!({ "definition": program })).await;
+    let (status, _) = post(&s, &designer, &format!("/api/drafts/{}/publish", draft["id"]), None, &json!({})).await;
+    assert_eq!(status, 200);
+    let resp = reqwest::Client::new()
+        .put(format!("{}/api/programs/harmoni-2026/partners/sinar-jaya", s.url))
+        .bearer_auth(&designer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let (_, me) = get(&s, &partner, "/api/me").await;
+    assert_eq!(me["programs"], json!(["harmoni-2026", "nusantara-2026"]));
+    // Same facts, same rules: the same Q4 figure, in each program's own points.
+    let (_, a) = get(&s, &partner, "/api/partners/sinar-jaya/statement?program=harmoni-2026").await;
+    assert_eq!((a["points_name"].as_str(), a["schemes"][0]["periods"][3]["payout"].as_str()), (Some("koin"), Some("40500")));
+    // Balances are per program: nothing is posted in the new one yet.
+    let (_, l) = get(&s, &partner, "/api/partners/sinar-jaya/ledger?program=harmoni-2026").await;
+    assert_eq!(l["points"], "0");
+    let (_, l) = get(&s, &partner, "/api/partners/sinar-jaya/ledger?program=nusantara-2026").await;
+    assert_eq!(l["points"], "120000");
+    // Closing the new program posts its own Q3, leaving the other untouched.
+    let (_, closed) = post(&s, &designer, "/api/programs/harmoni-2026/close", None, &json!({})).await;
+    assert_eq!(closed["posted"].as_i64(), Some(2)); // Q3 points and the Q3 MDF accrual
+    let (_, l) = get(&s, &partner, "/api/partners/sinar-jaya/ledger?program=harmoni-2026").await;
+    assert_eq!(l["points"], "120000");
+}

@@ -116,9 +116,12 @@ pub async fn publish(State(state): State<AppState>, Designer(user): Designer, Pa
                 e.details = Some(serde_json::to_value(&d.errors).map_err(ApiError::internal)?);
                 return Err(e);
             }
-            let version = queries::publish_program(tx, &d.definition, &now, today)?;
+            // A program's first version governs every period; later ones those not yet closed.
+            let first = queries::program(tx, &d.program)?.is_none();
+            let effective_from = if first { chrono::NaiveDate::MIN } else { today };
+            let version = queries::publish_program(tx, &d.definition, &now, effective_from)?;
             imports::audit(tx, uid, "publish", &format!("{} version {version}", d.program), &now)?;
-            Ok(Published { program: d.program, version, effective_from: today })
+            Ok(Published { program: d.program, version, effective_from })
         })
         .await?;
     state.invalidate();

@@ -12,7 +12,7 @@ mod rewards;
 mod sessions;
 
 use axum::extract::{FromRequest, Request};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -42,6 +42,7 @@ pub fn api() -> Router<AppState> {
         .route("/programs/{id}", get(programs::definition))
         .route("/programs/{id}/context", get(programs::context))
         .route("/programs/{id}/leaderboards", get(programs::leaderboards))
+        .route("/programs/{id}/partners/{partner}", put(programs::enrol))
         .route("/partners/{id}/funds", get(partners::funds))
         .route("/partners/{id}", get(partners::profile))
         .route("/partners/{id}/facts", get(partners::facts))

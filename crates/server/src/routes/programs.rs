@@ -88,3 +88,23 @@ pub async fn leaderboards(
         .collect();
     Ok(axum::Json(boards))
 }
+
+/// `PUT /programs/{id}/partners/{partner}` (designers): the partner takes part in the program.
+pub async fn enrol(
+    State(state): State<AppState>,
+    crate::auth::Designer(user): crate::auth::Designer,
+    Path((id, partner)): Path<(String, String)>,
+) -> ApiResult<axum::http::StatusCode> {
+    let now = crate::auth::now_rfc3339();
+    state
+        .db
+        .write(move |tx| {
+            queries::program(tx, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            queries::partner(tx, &partner)?.ok_or_else(|| ApiError::not_found("the partner"))?;
+            queries::enrol(tx, &id, &partner)?;
+            crate::storage::imports::audit(tx, user.id, "enrol", &format!("{partner} in {id}"), &now)
+        })
+        .await?;
+    state.invalidate();
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
