@@ -163,14 +163,16 @@ fn targets_and_attainment_bands() {
 /// Rank rewards per region: ties share a rank (1, 2, 2, 4); zero measures are not ranked.
 #[test]
 fn rank_rewards_with_ties() {
-    let case = Case::from_value(json!({
-        "program": program("IDR", 0, json!([{
+    let mut prog = program("IDR", 0, json!([{
             "id": "top", "name": "Top dealers", "kind": "sales_incentive",
             "window": { "start": "2026-10-01", "end": "2026-12-31" },
             "counts": { "fact": "sale" }, "measure": { "type": "sum_units" },
             "payout": { "type": "rank", "group_by": "region", "amounts": ["1000", "500", "250"] },
             "instrument": "points"
-        }])),
+        }]));
+    prog["badges"] = json!([{ "id": "champion", "name": "Regional champion", "rule": { "type": "top_n", "scheme": "top", "n": 1 } }]);
+    let input = json!({
+        "program": prog,
         "partners": [partner("a", "north"), partner("b", "north"), partner("c", "north"), partner("d", "north"), partner("e", "north"), partner("f", "south")],
         "facts": [
             sale("a", "2026-10-02", "S", "100", "1"),
@@ -180,7 +182,8 @@ fn rank_rewards_with_ties() {
             sale("f", "2026-10-02", "S", "10", "1"),
         ],
         "as_of": "2026-11-15",
-    }));
+    });
+    let case = Case::from_value(input.clone());
     let pop = case.run();
     let paid = |p: &str| (line(&pop, p, "top", "window").rank, line(&pop, p, "top", "window").payout);
     assert_eq!(paid("a"), (Some(1), dec("1000")));
@@ -197,6 +200,14 @@ fn rank_rewards_with_ties() {
     assert!(alone.provisional && alone.schemes[0].periods[0].provisional);
     let board = pop.population.leaderboards.iter().find(|b| b.group == "north").unwrap();
     assert_eq!(board.rows.iter().map(|r| (r.partner.as_str(), r.rank)).collect::<Vec<_>>(), vec![("a", 1), ("b", 2), ("c", 2), ("d", 4)]);
+    // The window is still running: no top-N badge yet. Once it has closed, the region leaders
+    // (a in the north, f in the south) earn it on its last day.
+    assert!(statement(&pop, "a").badges.is_empty());
+    let mut after = input;
+    after["as_of"] = json!("2027-01-05");
+    let later = Case::from_value(after).run();
+    let champions: Vec<_> = later.statements.iter().filter(|s| !s.badges.is_empty()).map(|s| (s.partner.as_str(), s.badges[0].earned)).collect();
+    assert_eq!(champions, vec![("a", d("2026-12-31")), ("f", d("2026-12-31"))]);
     golden("rank_rewards_with_ties", include_str!("golden/rank_rewards_with_ties.json"), &pop);
 }
 
