@@ -50,7 +50,8 @@ fn main() {
             println!("{total}");
         }
         _ => {
-            let partners = synthetic::partners(10_000);
+            let count: usize = std::env::var("PARTNERS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+            let partners = synthetic::partners(count);
             let facts = synthetic::facts(&partners, 120, 11);
             let runs: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(1);
             let before = LIVE.load(Ordering::Relaxed);
