@@ -4,7 +4,6 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use mitra_scheme::model::Fact;
 use mitra_scheme::{population, project, statement, synthetic};
-use rust_decimal::Decimal;
 
 fn one_partner(c: &mut Criterion) {
     let program = synthetic::program();
@@ -12,15 +11,7 @@ fn one_partner(c: &mut Criterion) {
     let facts = synthetic::facts(&partners, 10_000, 7);
     let as_of = synthetic::as_of();
     let context = population(&program, &partners, &facts, as_of).context;
-    let extra = [Fact::Sale {
-        partner: partners[0].id.clone(),
-        date: as_of,
-        invoice: "WHAT-IF".into(),
-        sku: "SKU-7".into(),
-        category: "exterior".into(),
-        units: Decimal::from(10),
-        value: Decimal::from(5_000_000),
-    }];
+    let extra = [synthetic::what_if_sale(&partners[0])];
     let mut g = c.benchmark_group("one partner, 10,000 facts, 12 schemes");
     g.bench_function("statement", |b| b.iter(|| statement(&program, &partners[0], &facts, as_of, Some(&context))));
     // The browser holds the current statement and projects on every keystroke.

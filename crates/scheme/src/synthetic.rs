@@ -196,3 +196,16 @@ pub fn facts(partners: &[Partner], per_partner: usize, seed: u64) -> Vec<Fact> {
 pub fn as_of() -> NaiveDate {
     d(2026, 12, 31)
 }
+
+/// The hypothetical sale benchmarks add for a what-if: ten units of a SPIF product on `as_of`.
+pub fn what_if_sale(partner: &Partner) -> Fact {
+    Fact::Sale {
+        partner: partner.id.clone(),
+        date: as_of(),
+        invoice: "WHAT-IF".into(),
+        sku: "SKU-7".into(),
+        category: "exterior".into(),
+        units: Decimal::from(10),
+        value: Decimal::from(5_000_000),
+    }
+}

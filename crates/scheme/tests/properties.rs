@@ -50,7 +50,7 @@ fn sale(partner: usize, day: u64, sku: u8, units: Decimal, value: Decimal) -> Fa
         date: start() + Days::new(day),
         invoice: format!("INV-{day}"),
         sku: format!("SKU{sku}"),
-        category: if sku % 2 == 0 { "even".into() } else { "odd".into() },
+        category: if sku.is_multiple_of(2) { "even".into() } else { "odd".into() },
         units,
         value,
     }

@@ -4,9 +4,7 @@
 
 #![cfg(all(target_arch = "wasm32", feature = "synthetic"))]
 
-use mitra_scheme::model::Fact;
 use mitra_scheme::{population, project, statement, synthetic};
-use rust_decimal::Decimal;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -36,15 +34,7 @@ fn evaluation_speed_in_the_browser() {
     let one = synthetic::partners(1);
     let facts = synthetic::facts(&one, 10_000, 7);
     let context = population(&program, &one, &facts, as_of).context;
-    let extra = [Fact::Sale {
-        partner: one[0].id.clone(),
-        date: as_of,
-        invoice: "WHAT-IF".into(),
-        sku: "SKU-7".into(),
-        category: "exterior".into(),
-        units: Decimal::from(10),
-        value: Decimal::from(5_000_000),
-    }];
+    let extra = [synthetic::what_if_sale(&one[0])];
     let st = median_ms(51, || {
         statement(&program, &one[0], &facts, as_of, Some(&context));
     });

@@ -32,13 +32,16 @@ async fn spawn(db: &std::path::Path, port: u16) -> Killed {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let mut child = child;
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start");
 }
 
-async fn sign_in(base: &str) -> String {
+async fn sign_in(base: &str, email: &str) -> String {
     let r: Value = reqwest::Client::new()
         .post(format!("{base}/api/sessions"))
-        .json(&json!({ "email": "owner@sinar-jaya.demo", "password": "mitra-demo" }))
+        .json(&json!({ "email": email, "password": "mitra-demo" }))
         .send()
         .await
         .unwrap()
@@ -56,20 +59,12 @@ async fn acknowledged_redemptions_survive_a_kill() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let server = spawn(&db, port).await;
-    let token = sign_in(&base).await;
+    let token = sign_in(&base, "owner@sinar-jaya.demo").await;
     // Top the balance up so that the stream is still running when the server dies.
-    let designer: Value = reqwest::Client::new()
-        .post(format!("{base}/api/sessions"))
-        .json(&json!({ "email": "designer@nusantara.demo", "password": "mitra-demo" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let designer = sign_in(&base, "designer@nusantara.demo").await;
     let resp = reqwest::Client::new()
         .post(format!("{base}/api/partners/sinar-jaya/adjustments"))
-        .bearer_auth(designer["token"].as_str().unwrap())
+        .bearer_auth(&designer)
         .json(&json!({ "program": "nusantara-2026", "points": 9_880_000, "reason": "durability test" }))
         .send()
         .await
@@ -117,7 +112,7 @@ async fn acknowledged_redemptions_survive_a_kill() {
     assert!(!acked.is_empty() && acked.len() < 400, "{} redemptions were acknowledged", acked.len());
 
     let _again = spawn(&db, port).await;
-    let token = sign_in(&base).await;
+    let token = sign_in(&base, "owner@sinar-jaya.demo").await;
     let history: Value = reqwest::Client::new()
         .get(format!("{base}/api/partners/sinar-jaya/redemptions?program=nusantara-2026"))
         .bearer_auth(&token)

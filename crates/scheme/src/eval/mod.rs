@@ -194,6 +194,7 @@ pub fn draft<'p>(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draft_line(
     program: &Program,
     scheme: &Scheme,
@@ -603,7 +604,7 @@ pub fn scale_down(amount: Decimal, budget: Decimal, total: Decimal, dp: u32) -> 
 
 /// The next threshold above the current measure of a running line, and the payout there.
 fn milestone(program: &Program, scheme: &Scheme, d: &LineDraft, now: &PeriodLine, context: Option<&Context>) -> Option<Milestone> {
-    if !now.running || d.closed || d.static_gates.iter().any(|g| *g == Some(false)) {
+    if !now.running || d.closed || d.static_gates.contains(&Some(false)) {
         return None;
     }
     let measure = now.measure?;

@@ -19,6 +19,13 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::AppState;
 
+/// `?program=…`: the program a partner's figures are asked for.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramQuery {
+    pub program: String,
+}
+
 /// JSON bodies whose rejections are [`ApiError`]s (so every error has the same shape).
 pub struct Json<T>(pub T);
 

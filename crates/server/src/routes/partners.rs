@@ -3,22 +3,18 @@
 
 use axum::extract::{Path, Query, State};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use mitra_scheme::model::{Fact, Instrument, Partner};
 use mitra_scheme::{Context, Program, Statement};
 
+use super::ProgramQuery;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::storage::ledger::{self, Posting};
 use crate::storage::queries;
 use crate::AppState;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProgramQuery {
-    program: String,
-}
 
 pub async fn partner_of(state: &AppState, user: &CurrentUser, id: String) -> ApiResult<Partner> {
     user.may_see_partner(&id)?;

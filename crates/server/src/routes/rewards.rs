@@ -2,10 +2,9 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::Json;
+use super::{Json, ProgramQuery};
 use crate::auth::{now_rfc3339, CurrentUser, ForPartner};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::rewards::{self, CatalogItem, CatalogQuery, Redeemed, Redemption, RedemptionRequest};
@@ -47,11 +46,6 @@ pub async fn redeem(
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProgramQuery {
-    program: String,
-}
 
 pub async fn history(
     State(state): State<AppState>,
