@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use mitra_scheme::model::{Fact, Partner, Program};
+use mitra_scheme::model::{Fact, Partner, Program, Text};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -93,11 +93,11 @@ struct FactRow {
     period: String,
 }
 
-fn required(text: String, column: &str) -> Result<String, String> {
+fn required(text: String, column: &str) -> Result<Text, String> {
     if text.is_empty() {
         Err(format!("`{column}` is required for this kind"))
     } else {
-        Ok(text)
+        Ok(text.into())
     }
 }
 
@@ -118,26 +118,26 @@ impl FactRow {
         Ok(match self.kind.as_str() {
             "sale" => Fact::Sale {
                 date: date(&self.date, "date")?,
-                invoice: self.invoice,
+                invoice: self.invoice.into(),
                 sku: required(self.sku, "sku")?,
-                category: self.category,
+                category: self.category.into(),
                 units: decimal(&self.units, "units")?,
                 value: decimal(&self.value, "value")?,
-                partner: self.partner,
+                partner: self.partner.into(),
             },
-            "certification" => Fact::Certification { date: date(&self.date, "date")?, course: required(self.course, "course")?, partner: self.partner },
-            "referral" => Fact::Referral { date: date(&self.date, "date")?, referred: required(self.referred, "referred")?, partner: self.partner },
+            "certification" => Fact::Certification { date: date(&self.date, "date")?, course: required(self.course, "course")?, partner: self.partner.into() },
+            "referral" => Fact::Referral { date: date(&self.date, "date")?, referred: required(self.referred, "referred")?, partner: self.partner.into() },
             "marketing_spend" => Fact::MarketingSpend {
                 date: date(&self.date, "date")?,
                 scheme: required(self.scheme, "scheme")?,
                 amount: decimal(&self.value, "value")?,
-                partner: self.partner,
+                partner: self.partner.into(),
             },
             "target" => Fact::Target {
                 scheme: required(self.scheme, "scheme")?,
                 period: required(self.period, "period")?,
                 value: decimal(&self.value, "value")?,
-                partner: self.partner,
+                partner: self.partner.into(),
             },
             other => return Err(format!("unknown kind `{other}` (sale, certification, referral, marketing_spend, target)")),
         })

@@ -375,6 +375,10 @@ impl Partner {
     }
 }
 
+/// Short text in facts (ids, SKUs, invoice numbers): kept inline up to 24 bytes, so a million
+/// facts do not mean four million small allocations.
+pub type Text = compact_str::CompactString;
+
 /// A dated record of what a partner did, or a target set for them. Facts are data: rules never
 /// live in them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -382,27 +386,27 @@ impl Partner {
 pub enum Fact {
     /// A sale line; a return is a line with negative units and value.
     Sale {
-        partner: String,
+        partner: Text,
         date: NaiveDate,
         #[serde(default)]
-        invoice: String,
-        sku: String,
+        invoice: Text,
+        sku: Text,
         #[serde(default)]
-        category: String,
+        category: Text,
         units: Decimal,
         value: Decimal,
     },
-    Certification { partner: String, date: NaiveDate, course: String },
-    Referral { partner: String, date: NaiveDate, referred: String },
+    Certification { partner: Text, date: NaiveDate, course: Text },
+    Referral { partner: Text, date: NaiveDate, referred: Text },
     /// Approved marketing spend, drawn against the fund of `scheme`.
     MarketingSpend {
-        partner: String,
+        partner: Text,
         date: NaiveDate,
-        scheme: String,
+        scheme: Text,
         amount: Decimal,
     },
     /// The partner's target for one period of a scheme (see [`crate::eval::period_label`]).
-    Target { partner: String, scheme: String, period: String, value: Decimal },
+    Target { partner: Text, scheme: Text, period: Text, value: Decimal },
 }
 
 impl Fact {

@@ -162,7 +162,7 @@ pub fn facts(partners: &[Partner], per_partner: usize, seed: u64) -> Vec<Fact> {
     let start = d(2026, 1, 1);
     for p in partners {
         for q in 1..=4 {
-            out.push(Fact::Target { partner: p.id.clone(), scheme: "q-target".into(), period: format!("2026-Q{q}"), value: Decimal::from(20_000_000 + rng.below(40) * 1_000_000) });
+            out.push(Fact::Target { partner: p.id.as_str().into(), scheme: "q-target".into(), period: compact_str::format_compact!("2026-Q{q}"), value: Decimal::from(20_000_000 + rng.below(40) * 1_000_000) });
         }
         for _ in 0..per_partner {
             let date = start + Days::new(rng.below(365));
@@ -171,20 +171,20 @@ pub fn facts(partners: &[Partner], per_partner: usize, seed: u64) -> Vec<Fact> {
                 let sku = rng.below(40);
                 let units = Decimal::from(1 + rng.below(20)) * if rng.below(20) == 0 { Decimal::NEGATIVE_ONE } else { Decimal::ONE };
                 Fact::Sale {
-                    partner: p.id.clone(),
+                    partner: p.id.as_str().into(),
                     date,
-                    invoice: format!("INV-{}", rng.below(1_000_000)),
-                    sku: format!("SKU-{sku}"),
+                    invoice: compact_str::format_compact!("INV-{}", rng.below(1_000_000)),
+                    sku: compact_str::format_compact!("SKU-{sku}"),
                     category: CATEGORIES[(sku % 4) as usize].into(),
                     units,
                     value: units * Decimal::from(50_000 + sku * 25_000),
                 }
             } else if roll < 96 {
-                Fact::Certification { partner: p.id.clone(), date, course: format!("course-{}", rng.below(5)) }
+                Fact::Certification { partner: p.id.as_str().into(), date, course: compact_str::format_compact!("course-{}", rng.below(5)) }
             } else if roll < 98 {
-                Fact::Referral { partner: p.id.clone(), date, referred: format!("new-{}", rng.below(100_000)) }
+                Fact::Referral { partner: p.id.as_str().into(), date, referred: compact_str::format_compact!("new-{}", rng.below(100_000)) }
             } else {
-                Fact::MarketingSpend { partner: p.id.clone(), date, scheme: "mdf".into(), amount: Decimal::from(100_000 + rng.below(50) * 10_000) }
+                Fact::MarketingSpend { partner: p.id.as_str().into(), date, scheme: "mdf".into(), amount: Decimal::from(100_000 + rng.below(50) * 10_000) }
             };
             out.push(fact);
         }
@@ -200,7 +200,7 @@ pub fn as_of() -> NaiveDate {
 /// The hypothetical sale benchmarks add for a what-if: ten units of a SPIF product on `as_of`.
 pub fn what_if_sale(partner: &Partner) -> Fact {
     Fact::Sale {
-        partner: partner.id.clone(),
+        partner: partner.id.as_str().into(),
         date: as_of(),
         invoice: "WHAT-IF".into(),
         sku: "SKU-7".into(),

@@ -46,10 +46,10 @@ fn partner(i: usize) -> Partner {
 
 fn sale(partner: usize, day: u64, sku: u8, units: Decimal, value: Decimal) -> Fact {
     Fact::Sale {
-        partner: format!("p{partner}"),
+        partner: compact_str::format_compact!("p{partner}"),
         date: start() + Days::new(day),
-        invoice: format!("INV-{day}"),
-        sku: format!("SKU{sku}"),
+        invoice: compact_str::format_compact!("INV-{day}"),
+        sku: compact_str::format_compact!("SKU{sku}"),
         category: if sku.is_multiple_of(2) { "even".into() } else { "odd".into() },
         units,
         value,
@@ -264,8 +264,8 @@ fn any_scheme() -> impl Strategy<Value = Scheme> {
 fn any_fact() -> impl Strategy<Value = Fact> {
     (0usize..4, 0u64..800, 0u8..6, wild(), wild(), 0u8..4).prop_map(|(p, day, sku, units, value, kind)| match kind {
         0 | 1 => sale(p, day, sku, units, value),
-        2 => Fact::MarketingSpend { partner: format!("p{p}"), date: start() + Days::new(day), scheme: "s".into(), amount: value },
-        _ => Fact::Target { partner: format!("p{p}"), scheme: "s".into(), period: "2026-Q1".into(), value },
+        2 => Fact::MarketingSpend { partner: compact_str::format_compact!("p{p}"), date: start() + Days::new(day), scheme: "s".into(), amount: value },
+        _ => Fact::Target { partner: compact_str::format_compact!("p{p}"), scheme: "s".into(), period: "2026-Q1".into(), value },
     })
 }
 

@@ -202,11 +202,11 @@ pub fn approve(conn: &Connection, id: i64, now: &str) -> ApiResult<Claim> {
         ClaimRequest::Sale { invoice, date, lines, .. } => {
             for l in lines {
                 let fact = Fact::Sale {
-                    partner: c.partner.clone(),
+                    partner: c.partner.as_str().into(),
                     date: *date,
-                    invoice: invoice.clone(),
-                    sku: l.sku.clone(),
-                    category: l.category.clone(),
+                    invoice: invoice.as_str().into(),
+                    sku: l.sku.as_str().into(),
+                    category: l.category.as_str().into(),
                     units: l.units,
                     value: l.value,
                 };
@@ -214,7 +214,7 @@ pub fn approve(conn: &Connection, id: i64, now: &str) -> ApiResult<Claim> {
             }
         }
         ClaimRequest::Spend { scheme, date, amount, .. } => {
-            queries::insert_fact(conn, &Fact::MarketingSpend { partner: c.partner.clone(), date: *date, scheme: scheme.clone(), amount: *amount })?;
+            queries::insert_fact(conn, &Fact::MarketingSpend { partner: c.partner.as_str().into(), date: *date, scheme: scheme.as_str().into(), amount: *amount })?;
         }
     }
     conn.execute("UPDATE claims SET status = 'approved', decided_at = ?2 WHERE id = ?1", params![id, now])?;

@@ -81,7 +81,15 @@ fn check(row: Row, partners: &HashSet<String>) -> Result<Valid, String> {
     }
     match (line, date, units, value, problems.is_empty()) {
         (Some(line), Some(date), Some(units), Some(value), true) => Ok(Valid {
-            fact: Fact::Sale { partner: row.partner.clone(), date, invoice: row.invoice.clone(), sku: row.sku, category: row.category, units, value },
+            fact: Fact::Sale {
+                partner: row.partner.as_str().into(),
+                date,
+                invoice: row.invoice.as_str().into(),
+                sku: row.sku.into(),
+                category: row.category.into(),
+                units,
+                value,
+            },
             partner: row.partner,
             invoice: row.invoice,
             line,
