@@ -2,7 +2,7 @@
 //! and the quantities a measure is computed from.
 
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::model::{Fact, FactFilter, FactKind, GrowthBase, Measure};
@@ -37,6 +37,22 @@ pub struct PartnerFacts<'a> {
     key_ids: KeyIds<'a>,
     /// Running totals of the sales (`None` when they overflow: sums are then taken row by row).
     sales_totals: Option<Totals>,
+}
+
+/// Sort rows by date, keeping the given order within a day. Rows are large, so the sort works
+/// on 8-byte keys (day, position) and the rows are moved once.
+fn sort_by_date(rows: &mut Vec<Row>) {
+    let mut keys: Vec<u64> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            // Days shifted to be non-negative, so dates before the common era order too.
+            let day = (i64::from(r.date.num_days_from_ce()) - i64::from(i32::MIN)) as u64;
+            (day << 32) | i as u64
+        })
+        .collect();
+    keys.sort_unstable();
+    *rows = keys.iter().map(|k| rows[(k & 0xffff_ffff) as usize]).collect();
 }
 
 /// Numbers for keys (SKUs, courses…), in order of first appearance.
@@ -139,7 +155,7 @@ impl<'a> PartnerFacts<'a> {
     pub fn sort(&mut self) {
         for rows in [&mut self.sales, &mut self.certifications, &mut self.referrals, &mut self.spend] {
             if !rows.is_sorted_by_key(|r| r.date) {
-                rows.sort_unstable_by_key(|r| (r.date, r.index));
+                sort_by_date(rows);
             }
         }
         self.sales_totals = running_totals(&self.sales);
