@@ -31,10 +31,15 @@ struct PendingRank {
 /// Evaluate all `partners` on `facts` (facts of partners not listed are ignored).
 pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of: NaiveDate) -> Population {
     let index: FxHashMap<&str, usize> = partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let mut own: Vec<Vec<&Fact>> = vec![Vec::new(); partners.len()];
-    for fact in facts {
-        if let Some(&p) = index.get(fact.partner()) {
-            own[p].push(fact);
+    let owner: Vec<Option<usize>> = facts.iter().map(|f| index.get(f.partner()).copied()).collect();
+    let mut counts = vec![0usize; partners.len()];
+    for p in owner.iter().flatten() {
+        counts[*p] += 1;
+    }
+    let mut own: Vec<Vec<&Fact>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
+    for (fact, p) in facts.iter().zip(&owner) {
+        if let Some(p) = p {
+            own[*p].push(fact);
         }
     }
     let periods = scheme_periods(program, as_of);
@@ -127,9 +132,9 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
 }
 
 /// Rows of ranked partners (eligible, positive measure, gates held), by measure descending,
-/// ties sharing a rank; the partner id breaks ties in the order shown.
+/// ties sharing a rank and shown in the order the partners were given.
 fn ranked(mut entries: Vec<(Decimal, usize)>, partners: &[Partner]) -> Vec<BoardRow> {
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(partners[a.1].id.cmp(&partners[b.1].id)));
+    entries.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut rows: Vec<BoardRow> = Vec::with_capacity(entries.len());
     for (i, (m, p)) in entries.iter().enumerate() {
         let rank = match rows.last() {

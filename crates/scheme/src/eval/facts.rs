@@ -15,9 +15,6 @@ pub struct Row<'a> {
     pub date: NaiveDate,
     /// SKU for sales, course for certifications, referred partner for referrals, scheme for spend.
     pub key: &'a str,
-    /// A number standing for `key` among the partner's facts of the same kind (equal keys,
-    /// equal numbers), so counting distinct keys needs no string work.
-    pub key_id: u32,
     pub category: &'a str,
     pub units: Decimal,
     pub value: Decimal,
@@ -34,7 +31,6 @@ pub struct PartnerFacts<'a> {
     pub targets: Vec<(&'a str, &'a str, Decimal)>,
     /// How many of the partner's facts were pushed.
     seen: u32,
-    key_ids: KeyIds<'a>,
     /// Running totals of the sales (`None` when they overflow: sums are then taken row by row).
     sales_totals: Option<Totals>,
 }
@@ -53,17 +49,6 @@ fn sort_by_date(rows: &mut Vec<Row>) {
         .collect();
     keys.sort_unstable();
     *rows = keys.iter().map(|k| rows[(k & 0xffff_ffff) as usize]).collect();
-}
-
-/// Numbers for keys (SKUs, courses…), in order of first appearance.
-#[derive(Debug, Default)]
-struct KeyIds<'a>(rustc_hash::FxHashMap<&'a str, u32>);
-
-impl<'a> KeyIds<'a> {
-    fn id(&mut self, key: &'a str) -> u32 {
-        let next = self.0.len() as u32;
-        *self.0.entry(key).or_insert(next)
-    }
 }
 
 /// Running totals of value and units: entry `i` sums the rows before `i`.
@@ -114,7 +99,6 @@ impl<'a> PartnerFacts<'a> {
                 index,
                 date: *date,
                 key: sku,
-                key_id: self.key_ids.id(sku),
                 category,
                 units: *units,
                 value: *value,
@@ -123,7 +107,6 @@ impl<'a> PartnerFacts<'a> {
                 index,
                 date: *date,
                 key: course,
-                key_id: self.key_ids.id(course),
                 category: "",
                 units: Decimal::ONE,
                 value: Decimal::ZERO,
@@ -132,7 +115,6 @@ impl<'a> PartnerFacts<'a> {
                 index,
                 date: *date,
                 key: referred,
-                key_id: self.key_ids.id(referred),
                 category: "",
                 units: Decimal::ONE,
                 value: Decimal::ZERO,
@@ -141,7 +123,6 @@ impl<'a> PartnerFacts<'a> {
                 index,
                 date: *date,
                 key: scheme,
-                key_id: self.key_ids.id(scheme),
                 category: "",
                 units: Decimal::ONE,
                 value: *amount,
@@ -267,7 +248,7 @@ pub fn quantities(
     let unfiltered = filter.skus.is_empty() && filter.categories.is_empty() && filter.courses.is_empty();
     let mut q = Quantities::default();
     let mut count: u64 = 0;
-    let mut units_by_sku: Vec<(u32, Decimal)> = Vec::new();
+    let mut units_by_sku: rustc_hash::FxHashMap<&str, Decimal> = rustc_hash::FxHashMap::default();
     for row in rows {
         if !unfiltered && !admits(filter, row) {
             continue;
@@ -276,14 +257,15 @@ pub fn quantities(
         q.units = q.units.checked_add(row.units)?;
         count += 1;
         if want_distinct {
-            units_by_sku.push((row.key_id, row.units));
+            let net = units_by_sku.entry(row.key).or_default();
+            *net = net.checked_add(row.units)?;
         }
         if let Some(ix) = indices.as_deref_mut() {
             ix.push(row.index);
         }
     }
     q.count = Decimal::from(count);
-    q.distinct = Decimal::from(distinct_positive(&mut units_by_sku)? as u64);
+    q.distinct = Decimal::from(units_by_sku.values().filter(|u| **u > Decimal::ZERO).count() as u64);
     Some(q)
 }
 
@@ -307,17 +289,6 @@ pub fn prefix_sums(filter: &FactFilter, measure: &Measure, rows: &[Row]) -> Opti
         sums.push(acc);
     }
     Some(sums)
-}
-
-/// How many SKUs have a positive net unit total among (SKU, units) pairs.
-fn distinct_positive(pairs: &mut [(u32, Decimal)]) -> Option<usize> {
-    pairs.sort_unstable_by_key(|p| p.0);
-    let mut count = 0;
-    for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let net = group.iter().try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.1))?;
-        count += usize::from(net > Decimal::ZERO);
-    }
-    Some(count)
 }
 
 /// The measure's value for a span's quantities (not for growth, which needs two spans).
