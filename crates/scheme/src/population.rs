@@ -31,17 +31,19 @@ struct PendingRank {
 /// Evaluate all `partners` on `facts` (facts of partners not listed are ignored).
 pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of: NaiveDate) -> Population {
     let index: FxHashMap<&str, usize> = partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let owner: Vec<Option<usize>> = facts.iter().map(|f| index.get(f.partner()).copied()).collect();
+    // Whose each fact is (u32::MAX: a partner not listed), then each partner's list, sized once.
+    let owner: Vec<u32> = facts.iter().map(|f| index.get(f.partner()).map_or(u32::MAX, |&p| p as u32)).collect();
     let mut counts = vec![0usize; partners.len()];
-    for p in owner.iter().flatten() {
-        counts[*p] += 1;
+    for &p in owner.iter().filter(|p| **p != u32::MAX) {
+        counts[p as usize] += 1;
     }
     let mut own: Vec<Vec<&Fact>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
-    for (fact, p) in facts.iter().zip(&owner) {
-        if let Some(p) = p {
-            own[*p].push(fact);
+    for (fact, &p) in facts.iter().zip(&owner) {
+        if p != u32::MAX {
+            own[p as usize].push(fact);
         }
     }
+    drop(owner);
     let periods = scheme_periods(program, as_of);
     let infos: Vec<Vec<PeriodInfo>> = periods
         .iter()
