@@ -35,8 +35,12 @@
 //! - **Gates** are checked in the order listed; the first that fails is reported. A minimum
 //!   attainment gate fails when the partner has no target.
 //! - **Ranks** include only partners that are eligible, have a positive measure and hold every
-//!   gate. Ties share a rank; the board a context publishes holds every measure at a rewarded
-//!   rank, which is enough for a partner to find its own rank exactly.
+//!   gate. Ties share a rank (leaderboards list tied partners in the order they were given);
+//!   the board a context publishes holds every measure at a rewarded rank, which is enough for a
+//!   partner to find its own rank exactly.
+//! - **Population runs** keep figures only (measure, rank, payout per partner, scheme and
+//!   period); a partner's full statement with explanations comes from [`statement`] with the
+//!   run's context, and has the same figures.
 //! - **What-if ranks** take the other partners' published measures as they are.
 //! - **Budgets** scale by `floor(payout × budget / total)` computed exactly in integers of the
 //!   instrument's smallest unit, so the total never exceeds the budget.
