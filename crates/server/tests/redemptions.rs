@@ -200,3 +200,29 @@ async fn the_catalog_has_search_and_filters() {
     let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&q=100%25")).await;
     assert_eq!(ids(&v), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn designers_add_catalog_items() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let item = json!({ "program": PROGRAM, "id": "umbrella", "name": "Branded umbrella", "kind": "merchandise", "category": "merch",
+                       "price": 15000, "stock": 100, "per_partner_limit": 2, "min_tier": null });
+    let (status, body) = post(&s, &designer, "/api/catalog", None, &item).await;
+    assert_eq!(status, 201, "{body}");
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let (_, found) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&q=umbrella")).await;
+    assert_eq!(found[0]["id"], "umbrella");
+    let (status, e) = post(&s, &designer, "/api/catalog", None, &item).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate_item")));
+    let mut bad = item.clone();
+    bad["id"] = json!("x");
+    bad["min_tier"] = json!("diamond");
+    let (status, e) = post(&s, &designer, "/api/catalog", None, &bad).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_item")));
+    assert_eq!(post(&s, &token, "/api/catalog", None, &item).await.0, 403);
+    let mut unknown = item.clone();
+    unknown["id"] = json!("y");
+    unknown["colour"] = json!("red");
+    let (status, e) = post(&s, &designer, "/api/catalog", None, &unknown).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_json")));
+}

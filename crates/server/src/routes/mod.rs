@@ -56,7 +56,7 @@ pub fn api() -> Router<AppState> {
         .route("/partners/{id}/statement", get(partners::statement))
         .route("/partners/{id}/ledger", get(partners::ledger))
         .route("/partners/{id}/dashboard", get(partners::dashboard))
-        .route("/catalog", get(rewards::catalog))
+        .route("/catalog", get(rewards::catalog).post(rewards::add_item))
         .route("/partners/{id}/claims", get(claims::of_partner).post(claims::submit))
         .route("/claims", get(claims::queue))
         .route("/claims/{id}/approve", post(claims::approve))

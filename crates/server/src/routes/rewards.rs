@@ -5,10 +5,50 @@ use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 
 use super::{Json, ProgramQuery};
-use crate::auth::{now_rfc3339, CurrentUser, ForPartner};
+use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::rewards::{self, CatalogItem, CatalogQuery, Redeemed, Redemption, RedemptionRequest};
 use crate::AppState;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewItem {
+    program: String,
+    #[serde(flatten)]
+    item: CatalogItem,
+}
+
+/// `POST /catalog` (designers): add an item to a program's catalog.
+pub async fn add_item(State(state): State<AppState>, Designer(user): Designer, Json(body): Json<NewItem>) -> ApiResult<(StatusCode, axum::Json<CatalogItem>)> {
+    let item = body.item;
+    if !["voucher", "merchandise", "experience", "donation"].contains(&item.kind.as_str()) {
+        return Err(ApiError::bad_request("invalid_item", format!("kind `{}` is not voucher, merchandise, experience or donation", item.kind)));
+    }
+    if item.id.trim().is_empty() || item.name.trim().is_empty() {
+        return Err(ApiError::bad_request("invalid_item", "an item needs an id and a name"));
+    }
+    if item.price <= 0 || item.stock.is_some_and(|s| s < 0) || item.per_partner_limit.is_some_and(|l| l <= 0) {
+        return Err(ApiError::bad_request("invalid_item", "the price must be positive, the stock not negative and a limit at least 1"));
+    }
+    let (uid, now, program) = (user.id, now_rfc3339(), body.program);
+    let saved = item.clone();
+    state
+        .db
+        .write(move |tx| {
+            let (_, def) = crate::storage::queries::program(tx, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            if let Some(t) = item.min_tier.as_ref().filter(|t| !def.tiers.iter().any(|x| &x.id == *t)) {
+                return Err(ApiError::bad_request("invalid_item", format!("no tier `{t}` in {program}")));
+            }
+            let taken: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM catalog_items WHERE id = ?1)", [&item.id], |r| r.get(0))?;
+            if taken {
+                return Err(ApiError::new(StatusCode::CONFLICT, "duplicate_item", format!("an item `{}` already exists", item.id)));
+            }
+            rewards::insert_item(tx, &program, &item)?;
+            crate::storage::imports::audit(tx, uid, "add_item", &format!("{} in {program}", item.id), &now)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(saved)))
+}
 
 pub async fn catalog(State(state): State<AppState>, _user: CurrentUser, Query(q): Query<CatalogQuery>) -> ApiResult<axum::Json<Vec<CatalogItem>>> {
     Ok(axum::Json(state.db.read(move |c| rewards::catalog(c, &q)).await?))
