@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::context::{BudgetScale, Context, RankBoard};
 use crate::eval::facts::PartnerFacts;
-use crate::eval::{budgeted, draft, rankable, scheme_periods, settled, Budgeted, LineDraft};
+use crate::eval::{budgeted, draft_lines, rankable, scheme_periods, settled, Budgeted, LineDraft};
 use crate::model::{Fact, GroupBy, Partner, Payout, Program};
 use crate::report::{
     BoardRow, Leaderboard, PartnerFigures, PeriodFigures, PeriodInfo, Population, SchemeFigures, SchemeTotal,
@@ -55,30 +55,21 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     let mut pending: Vec<PendingRank> = Vec::new();
     for (pi, (partner, facts)) in partners.iter().zip(&own).enumerate() {
         let pf = PartnerFacts::from_own(facts.iter().copied(), as_of);
-        let d = draft(program, partner, &pf, as_of, false, &periods);
-        let schemes = d
-            .schemes
-            .into_iter()
-            .map(|sd| {
-                let scheme = &program.schemes[sd.scheme];
-                let periods = sd
-                    .lines
-                    .into_iter()
-                    .enumerate()
-                    .map(|(period, line)| {
-                        let measure = line.line.measure;
-                        if matches!(scheme.payout, Payout::Rank { .. }) {
-                            pending.push(PendingRank { partner: pi, scheme: sd.scheme, period, line });
-                            return PeriodFigures { measure, rank: None, payout: Decimal::ZERO, provisional: false };
-                        }
-                        let (payout, rank, provisional) = settled(program, scheme, &line, None).unwrap_or_default();
-                        PeriodFigures { measure, rank, payout, provisional }
-                    })
-                    .collect();
-                SchemeFigures { total: Decimal::ZERO, periods }
-            })
-            .collect();
-        figures.push(PartnerFigures { partner: partner.id.clone(), tier: d.tier.tier, schemes });
+        let mut schemes: Vec<SchemeFigures> =
+            periods.iter().map(|ps| SchemeFigures { total: Decimal::ZERO, periods: Vec::with_capacity(ps.len()) }).collect();
+        let status = draft_lines(program, partner, &pf, as_of, false, &periods, |si, period, line| {
+            let scheme = &program.schemes[si];
+            let measure = line.line.measure;
+            let figures = if matches!(scheme.payout, Payout::Rank { .. }) {
+                pending.push(PendingRank { partner: pi, scheme: si, period, line });
+                PeriodFigures { measure, rank: None, payout: Decimal::ZERO, provisional: false }
+            } else {
+                let (payout, rank, provisional) = settled(program, scheme, &line, None).unwrap_or_default();
+                PeriodFigures { measure, rank, payout, provisional }
+            };
+            schemes[si].periods.push(figures);
+        });
+        figures.push(PartnerFigures { partner: partner.id.clone(), tier: status.tier, schemes });
     }
 
     // Pass 2: rank boards, then the rank lines.

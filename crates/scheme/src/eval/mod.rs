@@ -173,25 +173,37 @@ pub fn draft<'p>(
     detail: bool,
     periods: &[Vec<Period>],
 ) -> Draft<'p> {
-    let tiers = gamification::TierCache::new(program, pf);
-    let schemes = program
-        .schemes
-        .iter()
-        .zip(periods)
-        .enumerate()
-        .map(|(i, (scheme, periods))| SchemeDraft {
-            scheme: i,
-            lines: periods.iter().map(|p| draft_line(program, scheme, partner, pf, &tiers, p, as_of, detail)).collect(),
-        })
-        .collect();
+    let mut schemes: Vec<SchemeDraft> =
+        periods.iter().enumerate().map(|(i, ps)| SchemeDraft { scheme: i, lines: Vec::with_capacity(ps.len()) }).collect();
+    let tier = draft_lines(program, partner, pf, as_of, detail, periods, |si, _, line| schemes[si].lines.push(line));
     Draft {
         program,
         partner,
         as_of,
         schemes,
-        tier: tiers.status(program, as_of),
+        tier,
         badges: if detail { gamification::badges(program, pf, as_of) } else { Vec::new() },
     }
+}
+
+/// [`draft`] one line at a time: `each(scheme, period, line)` receives every line in order, so
+/// a population run keeps only what it needs of each. Returns the partner's tier status.
+pub fn draft_lines(
+    program: &Program,
+    partner: &Partner,
+    pf: &PartnerFacts,
+    as_of: NaiveDate,
+    detail: bool,
+    periods: &[Vec<Period>],
+    mut each: impl FnMut(usize, usize, LineDraft),
+) -> TierStatus {
+    let tiers = gamification::TierCache::new(program, pf);
+    for (si, (scheme, ps)) in program.schemes.iter().zip(periods).enumerate() {
+        for (pi, p) in ps.iter().enumerate() {
+            each(si, pi, draft_line(program, scheme, partner, pf, &tiers, p, as_of, detail));
+        }
+    }
+    tiers.status(program, as_of)
 }
 
 #[allow(clippy::too_many_arguments)]
