@@ -142,6 +142,16 @@ impl<'a> PartnerFacts<'a> {
         self.sales_totals = running_totals(&self.sales);
     }
 
+    /// The running totals of a measure over all sales, when they are kept (sum of value or units).
+    pub fn sales_running(&self, measure: &Measure) -> Option<&[Decimal]> {
+        let t = self.sales_totals.as_ref()?;
+        match measure {
+            Measure::SumValue => Some(&t.value),
+            Measure::SumUnits => Some(&t.units),
+            _ => None,
+        }
+    }
+
     /// Quantities of the facts of the filter's kind dated within [start, end] that pass it;
     /// `indices` collects the facts that counted.
     pub fn quantities_between(

@@ -1,6 +1,7 @@
 //! Tiers and badges: who holds which tier on a date, the gap to the next, and the dates badges
 //! were earned.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use chrono::NaiveDate;
@@ -19,21 +20,29 @@ pub struct TierCache<'a, 'f> {
     seen: RefCell<Vec<(NaiveDate, Option<usize>)>>,
     /// Per tier: the index into `sums` of its running totals (`None`: sum the window directly).
     sums_of: Vec<Option<usize>>,
-    sums: Vec<Vec<Decimal>>,
+    sums: Vec<Cow<'a, [Decimal]>>,
 }
 
 impl<'a, 'f> TierCache<'a, 'f> {
     pub fn new(program: &Program, pf: &'a PartnerFacts<'f>) -> Self {
-        let mut sums: Vec<Vec<Decimal>> = Vec::new();
+        let mut sums: Vec<Cow<'a, [Decimal]>> = Vec::new();
         let mut sums_of: Vec<Option<usize>> = Vec::new();
         for (i, t) in program.tiers.iter().enumerate() {
             let same = program.tiers[..i].iter().position(|e| e.counts == t.counts && e.measure == t.measure);
             let slot = match same {
                 Some(j) => sums_of[j],
-                None => prefix_sums(&t.counts, &t.measure, pf.rows(t.counts.fact)).map(|v| {
-                    sums.push(v);
-                    sums.len() - 1
-                }),
+                None => {
+                    // Unfiltered sales sums are the running totals the facts already keep.
+                    let all_sales = t.counts.fact == FactKind::Sale
+                        && t.counts.skus.is_empty()
+                        && t.counts.categories.is_empty()
+                        && t.counts.courses.is_empty();
+                    let kept = if all_sales { pf.sales_running(&t.measure).map(Cow::Borrowed) } else { None };
+                    kept.or_else(|| prefix_sums(&t.counts, &t.measure, pf.rows(t.counts.fact)).map(Cow::Owned)).map(|v| {
+                        sums.push(v);
+                        sums.len() - 1
+                    })
+                }
             };
             sums_of.push(slot);
         }
