@@ -419,7 +419,7 @@ fn pay(
             *amount
         }
         Payout::Slabs { mode, bounds, slabs } => {
-            let Some(abs) = payout::absolute_bounds(slabs, *bounds, target) else {
+            let Some(abs) = payout::Bounds::new(slabs, *bounds, target) else {
                 steps.push(|| Step::NoTarget);
                 return Some(paid);
             };
@@ -428,7 +428,7 @@ fn pay(
                     steps.push(|| Step::Attainment { target: t, attainment: att });
                 }
             }
-            let (amount, slab) = payout::slabs(*mode, slabs, &abs, measure, q, steps)?;
+            let (amount, slab) = payout::slabs(*mode, slabs, abs, measure, q, steps)?;
             paid.slab = Some(slab);
             amount
         }
@@ -635,8 +635,8 @@ fn milestone(program: &Program, scheme: &Scheme, d: &LineDraft, now: &PeriodLine
     }
     match &scheme.payout {
         Payout::Slabs { bounds, slabs, .. } => {
-            if let Some(abs) = payout::absolute_bounds(slabs, *bounds, target) {
-                candidates.extend(abs.into_iter().map(|b| (b, MilestoneKind::Slab)));
+            if let Some(abs) = payout::Bounds::new(slabs, *bounds, target) {
+                candidates.extend(abs.iter().map(|b| (b, MilestoneKind::Slab)));
             }
         }
         Payout::Rank { .. } => {

@@ -26,21 +26,41 @@ pub fn flat(rate: &Rate, q: &Quantities, trace: &mut Trace) -> Option<Decimal> {
 }
 
 /// Slab bounds in the measure's unit: absolute ones as they are, target-relative ones as
-/// `percent × target / 100`.
-pub fn absolute_bounds(slabs: &[Slab], bounds: SlabBounds, target: Option<Decimal>) -> Option<Vec<Decimal>> {
-    slabs
-        .iter()
-        .map(|s| match bounds {
-            SlabBounds::Absolute => Some(s.from),
-            SlabBounds::PercentOfTarget => percent_of(target?, s.from),
-        })
-        .collect()
+/// `percent × target / 100`, worked out when read (no list is built per period line).
+#[derive(Clone, Copy)]
+pub struct Bounds<'a> {
+    slabs: &'a [Slab],
+    /// The target, for target-relative bounds.
+    target: Option<Decimal>,
 }
 
-/// The index of the slab the measure falls in: the last one whose bound it reaches. A measure
-/// below the first bound (a negative one, after returns) is in the first slab.
-pub fn slab_index(bounds: &[Decimal], measure: Decimal) -> usize {
-    bounds.iter().rposition(|b| measure >= *b).unwrap_or(0)
+impl<'a> Bounds<'a> {
+    /// `None` when the bounds are relative to a target the partner does not have.
+    pub fn new(slabs: &'a [Slab], bounds: SlabBounds, target: Option<Decimal>) -> Option<Self> {
+        match bounds {
+            SlabBounds::Absolute => Some(Bounds { slabs, target: None }),
+            SlabBounds::PercentOfTarget => Some(Bounds { slabs, target: Some(target?) }),
+        }
+    }
+
+    /// The bound of slab `i` (`None` past the last slab, or on overflow).
+    pub fn get(&self, i: usize) -> Option<Decimal> {
+        let from = self.slabs.get(i)?.from;
+        match self.target {
+            None => Some(from),
+            Some(t) => percent_of(t, from),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Decimal> + '_ {
+        (0..self.slabs.len()).map_while(|i| self.get(i))
+    }
+
+    /// The index of the slab the measure falls in: the last one whose bound it reaches. A
+    /// measure below the first bound (a negative one, after returns) is in the first slab.
+    pub fn index_of(&self, measure: Decimal) -> usize {
+        (0..self.slabs.len()).rev().find(|&i| self.get(i).is_some_and(|b| measure >= b)).unwrap_or(0)
+    }
 }
 
 fn pay_name(pay: &SlabPay) -> (RateKind, Decimal) {
@@ -58,12 +78,12 @@ fn pay_name(pay: &SlabPay) -> (RateKind, Decimal) {
 pub fn slabs(
     mode: SlabMode,
     slabs: &[Slab],
-    bounds: &[Decimal],
+    bounds: Bounds,
     measure: Decimal,
     q: &Quantities,
     trace: &mut Trace,
 ) -> Option<(Decimal, usize)> {
-    let reached = slab_index(bounds, measure);
+    let reached = bounds.index_of(measure);
     match mode {
         SlabMode::Retroactive => {
             let slab = slabs.get(reached)?;
@@ -74,17 +94,18 @@ pub fn slabs(
                 SlabPay::Fixed { amount } => *amount,
             };
             let (pay, rate) = pay_name(&slab.pay);
-            trace.push(|| Step::Slab { mode, slab: reached, from: bounds[reached], pay, rate, payout });
+            let from = bounds.get(reached)?;
+            trace.push(|| Step::Slab { mode, slab: reached, from, pay, rate, payout });
             Some((payout, reached))
         }
         SlabMode::Incremental => {
             let mut total = Decimal::ZERO;
             for (i, slab) in slabs.iter().enumerate() {
-                let lo = bounds[i];
+                let lo = bounds.get(i)?;
                 if measure <= lo {
                     break;
                 }
-                let hi = bounds.get(i + 1).copied().map_or(measure, |h| h.min(measure));
+                let hi = bounds.get(i + 1).map_or(measure, |h| h.min(measure));
                 let slice = hi.checked_sub(lo)?;
                 let (_, rate) = pay_name(&slab.pay);
                 let payout = match &slab.pay {
