@@ -42,9 +42,11 @@ impl Trace<'_> {
 pub struct LineDraft {
     pub line: PeriodLine,
     q: Quantities,
-    /// For each gate: `Some(held)` when it does not depend on the measure.
+    /// For each gate: `Some(held)` when it does not depend on the measure. Empty when every
+    /// gate depends on the measure (the common case, which then allocates nothing).
     static_gates: Vec<Option<bool>>,
-    tier: Option<String>,
+    /// Index of the tier held on the line's eligibility date.
+    tier: Option<usize>,
     /// Ineligible, or no measure (zero baseline): nothing can change the zero.
     closed: bool,
     spend: Decimal,
@@ -220,7 +222,6 @@ fn draft_line(
     let running = as_of <= p.end;
     let on = if running { as_of } else { p.end };
     let tier = tiers.at(program, on);
-    let tier_id = tier.map(|t| program.tiers[t].id.clone());
     let multiplier = match (scheme.tier_multiplier, tier) {
         (true, Some(t)) => program.tiers[t].multiplier,
         _ => Decimal::ONE,
@@ -260,7 +261,7 @@ fn draft_line(
         .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.value))
         .unwrap_or(Decimal::MAX);
     let mut draft =
-        LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier: tier_id, closed: true, spend, detail };
+        LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier, closed: true, spend, detail };
     let mut steps = Vec::new();
     let mut counted = Vec::new();
     let measured = measure_line(program, scheme, partner, pf, tier, on, p, as_of, &mut Trace(detail.then_some(&mut steps)), detail.then_some(&mut counted));
@@ -276,9 +277,11 @@ fn draft_line(
             if let Some(target) = line.target.filter(|t| !t.is_zero()) {
                 line.attainment = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(target));
             }
+            let any_static = scheme.gates.iter().any(|g| matches!(g, Gate::Certification { .. } | Gate::MinTier { .. }));
             draft.static_gates = scheme
                 .gates
                 .iter()
+                .take(if any_static { usize::MAX } else { 0 })
                 .map(|g| match g {
                     Gate::MinMeasure { .. } | Gate::MinAttainment { .. } => None,
                     Gate::Certification { course } => Some(pf.certifications_by(on, Some(course)) > 0),
@@ -408,7 +411,7 @@ fn pay(
     let zero = Paid { base: Decimal::ZERO, rounded: Decimal::ZERO, slab: None, rank: None, provisional: false };
     let target = d.line.target;
     if let Some(failed) = failed_gate(scheme, d, measure)? {
-        steps.push(|| gate_failure(scheme, d, failed, measure));
+        steps.push(|| gate_failure(program, scheme, d, failed, measure));
         return Some(zero);
     }
     let mut paid = zero;
@@ -463,7 +466,7 @@ fn pay(
     let mut amount = base;
     if scheme.tier_multiplier && d.line.multiplier != Decimal::ONE {
         amount = amount.checked_mul(d.line.multiplier)?;
-        steps.push(|| Step::Multiplier { tier: d.tier.clone().unwrap_or_default(), multiplier: d.line.multiplier, payout: amount });
+        steps.push(|| Step::Multiplier { tier: tier_id(program, d.tier), multiplier: d.line.multiplier, payout: amount });
     }
     if let Some(cap) = scheme.cap {
         if amount > cap {
@@ -489,7 +492,7 @@ fn failed_gate(scheme: &Scheme, d: &LineDraft, measure: Decimal) -> Option<Optio
                 Some(t) => measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t)? >= *percent,
                 None => false,
             },
-            Gate::Certification { .. } | Gate::MinTier { .. } => d.static_gates[i] == Some(true),
+            Gate::Certification { .. } | Gate::MinTier { .. } => d.static_gates.get(i) == Some(&Some(true)),
         };
         if !held {
             return Some(Some(i));
@@ -498,8 +501,13 @@ fn failed_gate(scheme: &Scheme, d: &LineDraft, measure: Decimal) -> Option<Optio
     Some(None)
 }
 
+/// The id of a tier by index (`""` for no tier).
+fn tier_id(program: &Program, tier: Option<usize>) -> String {
+    tier.and_then(|t| program.tiers.get(t)).map(|t| t.id.clone()).unwrap_or_default()
+}
+
 /// The explanation of a failed gate: what it required and what the partner had.
-fn gate_failure(scheme: &Scheme, d: &LineDraft, gate: usize, measure: Decimal) -> Step {
+fn gate_failure(program: &Program, scheme: &Scheme, d: &LineDraft, gate: usize, measure: Decimal) -> Step {
     let (kind, required, actual) = match &scheme.gates[gate] {
         Gate::MinMeasure { value } => (GateKind::MinMeasure, value.to_string(), measure.to_string()),
         Gate::MinAttainment { percent } => {
@@ -507,7 +515,7 @@ fn gate_failure(scheme: &Scheme, d: &LineDraft, gate: usize, measure: Decimal) -
             (GateKind::MinAttainment, percent.to_string(), attainment.map_or_else(|| "no_target".into(), |a| a.to_string()))
         }
         Gate::Certification { course } => (GateKind::Certification, course.clone(), String::new()),
-        Gate::MinTier { tier } => (GateKind::MinTier, tier.clone(), d.tier.clone().unwrap_or_default()),
+        Gate::MinTier { tier } => (GateKind::MinTier, tier.clone(), tier_id(program, d.tier)),
     };
     Step::GateFailed { gate, kind, required, actual }
 }
