@@ -81,6 +81,19 @@ impl CurrentUser {
         }
     }
 
+    /// Designers see every program; a partner's users only those their organisation takes part
+    /// in (another brand's program is none of their business).
+    pub async fn may_see_program(&self, state: &AppState, program: &str) -> ApiResult<()> {
+        let Some(partner) = self.0.partner.clone() else { return Ok(()) };
+        let program = program.to_string();
+        let enrolled = state.db.read(move |c| queries::partner_programs(c, &partner)).await?;
+        if enrolled.iter().any(|p| *p == program) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("your organisation does not take part in this program"))
+        }
+    }
+
     pub fn designer(&self) -> ApiResult<()> {
         match self.0.role {
             Role::Designer => Ok(()),

@@ -84,4 +84,19 @@ async fn a_partner_takes_part_in_two_programs_with_separate_balances() {
     assert_eq!(closed["posted"].as_i64(), Some(2)); // Q3 points and the Q3 MDF accrual
     let (_, l) = get(&s, &partner, "/api/partners/sinar-jaya/ledger?program=harmoni-2026").await;
     assert_eq!(l["points"], "120000");
+    // A partner that does not take part in a program sees nothing of it.
+    let other = sign_in(&s, &demo::owner_email("bangun-warna")).await;
+    for path in [
+        "/api/programs/harmoni-2026",
+        "/api/programs/harmoni-2026/context",
+        "/api/programs/harmoni-2026/leaderboards",
+        "/api/catalog?program=harmoni-2026",
+    ] {
+        let (status, body) = get(&s, &other, path).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (403, Some("forbidden")), "{path}");
+    }
+    let (status, _) = get(&s, &other, "/api/partners/bangun-warna/dashboard?program=harmoni-2026").await;
+    assert_eq!(status, 404);
+    let (_, programs) = get(&s, &other, "/api/programs").await;
+    assert_eq!(programs, json!(["nusantara-2026"]));
 }

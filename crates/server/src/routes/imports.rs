@@ -8,7 +8,13 @@ use crate::storage::imports::{self, ImportReport};
 use crate::AppState;
 
 /// `POST /programs/{id}/imports/sales` with a CSV body (`partner,invoice,line,date,sku,category,units,value`).
-pub async fn sales(State(state): State<AppState>, Designer(user): Designer, Path(program): Path<String>, body: String) -> ApiResult<axum::Json<ImportReport>> {
+pub async fn sales(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(program): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<ImportReport>> {
+    let body = String::from_utf8(body.to_vec()).map_err(|e| ApiError::bad_request("invalid_csv", format!("the upload is not UTF-8 text: {e}")))?;
     if body.trim().is_empty() {
         return Err(ApiError::bad_request("empty_upload", "the upload is empty; send the CSV as the request body"));
     }

@@ -130,6 +130,9 @@ pub async fn dashboard(
 ) -> ApiResult<axum::Json<Dashboard>> {
     let partner = partner_of(&state, &user, id).await?;
     let run = state.population(&q.program).await?;
+    if run.population.figures(&partner.id).is_none() {
+        return Err(ApiError::not_found("this partner in the program"));
+    }
     let pid = partner.id.clone();
     let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
     let (program, ledger) = ledger_of(&state, q.program, partner.id.clone()).await?;

@@ -9,16 +9,28 @@ use crate::error::{ApiError, ApiResult};
 use crate::storage::queries;
 use crate::AppState;
 
-pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<axum::Json<Vec<String>>> {
-    Ok(axum::Json(state.db.read(queries::program_ids).await?))
+/// The programs the user may see: all for designers, their organisation's for partners.
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Vec<String>>> {
+    let partner = user.0.partner.clone();
+    Ok(axum::Json(
+        state
+            .db
+            .read(move |c| match partner {
+                Some(p) => queries::partner_programs(c, &p),
+                None => queries::program_ids(c),
+            })
+            .await?,
+    ))
 }
 
-pub async fn definition(State(state): State<AppState>, _user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Program>> {
+pub async fn definition(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Program>> {
+    user.may_see_program(&state, &id).await?;
     let (_, program) = state.db.read(move |c| queries::program(c, &id)).await?.ok_or_else(|| ApiError::not_found("the program"))?;
     Ok(axum::Json(program))
 }
 
-pub async fn context(State(state): State<AppState>, _user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Context>> {
+pub async fn context(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Context>> {
+    user.may_see_program(&state, &id).await?;
     let run = state.population(&id).await?;
     Ok(axum::Json(run.population.context.clone()))
 }
@@ -61,6 +73,7 @@ pub async fn leaderboards(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<BoardQuery>,
 ) -> ApiResult<axum::Json<Vec<PublicBoard>>> {
+    user.may_see_program(&state, &id).await?;
     let run = state.population(&id).await?;
     let me = user.0.partner.clone();
     let top = q.top.unwrap_or(10);

@@ -50,7 +50,8 @@ pub async fn add_item(State(state): State<AppState>, Designer(user): Designer, J
     Ok((StatusCode::CREATED, axum::Json(saved)))
 }
 
-pub async fn catalog(State(state): State<AppState>, _user: CurrentUser, Query(q): Query<CatalogQuery>) -> ApiResult<axum::Json<Vec<CatalogItem>>> {
+pub async fn catalog(State(state): State<AppState>, user: CurrentUser, Query(q): Query<CatalogQuery>) -> ApiResult<axum::Json<Vec<CatalogItem>>> {
+    user.may_see_program(&state, &q.program).await?;
     Ok(axum::Json(state.db.read(move |c| rewards::catalog(c, &q)).await?))
 }
 
