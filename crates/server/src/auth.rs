@@ -87,7 +87,7 @@ impl CurrentUser {
         let Some(partner) = self.0.partner.clone() else { return Ok(()) };
         let program = program.to_string();
         let enrolled = state.db.read(move |c| queries::partner_programs(c, &partner)).await?;
-        if enrolled.iter().any(|p| *p == program) {
+        if enrolled.contains(&program) {
             Ok(())
         } else {
             Err(ApiError::forbidden("your organisation does not take part in this program"))
