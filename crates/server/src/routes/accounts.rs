@@ -8,7 +8,7 @@ use super::Json;
 use crate::auth::{self, now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::queries::{self, Role};
-use crate::storage::{accounts, imports};
+use crate::storage::{accounts, audit};
 use crate::AppState;
 
 const INVITE_DAYS: i64 = 7;
@@ -53,7 +53,7 @@ pub async fn invite(State(state): State<AppState>, Designer(user): Designer, Jso
         .write(move |tx| {
             let id = accounts::invite(tx, &mail, body.name.trim(), body.role, body.partner.as_deref())?;
             accounts::insert_token(tx, &hash, id, "invite", &exp)?;
-            imports::audit(tx, uid, "invite", &mail, &now)?;
+            audit::record(tx, uid, "invite", &mail, &now)?;
             Ok(id)
         })
         .await?;

@@ -11,7 +11,7 @@ use super::Json;
 use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::claims::{self, Claim, ClaimRequest};
-use crate::storage::imports;
+use crate::storage::audit;
 use crate::AppState;
 
 pub async fn submit(
@@ -68,7 +68,7 @@ pub async fn approve(State(state): State<AppState>, Designer(user): Designer, Pa
         .db
         .write(move |tx| {
             let c = claims::approve(tx, id, &now)?;
-            imports::audit(tx, uid, "approve_claim", &format!("claim #{id} of {}", c.partner), &now)?;
+            audit::record(tx, uid, "approve_claim", &format!("claim #{id} of {}", c.partner), &now)?;
             Ok(c)
         })
         .await?;
@@ -92,7 +92,7 @@ pub async fn reject(State(state): State<AppState>, Designer(user): Designer, Pat
             .db
             .write(move |tx| {
                 let c = claims::reject(tx, id, body.reason.trim(), &now)?;
-                imports::audit(tx, uid, "reject_claim", &format!("claim #{id} of {}: {}", c.partner, body.reason.trim()), &now)?;
+                audit::record(tx, uid, "reject_claim", &format!("claim #{id} of {}: {}", c.partner, body.reason.trim()), &now)?;
                 Ok(c)
             })
             .await?,

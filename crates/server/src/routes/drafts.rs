@@ -10,7 +10,7 @@ use mitra_scheme::{validate, Program, ValidationError};
 use super::Json;
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
-use crate::storage::{imports, queries};
+use crate::storage::{audit, queries};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -53,7 +53,7 @@ pub async fn create(State(state): State<AppState>, Designer(user): Designer, Jso
         .write(move |tx| {
             tx.execute("INSERT INTO program_drafts (program_id, definition, updated_at) VALUES (?1, ?2, ?3)", params![program.id, json, now])?;
             let id = tx.last_insert_rowid();
-            imports::audit(tx, uid, "create_draft", &format!("draft #{id} of {}", program.id), &now)?;
+            audit::record(tx, uid, "create_draft", &format!("draft #{id} of {}", program.id), &now)?;
             load(tx, id)
         })
         .await?;
@@ -73,7 +73,7 @@ pub async fn update(State(state): State<AppState>, Designer(user): Designer, Pat
                     return Err(ApiError::bad_request("program_changed", format!("draft #{id} is for program {}; its id cannot change", before.program)));
                 }
                 tx.execute("UPDATE program_drafts SET definition = ?2, updated_at = ?3 WHERE id = ?1", params![id, json, now])?;
-                imports::audit(tx, uid, "edit_draft", &format!("draft #{id}"), &now)?;
+                audit::record(tx, uid, "edit_draft", &format!("draft #{id}"), &now)?;
                 load(tx, id)
             })
             .await?,
@@ -120,7 +120,7 @@ pub async fn publish(State(state): State<AppState>, Designer(user): Designer, Pa
             let first = queries::program(tx, &d.program)?.is_none();
             let effective_from = if first { chrono::NaiveDate::MIN } else { today };
             let version = queries::publish_program(tx, &d.definition, &now, effective_from)?;
-            imports::audit(tx, uid, "publish", &format!("{} version {version}", d.program), &now)?;
+            audit::record(tx, uid, "publish", &format!("{} version {version}", d.program), &now)?;
             Ok(Published { program: d.program, version, effective_from })
         })
         .await?;

@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
+use crate::storage::audit;
 use crate::storage::imports::{self, ImportReport};
 use crate::AppState;
 
@@ -23,7 +24,7 @@ pub async fn sales(
         .db
         .write(move |tx| {
             let report = imports::import_sales(tx, &program, &body)?;
-            imports::audit(tx, uid, "import_sales", &format!("{program}: {} rows, {} imported", report.rows, report.imported), &now)?;
+            audit::record(tx, uid, "import_sales", &format!("{program}: {} rows, {} imported", report.rows, report.imported), &now)?;
             Ok(report)
         })
         .await?;

@@ -9,7 +9,7 @@ use mitra_scheme::model::Instrument;
 use super::Json;
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
-use crate::storage::{imports, ledger, queries};
+use crate::storage::{audit, ledger, queries};
 use crate::AppState;
 
 #[derive(Serialize)]
@@ -40,7 +40,7 @@ pub async fn close(State(state): State<AppState>, Designer(user): Designer, Path
                 let governs = |end: chrono::NaiveDate| end >= v.effective_from && until.is_none_or(|u| end < u);
                 posted += ledger::close(tx, &v.program, &run, governs, &now)?;
             }
-            imports::audit(tx, uid, "close", &format!("{program}: {posted} journals posted"), &now)?;
+            audit::record(tx, uid, "close", &format!("{program}: {posted} journals posted"), &now)?;
             Ok(posted)
         })
         .await?;
@@ -81,7 +81,7 @@ pub async fn adjust(
             }
             let memo = format!("Adjustment: {}", body.reason.trim());
             let id = ledger::post(tx, &body.program, &partner, Instrument::Points, "adjustment", None, None, &memo, body.points, &now)?;
-            imports::audit(tx, uid, "adjustment", &format!("{partner} {:+} points: {}", body.points, body.reason.trim()), &now)?;
+            audit::record(tx, uid, "adjustment", &format!("{partner} {:+} points: {}", body.points, body.reason.trim()), &now)?;
             ledger::postings(tx, &account, 0)?.into_iter().find(|p| p.id == id).ok_or_else(|| ApiError::internal("posting vanished"))
         })
         .await?;

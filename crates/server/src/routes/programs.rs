@@ -115,7 +115,7 @@ pub async fn enrol(
             queries::program(tx, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
             queries::partner(tx, &partner)?.ok_or_else(|| ApiError::not_found("the partner"))?;
             queries::enrol(tx, &id, &partner)?;
-            crate::storage::imports::audit(tx, user.id, "enrol", &format!("{partner} in {id}"), &now)
+            crate::storage::audit::record(tx, user.id, "enrol", &format!("{partner} in {id}"), &now)
         })
         .await?;
     state.invalidate();

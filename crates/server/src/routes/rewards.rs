@@ -44,7 +44,7 @@ pub async fn add_item(State(state): State<AppState>, Designer(user): Designer, J
                 return Err(ApiError::new(StatusCode::CONFLICT, "duplicate_item", format!("an item `{}` already exists", item.id)));
             }
             rewards::insert_item(tx, &program, &item)?;
-            crate::storage::imports::audit(tx, uid, "add_item", &format!("{} in {program}", item.id), &now)
+            crate::storage::audit::record(tx, uid, "add_item", &format!("{} in {program}", item.id), &now)
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(saved)))

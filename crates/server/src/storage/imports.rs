@@ -158,9 +158,3 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
     }
     Ok(ImportReport { rows, imported, already_imported: rows - imported })
 }
-
-/// Record a designer's action.
-pub fn audit(conn: &Connection, user: i64, action: &str, detail: &str, at: &str) -> ApiResult<()> {
-    conn.execute("INSERT INTO audit_log (user_id, action, detail, at) VALUES (?1, ?2, ?3, ?4)", params![user, action, detail, at])?;
-    Ok(())
-}

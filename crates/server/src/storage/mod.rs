@@ -6,6 +6,7 @@
 //! reading a balance and debiting it.
 
 pub mod accounts;
+pub mod audit;
 pub mod claims;
 pub mod imports;
 pub mod ledger;
