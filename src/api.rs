@@ -51,17 +51,26 @@ fn url(path: &str) -> String {
 fn unreachable(e: impl std::fmt::Display) -> ApiError {
     let base = base_url();
     let at = if base.is_empty() { "this site".to_string() } else { base };
-    ApiError { code: "unreachable".into(), message: format!("The Mitra server at {at} cannot be reached ({e}). Check your connection and try again.") }
+    ApiError {
+        code: "unreachable".into(),
+        message: format!("The Mitra server at {at} cannot be reached ({e}). Check your connection and try again."),
+    }
 }
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     if resp.ok() {
-        return resp.json::<T>().await.map_err(|e| ApiError { code: "bad_response".into(), message: format!("The server sent an answer the app cannot read: {e}") });
+        return resp.json::<T>().await.map_err(|e| ApiError {
+            code: "bad_response".into(),
+            message: format!("The server sent an answer the app cannot read: {e}"),
+        });
     }
     let status = resp.status();
     match resp.json::<ErrorBody>().await {
         Ok(body) => Err(body.error),
-        Err(_) => Err(ApiError { code: format!("http_{status}"), message: format!("The server answered with status {status}.") }),
+        Err(_) => Err(ApiError {
+            code: format!("http_{status}"),
+            message: format!("The server answered with status {status}."),
+        }),
     }
 }
 

@@ -31,7 +31,8 @@ pub fn DashboardPage() -> impl IntoView {
     let data = LocalResource::new(move || {
         let session = state.session.get();
         async move {
-            let session = session.ok_or_else(|| ApiError { code: "unauthorized".into(), message: "Sign in first.".into() })?;
+            let session =
+                session.ok_or_else(|| ApiError { code: "unauthorized".into(), message: "Sign in first.".into() })?;
             load(session.token, session.user.partner).await
         }
     });

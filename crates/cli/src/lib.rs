@@ -102,15 +102,11 @@ fn required(text: String, column: &str) -> Result<Text, String> {
 }
 
 fn date(text: &str, column: &str) -> Result<NaiveDate, String> {
-    required(text.to_string(), column)?
-        .parse()
-        .map_err(|_| format!("`{column}`: `{text}` is not a date (YYYY-MM-DD)"))
+    required(text.to_string(), column)?.parse().map_err(|_| format!("`{column}`: `{text}` is not a date (YYYY-MM-DD)"))
 }
 
 fn decimal(text: &str, column: &str) -> Result<Decimal, String> {
-    required(text.to_string(), column)?
-        .parse()
-        .map_err(|_| format!("`{column}`: `{text}` is not a number"))
+    required(text.to_string(), column)?.parse().map_err(|_| format!("`{column}`: `{text}` is not a number"))
 }
 
 impl FactRow {
@@ -125,8 +121,16 @@ impl FactRow {
                 value: decimal(&self.value, "value")?,
                 partner: self.partner.into(),
             },
-            "certification" => Fact::Certification { date: date(&self.date, "date")?, course: required(self.course, "course")?, partner: self.partner.into() },
-            "referral" => Fact::Referral { date: date(&self.date, "date")?, referred: required(self.referred, "referred")?, partner: self.partner.into() },
+            "certification" => Fact::Certification {
+                date: date(&self.date, "date")?,
+                course: required(self.course, "course")?,
+                partner: self.partner.into(),
+            },
+            "referral" => Fact::Referral {
+                date: date(&self.date, "date")?,
+                referred: required(self.referred, "referred")?,
+                partner: self.partner.into(),
+            },
             "marketing_spend" => Fact::MarketingSpend {
                 date: date(&self.date, "date")?,
                 scheme: required(self.scheme, "scheme")?,
@@ -139,7 +143,9 @@ impl FactRow {
                 value: decimal(&self.value, "value")?,
                 partner: self.partner.into(),
             },
-            other => return Err(format!("unknown kind `{other}` (sale, certification, referral, marketing_spend, target)")),
+            other => {
+                return Err(format!("unknown kind `{other}` (sale, certification, referral, marketing_spend, target)"))
+            }
         })
     }
 }

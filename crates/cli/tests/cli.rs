@@ -15,11 +15,16 @@ fn eval(args: &[&str]) -> (bool, String, String) {
 #[test]
 fn one_partner_from_json_files() {
     let (ok, out, err) = eval(&[
-        "--program", &format!("{DEMO}/program.json"),
-        "--partners", &format!("{DEMO}/partners.json"),
-        "--facts", &format!("{DEMO}/facts.json"),
-        "--as-of", "2026-11-15",
-        "--partner", "sinar-jaya",
+        "--program",
+        &format!("{DEMO}/program.json"),
+        "--partners",
+        &format!("{DEMO}/partners.json"),
+        "--facts",
+        &format!("{DEMO}/facts.json"),
+        "--as-of",
+        "2026-11-15",
+        "--partner",
+        "sinar-jaya",
     ]);
     assert!(ok, "{err}");
     let st: Value = serde_json::from_str(&out).unwrap();
@@ -31,10 +36,14 @@ fn one_partner_from_json_files() {
 #[test]
 fn the_population_from_csv_files() {
     let (ok, out, err) = eval(&[
-        "--program", &format!("{DEMO}/program.json"),
-        "--partners", &format!("{DATA}/partners.csv"),
-        "--facts", &format!("{DATA}/facts.csv"),
-        "--as-of", "2026-11-15",
+        "--program",
+        &format!("{DEMO}/program.json"),
+        "--partners",
+        &format!("{DATA}/partners.csv"),
+        "--facts",
+        &format!("{DATA}/facts.csv"),
+        "--as-of",
+        "2026-11-15",
         "--compact",
     ]);
     assert!(ok, "{err}");
@@ -49,10 +58,14 @@ fn the_population_from_csv_files() {
 #[test]
 fn every_bad_csv_row_is_reported_with_its_line() {
     let (ok, out, err) = eval(&[
-        "--program", &format!("{DEMO}/program.json"),
-        "--partners", &format!("{DATA}/partners.csv"),
-        "--facts", &format!("{DATA}/bad-facts.csv"),
-        "--as-of", "2026-11-15",
+        "--program",
+        &format!("{DEMO}/program.json"),
+        "--partners",
+        &format!("{DATA}/partners.csv"),
+        "--facts",
+        &format!("{DATA}/bad-facts.csv"),
+        "--as-of",
+        "2026-11-15",
     ]);
     assert!(!ok);
     assert!(out.is_empty());
@@ -69,14 +82,19 @@ fn an_invalid_program_names_the_problem() {
     let dir = std::env::temp_dir().join(format!("mitra-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("program.json");
-    let mut program: Value = serde_json::from_str(&std::fs::read_to_string(format!("{DEMO}/program.json")).unwrap()).unwrap();
+    let mut program: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DEMO}/program.json")).unwrap()).unwrap();
     program["schemes"][0]["payout"]["slabs"][1]["from"] = "0".into();
     std::fs::write(&path, program.to_string()).unwrap();
     let (ok, _, err) = eval(&[
-        "--program", path.to_str().unwrap(),
-        "--partners", &format!("{DEMO}/partners.json"),
-        "--facts", &format!("{DEMO}/facts.json"),
-        "--as-of", "2026-11-15",
+        "--program",
+        path.to_str().unwrap(),
+        "--partners",
+        &format!("{DEMO}/partners.json"),
+        "--facts",
+        &format!("{DEMO}/facts.json"),
+        "--as-of",
+        "2026-11-15",
     ]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(!ok);

@@ -16,7 +16,9 @@ fn one_partner(c: &mut Criterion) {
     g.bench_function("statement", |b| b.iter(|| statement(&program, &partners[0], &facts, as_of, Some(&context))));
     // The browser holds the current statement and projects on every keystroke.
     let now = statement(&program, &partners[0], &facts, as_of, Some(&context));
-    g.bench_function("what_if one more fact", |b| b.iter(|| project(&now, &program, &partners[0], &facts, &extra, as_of, Some(&context))));
+    g.bench_function("what_if one more fact", |b| {
+        b.iter(|| project(&now, &program, &partners[0], &facts, &extra, as_of, Some(&context)))
+    });
     let json = serde_json::to_string(&facts).unwrap();
     g.bench_function("parse facts (JSON)", |b| b.iter(|| serde_json::from_str::<Vec<Fact>>(&json).unwrap()));
     g.finish();
@@ -29,7 +31,9 @@ fn whole_population(c: &mut Criterion) {
     let as_of = synthetic::as_of();
     let mut g = c.benchmark_group("population, 10,000 partners x 120 facts, 12 schemes");
     g.sample_size(10);
-    g.bench_function("population", |b| b.iter_batched(|| (), |_| population(&program, &partners, &facts, as_of), BatchSize::PerIteration));
+    g.bench_function("population", |b| {
+        b.iter_batched(|| (), |_| population(&program, &partners, &facts, as_of), BatchSize::PerIteration)
+    });
     g.finish();
 }
 

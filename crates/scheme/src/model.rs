@@ -213,11 +213,19 @@ pub enum Rate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SlabPay {
-    PercentOfValue { percent: Decimal },
-    PerUnit { amount: Decimal },
-    PerCount { amount: Decimal },
+    PercentOfValue {
+        percent: Decimal,
+    },
+    PerUnit {
+        amount: Decimal,
+    },
+    PerCount {
+        amount: Decimal,
+    },
     /// A fixed amount (retroactive slabs only).
-    Fixed { amount: Decimal },
+    Fixed {
+        amount: Decimal,
+    },
 }
 
 /// One slab: covers [from, next slab's from).
@@ -263,8 +271,12 @@ pub enum GroupBy {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Payout {
-    Flat { rate: Rate },
-    Fixed { amount: Decimal },
+    Flat {
+        rate: Rate,
+    },
+    Fixed {
+        amount: Decimal,
+    },
     Slabs {
         mode: SlabMode,
         #[serde(default)]
@@ -272,7 +284,10 @@ pub enum Payout {
         slabs: Vec<Slab>,
     },
     /// The top `amounts.len()` of each group by the measure get `amounts[rank - 1]`.
-    Rank { group_by: GroupBy, amounts: Vec<Decimal> },
+    Rank {
+        group_by: GroupBy,
+        amounts: Vec<Decimal>,
+    },
 }
 
 /// What a payout is paid in.
@@ -337,13 +352,24 @@ pub struct Badge {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum BadgeRule {
     FirstSale,
-    Certifications { count: u32 },
+    Certifications {
+        count: u32,
+    },
     /// Attainment of at least 100% in `periods` consecutive closed periods of `scheme`.
-    TargetStreak { scheme: String, periods: u32 },
+    TargetStreak {
+        scheme: String,
+        periods: u32,
+    },
     /// Ranked in the top `n` of a closed period of a rank scheme.
-    TopN { scheme: String, n: u32 },
+    TopN {
+        scheme: String,
+        n: u32,
+    },
     /// At least `percent` % of the cumulative sales value in `category`.
-    CategoryShare { category: String, percent: Decimal },
+    CategoryShare {
+        category: String,
+        percent: Decimal,
+    },
 }
 
 /// A channel partner: an organisation.
@@ -396,8 +422,16 @@ pub enum Fact {
         units: Decimal,
         value: Decimal,
     },
-    Certification { partner: Text, date: NaiveDate, course: Text },
-    Referral { partner: Text, date: NaiveDate, referred: Text },
+    Certification {
+        partner: Text,
+        date: NaiveDate,
+        course: Text,
+    },
+    Referral {
+        partner: Text,
+        date: NaiveDate,
+        referred: Text,
+    },
     /// Approved marketing spend, drawn against the fund of `scheme`.
     MarketingSpend {
         partner: Text,
@@ -406,7 +440,12 @@ pub enum Fact {
         amount: Decimal,
     },
     /// The partner's target for one period of a scheme (see [`crate::eval::period_label`]).
-    Target { partner: Text, scheme: Text, period: Text, value: Decimal },
+    Target {
+        partner: Text,
+        scheme: Text,
+        period: Text,
+        value: Decimal,
+    },
 }
 
 impl Fact {

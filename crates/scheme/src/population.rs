@@ -47,7 +47,11 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     let periods = scheme_periods(program, as_of);
     let infos: Vec<Vec<PeriodInfo>> = periods
         .iter()
-        .map(|ps| ps.iter().map(|p| PeriodInfo { running: as_of <= p.end, label: p.label.clone(), start: p.start, end: p.end }).collect())
+        .map(|ps| {
+            ps.iter()
+                .map(|p| PeriodInfo { running: as_of <= p.end, label: p.label.clone(), start: p.start, end: p.end })
+                .collect()
+        })
         .collect();
 
     // Pass 1: each partner alone. Lines that do not depend on others are settled at once.
@@ -55,8 +59,10 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     let mut pending: Vec<PendingRank> = Vec::new();
     for (pi, (partner, facts)) in partners.iter().zip(&own).enumerate() {
         let pf = PartnerFacts::from_own(facts.iter().copied(), as_of);
-        let mut schemes: Vec<SchemeFigures> =
-            periods.iter().map(|ps| SchemeFigures { total: Decimal::ZERO, periods: Vec::with_capacity(ps.len()) }).collect();
+        let mut schemes: Vec<SchemeFigures> = periods
+            .iter()
+            .map(|ps| SchemeFigures { total: Decimal::ZERO, periods: Vec::with_capacity(ps.len()) })
+            .collect();
         let status = draft_lines(program, partner, &pf, as_of, false, &periods, |si, period, line| {
             let scheme = &program.schemes[si];
             let measure = line.line.measure;
@@ -88,7 +94,8 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     for (si, scheme) in program.schemes.iter().enumerate() {
         let Some(budget) = scheme.budget else { continue };
         for (pi, info) in infos[si].iter().enumerate() {
-            let total = figures.iter().fold(Decimal::ZERO, |acc, f| acc.saturating_add(f.schemes[si].periods[pi].payout));
+            let total =
+                figures.iter().fold(Decimal::ZERO, |acc, f| acc.saturating_add(f.schemes[si].periods[pi].payout));
             context.budgets.push(BudgetScale { scheme: scheme.id.clone(), period: info.label.clone(), budget, total });
         }
     }
@@ -175,7 +182,12 @@ fn rank_boards(
 
 /// For every other scheme: one leaderboard of everyone with a positive measure in its latest
 /// period.
-fn latest_boards(program: &Program, partners: &[Partner], infos: &[Vec<PeriodInfo>], figures: &[PartnerFigures]) -> Vec<Leaderboard> {
+fn latest_boards(
+    program: &Program,
+    partners: &[Partner],
+    infos: &[Vec<PeriodInfo>],
+    figures: &[PartnerFigures],
+) -> Vec<Leaderboard> {
     let mut out = Vec::new();
     for (si, scheme) in program.schemes.iter().enumerate() {
         if matches!(scheme.payout, Payout::Rank { .. }) {

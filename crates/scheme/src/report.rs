@@ -120,25 +120,86 @@ pub enum MilestoneKind {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Step {
     /// The partner does not meet an eligibility condition.
-    Ineligible { field: EligibilityField, required: Vec<String>, actual: String },
-    NotEnrolled { enrolled: NaiveDate },
-    Measured { measure: Decimal, facts: usize },
-    Growth { current: Decimal, baseline: Decimal, growth: Decimal },
+    Ineligible {
+        field: EligibilityField,
+        required: Vec<String>,
+        actual: String,
+    },
+    NotEnrolled {
+        enrolled: NaiveDate,
+    },
+    Measured {
+        measure: Decimal,
+        facts: usize,
+    },
+    Growth {
+        current: Decimal,
+        baseline: Decimal,
+        growth: Decimal,
+    },
     ZeroBaseline,
     NoTarget,
-    Attainment { target: Decimal, attainment: Decimal },
-    GateFailed { gate: usize, kind: GateKind, required: String, actual: String },
-    FlatRate { rate: RateKind, amount: Decimal, base: Decimal, payout: Decimal },
-    FixedAmount { amount: Decimal },
-    Slab { mode: SlabMode, slab: usize, from: Decimal, pay: RateKind, rate: Decimal, payout: Decimal },
-    SlabSlice { slab: usize, from: Decimal, slice: Decimal, rate: Decimal, payout: Decimal },
-    Rank { group: String, rank: u32, amount: Decimal },
-    NotRanked { group: String },
+    Attainment {
+        target: Decimal,
+        attainment: Decimal,
+    },
+    GateFailed {
+        gate: usize,
+        kind: GateKind,
+        required: String,
+        actual: String,
+    },
+    FlatRate {
+        rate: RateKind,
+        amount: Decimal,
+        base: Decimal,
+        payout: Decimal,
+    },
+    FixedAmount {
+        amount: Decimal,
+    },
+    Slab {
+        mode: SlabMode,
+        slab: usize,
+        from: Decimal,
+        pay: RateKind,
+        rate: Decimal,
+        payout: Decimal,
+    },
+    SlabSlice {
+        slab: usize,
+        from: Decimal,
+        slice: Decimal,
+        rate: Decimal,
+        payout: Decimal,
+    },
+    Rank {
+        group: String,
+        rank: u32,
+        amount: Decimal,
+    },
+    NotRanked {
+        group: String,
+    },
     RankUnknown,
-    Multiplier { tier: String, multiplier: Decimal, payout: Decimal },
-    Capped { cap: Decimal, payout: Decimal },
-    Rounded { decimals: u32, payout: Decimal },
-    BudgetScaled { budget: Decimal, total: Decimal, payout: Decimal },
+    Multiplier {
+        tier: String,
+        multiplier: Decimal,
+        payout: Decimal,
+    },
+    Capped {
+        cap: Decimal,
+        payout: Decimal,
+    },
+    Rounded {
+        decimals: u32,
+        payout: Decimal,
+    },
+    BudgetScaled {
+        budget: Decimal,
+        total: Decimal,
+        payout: Decimal,
+    },
     BudgetUnknown,
     Overflow,
 }

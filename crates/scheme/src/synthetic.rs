@@ -22,7 +22,16 @@ impl Rng {
     }
 }
 
-const REGIONS: [&str; 8] = ["Jawa Barat", "Jawa Tengah", "Jawa Timur", "Bali", "Sumatera Utara", "Sulawesi Selatan", "Kalimantan Timur", "Banten"];
+const REGIONS: [&str; 8] = [
+    "Jawa Barat",
+    "Jawa Tengah",
+    "Jawa Timur",
+    "Bali",
+    "Sumatera Utara",
+    "Sulawesi Selatan",
+    "Kalimantan Timur",
+    "Banten",
+];
 const CATEGORIES: [&str; 4] = ["exterior", "interior", "primer", "eco"];
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -41,11 +50,22 @@ fn slabs(mode: SlabMode, bounds: SlabBounds, steps: &[(&str, &str)]) -> Payout {
     Payout::Slabs {
         mode,
         bounds,
-        slabs: steps.iter().map(|(from, p)| Slab { from: pct(from), pay: SlabPay::PercentOfValue { percent: pct(p) } }).collect(),
+        slabs: steps
+            .iter()
+            .map(|(from, p)| Slab { from: pct(from), pay: SlabPay::PercentOfValue { percent: pct(p) } })
+            .collect(),
     }
 }
 
-fn scheme(id: &str, kind: SchemeKind, period: PeriodKind, counts: FactFilter, measure: Measure, payout: Payout, instrument: Instrument) -> Scheme {
+fn scheme(
+    id: &str,
+    kind: SchemeKind,
+    period: PeriodKind,
+    counts: FactFilter,
+    measure: Measure,
+    payout: Payout,
+    instrument: Instrument,
+) -> Scheme {
     Scheme {
         id: id.into(),
         name: id.into(),
@@ -71,39 +91,152 @@ pub fn program() -> Program {
     use PeriodKind::*;
     use SchemeKind::*;
     let mut s = vec![
-        scheme("q-sales", SalesIncentive, Quarter, filter(FactKind::Sale), Measure::SumValue,
-            slabs(SlabMode::Retroactive, SlabBounds::Absolute, &[("0", "0.1"), ("50000000", "0.15"), ("100000000", "0.2")]), Points),
-        scheme("m-incremental", SalesIncentive, Month, filter(FactKind::Sale), Measure::SumValue,
-            slabs(SlabMode::Incremental, SlabBounds::Absolute, &[("0", "0.05"), ("10000000", "0.1"), ("30000000", "0.2")]), Points),
-        scheme("q-target", SalesIncentive, Quarter, filter(FactKind::Sale), Measure::SumValue,
-            slabs(SlabMode::Retroactive, SlabBounds::PercentOfTarget, &[("0", "0"), ("80", "0.5"), ("100", "1"), ("120", "1.5")]), Cash),
-        scheme("growth", PerformanceBonus, Quarter, filter(FactKind::Sale), Measure::Growth { of: GrowthBase::SumValue, baseline_offset_months: 12 },
-            Payout::Slabs { mode: SlabMode::Retroactive, bounds: SlabBounds::Absolute, slabs: vec![
-                Slab { from: Decimal::ZERO, pay: SlabPay::Fixed { amount: Decimal::ZERO } },
-                Slab { from: pct("10"), pay: SlabPay::Fixed { amount: pct("500000") } },
-            ] }, Cash),
-        scheme("spif", Spif, Window, FactFilter { fact: FactKind::Sale, skus: vec!["SKU-7".into(), "SKU-8".into()], categories: vec![], courses: vec![] },
-            Measure::SumUnits, Payout::Flat { rate: Rate::PerUnit { amount: pct("500") } }, Points),
-        scheme("eco-rebate", Rebate, Quarter, FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec!["eco".into()], courses: vec![] },
-            Measure::SumValue, Payout::Flat { rate: Rate::PercentOfValue { percent: pct("1.5") } }, Cash),
-        scheme("volume", VolumeDiscount, Month, filter(FactKind::Sale), Measure::SumUnits,
-            Payout::Slabs { mode: SlabMode::Retroactive, bounds: SlabBounds::Absolute, slabs: vec![
-                Slab { from: Decimal::ZERO, pay: SlabPay::PerUnit { amount: Decimal::ZERO } },
-                Slab { from: pct("100"), pay: SlabPay::PerUnit { amount: pct("250") } },
-            ] }, Cash),
-        scheme("bundle", ValueAdded, Quarter, filter(FactKind::Sale), Measure::DistinctSkus,
-            Payout::Slabs { mode: SlabMode::Retroactive, bounds: SlabBounds::Absolute, slabs: vec![
-                Slab { from: Decimal::ZERO, pay: SlabPay::Fixed { amount: Decimal::ZERO } },
-                Slab { from: pct("10"), pay: SlabPay::Fixed { amount: pct("5000") } },
-            ] }, Points),
-        scheme("top-region", SalesIncentive, Quarter, filter(FactKind::Sale), Measure::SumValue,
-            Payout::Rank { group_by: GroupBy::Region, amounts: vec![pct("100000"), pct("50000"), pct("25000")] }, Points),
-        scheme("training", Training, Window, filter(FactKind::Certification), Measure::Count,
-            Payout::Flat { rate: Rate::PerCount { amount: pct("10000") } }, Points),
-        scheme("referral", Referral, Window, filter(FactKind::Referral), Measure::Count,
-            Payout::Flat { rate: Rate::PerCount { amount: pct("25000") } }, Points),
-        scheme("mdf", Mdf, Quarter, filter(FactKind::Sale), Measure::SumValue,
-            Payout::Flat { rate: Rate::PercentOfValue { percent: pct("2") } }, Fund),
+        scheme(
+            "q-sales",
+            SalesIncentive,
+            Quarter,
+            filter(FactKind::Sale),
+            Measure::SumValue,
+            slabs(
+                SlabMode::Retroactive,
+                SlabBounds::Absolute,
+                &[("0", "0.1"), ("50000000", "0.15"), ("100000000", "0.2")],
+            ),
+            Points,
+        ),
+        scheme(
+            "m-incremental",
+            SalesIncentive,
+            Month,
+            filter(FactKind::Sale),
+            Measure::SumValue,
+            slabs(
+                SlabMode::Incremental,
+                SlabBounds::Absolute,
+                &[("0", "0.05"), ("10000000", "0.1"), ("30000000", "0.2")],
+            ),
+            Points,
+        ),
+        scheme(
+            "q-target",
+            SalesIncentive,
+            Quarter,
+            filter(FactKind::Sale),
+            Measure::SumValue,
+            slabs(
+                SlabMode::Retroactive,
+                SlabBounds::PercentOfTarget,
+                &[("0", "0"), ("80", "0.5"), ("100", "1"), ("120", "1.5")],
+            ),
+            Cash,
+        ),
+        scheme(
+            "growth",
+            PerformanceBonus,
+            Quarter,
+            filter(FactKind::Sale),
+            Measure::Growth { of: GrowthBase::SumValue, baseline_offset_months: 12 },
+            Payout::Slabs {
+                mode: SlabMode::Retroactive,
+                bounds: SlabBounds::Absolute,
+                slabs: vec![
+                    Slab { from: Decimal::ZERO, pay: SlabPay::Fixed { amount: Decimal::ZERO } },
+                    Slab { from: pct("10"), pay: SlabPay::Fixed { amount: pct("500000") } },
+                ],
+            },
+            Cash,
+        ),
+        scheme(
+            "spif",
+            Spif,
+            Window,
+            FactFilter {
+                fact: FactKind::Sale,
+                skus: vec!["SKU-7".into(), "SKU-8".into()],
+                categories: vec![],
+                courses: vec![],
+            },
+            Measure::SumUnits,
+            Payout::Flat { rate: Rate::PerUnit { amount: pct("500") } },
+            Points,
+        ),
+        scheme(
+            "eco-rebate",
+            Rebate,
+            Quarter,
+            FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec!["eco".into()], courses: vec![] },
+            Measure::SumValue,
+            Payout::Flat { rate: Rate::PercentOfValue { percent: pct("1.5") } },
+            Cash,
+        ),
+        scheme(
+            "volume",
+            VolumeDiscount,
+            Month,
+            filter(FactKind::Sale),
+            Measure::SumUnits,
+            Payout::Slabs {
+                mode: SlabMode::Retroactive,
+                bounds: SlabBounds::Absolute,
+                slabs: vec![
+                    Slab { from: Decimal::ZERO, pay: SlabPay::PerUnit { amount: Decimal::ZERO } },
+                    Slab { from: pct("100"), pay: SlabPay::PerUnit { amount: pct("250") } },
+                ],
+            },
+            Cash,
+        ),
+        scheme(
+            "bundle",
+            ValueAdded,
+            Quarter,
+            filter(FactKind::Sale),
+            Measure::DistinctSkus,
+            Payout::Slabs {
+                mode: SlabMode::Retroactive,
+                bounds: SlabBounds::Absolute,
+                slabs: vec![
+                    Slab { from: Decimal::ZERO, pay: SlabPay::Fixed { amount: Decimal::ZERO } },
+                    Slab { from: pct("10"), pay: SlabPay::Fixed { amount: pct("5000") } },
+                ],
+            },
+            Points,
+        ),
+        scheme(
+            "top-region",
+            SalesIncentive,
+            Quarter,
+            filter(FactKind::Sale),
+            Measure::SumValue,
+            Payout::Rank { group_by: GroupBy::Region, amounts: vec![pct("100000"), pct("50000"), pct("25000")] },
+            Points,
+        ),
+        scheme(
+            "training",
+            Training,
+            Window,
+            filter(FactKind::Certification),
+            Measure::Count,
+            Payout::Flat { rate: Rate::PerCount { amount: pct("10000") } },
+            Points,
+        ),
+        scheme(
+            "referral",
+            Referral,
+            Window,
+            filter(FactKind::Referral),
+            Measure::Count,
+            Payout::Flat { rate: Rate::PerCount { amount: pct("25000") } },
+            Points,
+        ),
+        scheme(
+            "mdf",
+            Mdf,
+            Quarter,
+            filter(FactKind::Sale),
+            Measure::SumValue,
+            Payout::Flat { rate: Rate::PercentOfValue { percent: pct("2") } },
+            Fund,
+        ),
     ];
     s[0].tier_multiplier = true;
     s[0].budget = Some(pct("5000000000"));
@@ -130,11 +263,19 @@ pub fn program() -> Program {
         points_name: "poin".into(),
         time_zone: "Asia/Jakarta".into(),
         schemes: s,
-        tiers: vec![tier("silver", "150000000", "1.1"), tier("gold", "300000000", "1.25"), tier("platinum", "600000000", "1.5")],
+        tiers: vec![
+            tier("silver", "150000000", "1.1"),
+            tier("gold", "300000000", "1.25"),
+            tier("platinum", "600000000", "1.5"),
+        ],
         badges: vec![
             Badge { id: "first".into(), name: "First sale".into(), rule: BadgeRule::FirstSale },
             Badge { id: "certs".into(), name: "Certified".into(), rule: BadgeRule::Certifications { count: 3 } },
-            Badge { id: "eco".into(), name: "Eco".into(), rule: BadgeRule::CategoryShare { category: "eco".into(), percent: pct("25") } },
+            Badge {
+                id: "eco".into(),
+                name: "Eco".into(),
+                rule: BadgeRule::CategoryShare { category: "eco".into(), percent: pct("25") },
+            },
         ],
     }
 }
@@ -162,14 +303,20 @@ pub fn facts(partners: &[Partner], per_partner: usize, seed: u64) -> Vec<Fact> {
     let start = d(2026, 1, 1);
     for p in partners {
         for q in 1..=4 {
-            out.push(Fact::Target { partner: p.id.as_str().into(), scheme: "q-target".into(), period: compact_str::format_compact!("2026-Q{q}"), value: Decimal::from(20_000_000 + rng.below(40) * 1_000_000) });
+            out.push(Fact::Target {
+                partner: p.id.as_str().into(),
+                scheme: "q-target".into(),
+                period: compact_str::format_compact!("2026-Q{q}"),
+                value: Decimal::from(20_000_000 + rng.below(40) * 1_000_000),
+            });
         }
         for _ in 0..per_partner {
             let date = start + Days::new(rng.below(365));
             let roll = rng.below(100);
             let fact = if roll < 94 {
                 let sku = rng.below(40);
-                let units = Decimal::from(1 + rng.below(20)) * if rng.below(20) == 0 { Decimal::NEGATIVE_ONE } else { Decimal::ONE };
+                let units = Decimal::from(1 + rng.below(20))
+                    * if rng.below(20) == 0 { Decimal::NEGATIVE_ONE } else { Decimal::ONE };
                 Fact::Sale {
                     partner: p.id.as_str().into(),
                     date,
@@ -180,11 +327,24 @@ pub fn facts(partners: &[Partner], per_partner: usize, seed: u64) -> Vec<Fact> {
                     value: units * Decimal::from(50_000 + sku * 25_000),
                 }
             } else if roll < 96 {
-                Fact::Certification { partner: p.id.as_str().into(), date, course: compact_str::format_compact!("course-{}", rng.below(5)) }
+                Fact::Certification {
+                    partner: p.id.as_str().into(),
+                    date,
+                    course: compact_str::format_compact!("course-{}", rng.below(5)),
+                }
             } else if roll < 98 {
-                Fact::Referral { partner: p.id.as_str().into(), date, referred: compact_str::format_compact!("new-{}", rng.below(100_000)) }
+                Fact::Referral {
+                    partner: p.id.as_str().into(),
+                    date,
+                    referred: compact_str::format_compact!("new-{}", rng.below(100_000)),
+                }
             } else {
-                Fact::MarketingSpend { partner: p.id.as_str().into(), date, scheme: "mdf".into(), amount: Decimal::from(100_000 + rng.below(50) * 10_000) }
+                Fact::MarketingSpend {
+                    partner: p.id.as_str().into(),
+                    date,
+                    scheme: "mdf".into(),
+                    amount: Decimal::from(100_000 + rng.below(50) * 10_000),
+                }
             };
             out.push(fact);
         }

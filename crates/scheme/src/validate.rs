@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{BadgeRule, Gate, Measure, Payout, Program, Rate, Scheme, SlabMode, SlabPay, Instrument};
+use crate::model::{BadgeRule, Gate, Instrument, Measure, Payout, Program, Rate, Scheme, SlabMode, SlabPay};
 
 /// One problem in a program definition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +56,11 @@ pub fn validate(program: &Program) -> Vec<ValidationError> {
             e.add("id", "empty", "the program needs an id");
         }
         if program.currency.len() != 3 || !program.currency.chars().all(|c| c.is_ascii_uppercase()) {
-            e.add("currency", "invalid_currency", format!("`{}` is not an ISO 4217 code such as IDR", program.currency));
+            e.add(
+                "currency",
+                "invalid_currency",
+                format!("`{}` is not an ISO 4217 code such as IDR", program.currency),
+            );
         }
         if program.decimals > 8 {
             e.add("decimals", "out_of_range", "a program pays in at most 8 decimals");
@@ -88,7 +92,11 @@ pub fn validate(program: &Program) -> Vec<ValidationError> {
             e.add("multiplier", "negative", "a multiplier cannot be negative");
         }
         if last_threshold.is_some_and(|l| tier.threshold < l) {
-            e.add("threshold", "unordered", "tiers are listed lowest first: this threshold is below the previous tier's");
+            e.add(
+                "threshold",
+                "unordered",
+                "tiers are listed lowest first: this threshold is below the previous tier's",
+            );
         }
         last_threshold = Some(tier.threshold);
     }
@@ -145,7 +153,11 @@ fn negative(e: &mut Errors, field: String, value: Decimal) {
 
 fn check_scheme(s: &Scheme, tiers: &HashSet<&str>, e: &mut Errors) {
     if s.window.end < s.window.start {
-        e.add("window", "ends_before_start", format!("the window ends on {} before it starts on {}", s.window.end, s.window.start));
+        e.add(
+            "window",
+            "ends_before_start",
+            format!("the window ends on {} before it starts on {}", s.window.end, s.window.start),
+        );
     }
     if let Some(t) = &s.eligibility.min_tier {
         if !tiers.contains(t.as_str()) {
@@ -169,7 +181,9 @@ fn check_scheme(s: &Scheme, tiers: &HashSet<&str>, e: &mut Errors) {
         }
     }
     match (&s.instrument, &s.fund) {
-        (Instrument::Fund, Some(f)) if f.reimburse_percent < Decimal::ZERO || f.reimburse_percent > Decimal::ONE_HUNDRED => {
+        (Instrument::Fund, Some(f))
+            if f.reimburse_percent < Decimal::ZERO || f.reimburse_percent > Decimal::ONE_HUNDRED =>
+        {
             e.add("fund.reimburse_percent", "out_of_range", "a reimbursed share is between 0 and 100 percent")
         }
         (Instrument::Points | Instrument::Cash, Some(_)) => {
@@ -192,7 +206,11 @@ fn check_scheme(s: &Scheme, tiers: &HashSet<&str>, e: &mut Errors) {
             }
             if let Some(first) = slabs.first() {
                 if !first.from.is_zero() {
-                    e.add("payout.slabs[0].from", "first_bound_not_zero", format!("the first slab starts at {}, not 0", first.from));
+                    e.add(
+                        "payout.slabs[0].from",
+                        "first_bound_not_zero",
+                        format!("the first slab starts at {}, not 0", first.from),
+                    );
                 }
             }
             for (i, pair) in slabs.windows(2).enumerate() {

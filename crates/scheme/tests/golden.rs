@@ -50,7 +50,10 @@ fn demo_program() {
     let q4 = line(&pop, "sinar-jaya", "q-sales", "2026-Q4");
     assert_eq!((q4.measure, q4.payout), (Some(dec("40500000")), dec("40500")));
     let next = q4.next.as_ref().unwrap();
-    assert_eq!((next.threshold, next.needed, next.payout, next.gain), (dec("50000000"), dec("9500000"), dec("75000"), dec("34500")));
+    assert_eq!(
+        (next.threshold, next.needed, next.payout, next.gain),
+        (dec("50000000"), dec("9500000"), dec("75000"), dec("34500"))
+    );
     // Bangun Warna Q4: 94.98 M × 0.15 % = 142,470 × Silver 1.1 = 156,717.
     assert_eq!(line(&pop, "bangun-warna", "q-sales", "2026-Q4").payout, dec("156717"));
     // SPIF: 50 units × 500 = 25,000, capped at 20,000.
@@ -85,7 +88,10 @@ fn retroactive_and_incremental_slabs() {
     let a = line(&pop, "a", "retro", "2026-Q4");
     assert_eq!(a.payout, dec("800000"));
     let n = a.next.as_ref().unwrap();
-    assert_eq!((n.kind, n.threshold, n.needed, n.payout, n.gain), (MilestoneKind::Slab, dec("50000000"), dec("10000000"), dec("1500000"), dec("700000")));
+    assert_eq!(
+        (n.kind, n.threshold, n.needed, n.payout, n.gain),
+        (MilestoneKind::Slab, dec("50000000"), dec("10000000"), dec("1500000"), dec("700000"))
+    );
     assert_eq!(line(&pop, "a", "incr", "2026-Q4").payout, dec("800000"));
     // Incremental at 50 M: 50 M × 2 % = 1 M, so +0.2 M.
     assert_eq!(line(&pop, "a", "incr", "2026-Q4").next.as_ref().unwrap().payout, dec("1000000"));
@@ -125,7 +131,8 @@ fn return_lowers_the_slab() {
 /// Target-relative slabs: attainment bands and an accelerator; a missing target pays 0.
 #[test]
 fn targets_and_attainment_bands() {
-    let target = |p: &str, v: &str| json!({ "kind": "target", "partner": p, "scheme": "t", "period": "2026-Q4", "value": v });
+    let target =
+        |p: &str, v: &str| json!({ "kind": "target", "partner": p, "scheme": "t", "period": "2026-Q4", "value": v });
     let case = Case::from_value(json!({
         "program": program("MYR", 2, json!([quarterly("t", json!({ "type": "slabs", "mode": "retroactive", "bounds": "percent_of_target", "slabs": [
             { "from": "0", "pay": { "type": "percent_of_value", "percent": "0" } },
@@ -163,13 +170,17 @@ fn targets_and_attainment_bands() {
 /// Rank rewards per region: ties share a rank (1, 2, 2, 4); zero measures are not ranked.
 #[test]
 fn rank_rewards_with_ties() {
-    let mut prog = program("IDR", 0, json!([{
+    let mut prog = program(
+        "IDR",
+        0,
+        json!([{
             "id": "top", "name": "Top dealers", "kind": "sales_incentive",
             "window": { "start": "2026-10-01", "end": "2026-12-31" },
             "counts": { "fact": "sale" }, "measure": { "type": "sum_units" },
             "payout": { "type": "rank", "group_by": "region", "amounts": ["1000", "500", "250"] },
             "instrument": "points"
-        }]));
+        }]),
+    );
     prog["badges"] = json!([{ "id": "champion", "name": "Regional champion", "rule": { "type": "top_n", "scheme": "top", "n": 1 } }]);
     let input = json!({
         "program": prog,
@@ -192,21 +203,29 @@ fn rank_rewards_with_ties() {
     assert_eq!(paid("d"), (None, dec("0"))); // rank 4: no reward
     assert_eq!(paid("e"), (None, dec("0"))); // zero measure: not ranked
     assert_eq!(paid("f"), (Some(1), dec("1000"))); // alone in the south
-    // d's next milestone: reach 80 units (the shared rank 2) for 500.
+                                                   // d's next milestone: reach 80 units (the shared rank 2) for 500.
     let n = line(&pop, "d", "top", "window").next.as_ref().unwrap();
     assert_eq!((n.kind, n.threshold, n.needed, n.payout), (MilestoneKind::Rank, dec("80"), dec("30"), dec("500")));
     // Without the context, rank lines are provisional.
     let alone = mitra_scheme::statement(&case.program, case.partner("a"), &case.facts, case.as_of, None);
     assert!(alone.provisional && alone.schemes[0].periods[0].provisional);
     let board = pop.population.leaderboards.iter().find(|b| b.group == "north").unwrap();
-    assert_eq!(board.rows.iter().map(|r| (r.partner.as_str(), r.rank)).collect::<Vec<_>>(), vec![("a", 1), ("b", 2), ("c", 2), ("d", 4)]);
+    assert_eq!(
+        board.rows.iter().map(|r| (r.partner.as_str(), r.rank)).collect::<Vec<_>>(),
+        vec![("a", 1), ("b", 2), ("c", 2), ("d", 4)]
+    );
     // The window is still running: no top-N badge yet. Once it has closed, the region leaders
     // (a in the north, f in the south) earn it on its last day.
     assert!(statement(&pop, "a").badges.is_empty());
     let mut after = input;
     after["as_of"] = json!("2027-01-05");
     let later = Case::from_value(after).run();
-    let champions: Vec<_> = later.statements.iter().filter(|s| !s.badges.is_empty()).map(|s| (s.partner.as_str(), s.badges[0].earned)).collect();
+    let champions: Vec<_> = later
+        .statements
+        .iter()
+        .filter(|s| !s.badges.is_empty())
+        .map(|s| (s.partner.as_str(), s.badges[0].earned))
+        .collect();
     assert_eq!(champions, vec![("a", d("2026-12-31")), ("f", d("2026-12-31"))]);
     golden("rank_rewards_with_ties", include_str!("golden/rank_rewards_with_ties.json"), &pop);
 }
@@ -248,7 +267,8 @@ fn growth_and_zero_baseline() {
 /// A budget overrun scales every payout by budget / total, rounded down.
 #[test]
 fn budget_overrun() {
-    let mut s = quarterly("b", json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "10" } }), "points");
+    let mut s =
+        quarterly("b", json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "10" } }), "points");
     s["budget"] = json!("1000");
     let case = Case::from_value(json!({
         "program": program("IDR", 0, json!([s])),
@@ -277,7 +297,8 @@ fn budget_overrun() {
 /// Tier multiplier, then the cap, then rounding half away from zero to the program's cents.
 #[test]
 fn multiplier_cap_and_rounding() {
-    let mut s = quarterly("c", json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "2.5" } }), "cash");
+    let mut s =
+        quarterly("c", json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "2.5" } }), "cash");
     s["tier_multiplier"] = json!(true);
     s["cap"] = json!("200");
     let mut prog = program("MYR", 2, json!([s]));
@@ -307,13 +328,15 @@ fn multiplier_cap_and_rounding() {
 /// the balance; balances carry over between quarters.
 #[test]
 fn mdf_and_coop_funds() {
-    let fund = |id: &str, kind: &str, share: &str| json!({
-        "id": id, "name": id, "kind": kind,
-        "window": { "start": "2026-01-01", "end": "2026-12-31" }, "period": "quarter",
-        "counts": { "fact": "sale" }, "measure": { "type": "sum_value" },
-        "payout": { "type": "flat", "rate": { "type": "percent_of_value", "percent": "2" } },
-        "instrument": "fund", "fund": { "reimburse_percent": share }
-    });
+    let fund = |id: &str, kind: &str, share: &str| {
+        json!({
+            "id": id, "name": id, "kind": kind,
+            "window": { "start": "2026-01-01", "end": "2026-12-31" }, "period": "quarter",
+            "counts": { "fact": "sale" }, "measure": { "type": "sum_value" },
+            "payout": { "type": "flat", "rate": { "type": "percent_of_value", "percent": "2" } },
+            "instrument": "fund", "fund": { "reimburse_percent": share }
+        })
+    };
     let spend = |scheme: &str, date: &str, amount: &str| json!({ "kind": "marketing_spend", "partner": "a", "date": date, "scheme": scheme, "amount": amount });
     let case = Case::from_value(json!({
         "program": program("EUR", 2, json!([fund("mdf", "mdf", "100"), fund("coop", "coop_fund", "50")])),
@@ -349,7 +372,8 @@ fn mdf_and_coop_funds() {
 #[test]
 fn spif_gate_training_and_referral() {
     let cert = |p: &str, date: &str, course: &str| json!({ "kind": "certification", "partner": p, "date": date, "course": course });
-    let referral = |p: &str, date: &str, who: &str| json!({ "kind": "referral", "partner": p, "date": date, "referred": who });
+    let referral =
+        |p: &str, date: &str, who: &str| json!({ "kind": "referral", "partner": p, "date": date, "referred": who });
     let window = json!({ "start": "2026-10-01", "end": "2026-10-31" });
     let case = Case::from_value(json!({
         "program": program("IDR", 0, json!([
@@ -455,7 +479,11 @@ fn rebate_volume_discount_bundle_and_eligibility() {
     assert_eq!(line(&pop, "w", "bundle", "window").measure, Some(dec("2")));
     assert_eq!(line(&pop, "w", "bundle", "window").payout, dec("0"));
     assert_eq!(line(&pop, "g", "bundle", "window").payout, dec("100"));
-    golden("rebate_volume_discount_bundle_and_eligibility", include_str!("golden/rebate_volume_discount_bundle_and_eligibility.json"), &pop);
+    golden(
+        "rebate_volume_discount_bundle_and_eligibility",
+        include_str!("golden/rebate_volume_discount_bundle_and_eligibility.json"),
+        &pop,
+    );
 }
 
 /// Tiers from a trailing 12-month measure and certifications; badges with the dates earned.
@@ -463,10 +491,14 @@ fn rebate_volume_discount_bundle_and_eligibility() {
 fn tiers_and_badges() {
     let cert = |date: &str| json!({ "kind": "certification", "partner": "a", "date": date, "course": "c" });
     let target = |q: &str| json!({ "kind": "target", "partner": "a", "scheme": "q", "period": q, "value": "1000" });
-    let mut q = quarterly("q", json!({ "type": "slabs", "mode": "retroactive", "bounds": "percent_of_target", "slabs": [
-        { "from": "0", "pay": { "type": "fixed", "amount": "0" } },
-        { "from": "100", "pay": { "type": "fixed", "amount": "100" } }
-    ]}), "points");
+    let mut q = quarterly(
+        "q",
+        json!({ "type": "slabs", "mode": "retroactive", "bounds": "percent_of_target", "slabs": [
+            { "from": "0", "pay": { "type": "fixed", "amount": "0" } },
+            { "from": "100", "pay": { "type": "fixed", "amount": "100" } }
+        ]}),
+        "points",
+    );
     q["window"] = json!({ "start": "2025-01-01", "end": "2026-12-31" });
     let mut prog = program("IDR", 0, json!([q]));
     prog["tiers"] = json!([

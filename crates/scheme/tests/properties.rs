@@ -222,11 +222,13 @@ fn any_payout() -> impl Strategy<Value = Payout> {
         wild().prop_map(|percent| Payout::Flat { rate: Rate::PercentOfValue { percent } }),
         wild().prop_map(|amount| Payout::Flat { rate: Rate::PerUnit { amount } }),
         wild().prop_map(|amount| Payout::Fixed { amount }),
-        (any::<bool>(), any::<bool>(), proptest::collection::vec((wild(), pay), 0..4)).prop_map(|(retro, rel, slabs)| Payout::Slabs {
-            mode: if retro { SlabMode::Retroactive } else { SlabMode::Incremental },
-            bounds: if rel { SlabBounds::PercentOfTarget } else { SlabBounds::Absolute },
-            slabs: slabs.into_iter().map(|(from, pay)| Slab { from, pay }).collect(),
-        }),
+        (any::<bool>(), any::<bool>(), proptest::collection::vec((wild(), pay), 0..4)).prop_map(
+            |(retro, rel, slabs)| Payout::Slabs {
+                mode: if retro { SlabMode::Retroactive } else { SlabMode::Incremental },
+                bounds: if rel { SlabBounds::PercentOfTarget } else { SlabBounds::Absolute },
+                slabs: slabs.into_iter().map(|(from, pay)| Slab { from, pay }).collect(),
+            }
+        ),
         proptest::collection::vec(wild(), 0..3).prop_map(|amounts| Payout::Rank { group_by: GroupBy::Region, amounts }),
     ]
 }
@@ -242,12 +244,25 @@ fn any_measure() -> impl Strategy<Value = Measure> {
 }
 
 fn any_scheme() -> impl Strategy<Value = Scheme> {
-    (any_measure(), any_payout(), proptest::option::of(wild()), proptest::option::of(wild()), -400i64..800, 0i64..800, 0u8..3, any::<bool>(), proptest::option::of(wild()))
+    (
+        any_measure(),
+        any_payout(),
+        proptest::option::of(wild()),
+        proptest::option::of(wild()),
+        -400i64..800,
+        0i64..800,
+        0u8..3,
+        any::<bool>(),
+        proptest::option::of(wild()),
+    )
         .prop_map(|(measure, payout, cap, budget, from, len, period, fund, gate)| {
             let mut s = scheme(payout, measure);
             s.cap = cap;
             s.budget = budget;
-            s.window = Window { start: start() + chrono::Duration::days(from), end: start() + chrono::Duration::days(from + len - 200) };
+            s.window = Window {
+                start: start() + chrono::Duration::days(from),
+                end: start() + chrono::Duration::days(from + len - 200),
+            };
             s.period = [PeriodKind::Window, PeriodKind::Month, PeriodKind::Quarter][period as usize];
             s.tier_multiplier = true;
             if fund {
@@ -264,8 +279,18 @@ fn any_scheme() -> impl Strategy<Value = Scheme> {
 fn any_fact() -> impl Strategy<Value = Fact> {
     (0usize..4, 0u64..800, 0u8..6, wild(), wild(), 0u8..4).prop_map(|(p, day, sku, units, value, kind)| match kind {
         0 | 1 => sale(p, day, sku, units, value),
-        2 => Fact::MarketingSpend { partner: compact_str::format_compact!("p{p}"), date: start() + Days::new(day), scheme: "s".into(), amount: value },
-        _ => Fact::Target { partner: compact_str::format_compact!("p{p}"), scheme: "s".into(), period: "2026-Q1".into(), value },
+        2 => Fact::MarketingSpend {
+            partner: compact_str::format_compact!("p{p}"),
+            date: start() + Days::new(day),
+            scheme: "s".into(),
+            amount: value,
+        },
+        _ => Fact::Target {
+            partner: compact_str::format_compact!("p{p}"),
+            scheme: "s".into(),
+            period: "2026-Q1".into(),
+            value,
+        },
     })
 }
 

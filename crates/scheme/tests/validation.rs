@@ -48,10 +48,14 @@ fn unordered_slabs_and_a_first_bound_not_zero() {
         { "from": "20", "pay": { "type": "percent_of_value", "percent": "3" } }
     ]});
     let got = problems(program(vec![s]));
-    assert_eq!(got, [
-        one("scheme", "slabs", "payout.slabs[0].from", "first_bound_not_zero"),
-        one("scheme", "slabs", "payout.slabs[2].from", "unordered_slabs"),
-    ].concat());
+    assert_eq!(
+        got,
+        [
+            one("scheme", "slabs", "payout.slabs[0].from", "first_bound_not_zero"),
+            one("scheme", "slabs", "payout.slabs[2].from", "unordered_slabs"),
+        ]
+        .concat()
+    );
 }
 
 #[test]
@@ -87,11 +91,15 @@ fn negative_caps_budgets_and_rates() {
     s["cap"] = json!("-1");
     s["budget"] = json!("-5");
     s["payout"] = json!({ "type": "flat", "rate": { "type": "per_unit", "amount": "-2" } });
-    assert_eq!(problems(program(vec![s])), [
-        one("scheme", "neg", "cap", "negative"),
-        one("scheme", "neg", "budget", "negative"),
-        one("scheme", "neg", "payout.rate.amount", "negative"),
-    ].concat());
+    assert_eq!(
+        problems(program(vec![s])),
+        [
+            one("scheme", "neg", "cap", "negative"),
+            one("scheme", "neg", "budget", "negative"),
+            one("scheme", "neg", "payout.rate.amount", "negative"),
+        ]
+        .concat()
+    );
 }
 
 #[test]
@@ -108,21 +116,25 @@ fn references_to_unknown_tiers_and_schemes() {
     s["gates"] = json!([{ "type": "min_tier", "tier": "diamond" }]);
     let mut p = program(vec![s]);
     p["badges"] = json!([{ "id": "streak", "name": "Streak", "rule": { "type": "target_streak", "scheme": "nope", "periods": 2 } }]);
-    assert_eq!(problems(p), [
-        one("scheme", "ref", "eligibility.min_tier", "unknown_tier"),
-        one("scheme", "ref", "gates[0].tier", "unknown_tier"),
-        one("badge", "streak", "rule.scheme", "unknown_scheme"),
-    ].concat());
+    assert_eq!(
+        problems(p),
+        [
+            one("scheme", "ref", "eligibility.min_tier", "unknown_tier"),
+            one("scheme", "ref", "gates[0].tier", "unknown_tier"),
+            one("badge", "streak", "rule.scheme", "unknown_scheme"),
+        ]
+        .concat()
+    );
 }
 
 #[test]
 fn duplicate_ids_and_a_bad_currency() {
     let mut p = program(vec![scheme("a"), scheme("a")]);
     p["currency"] = json!("rupiah");
-    assert_eq!(problems(p), [
-        one("program", "p", "currency", "invalid_currency"),
-        one("program", "p", "schemes", "duplicate_id"),
-    ].concat());
+    assert_eq!(
+        problems(p),
+        [one("program", "p", "currency", "invalid_currency"), one("program", "p", "schemes", "duplicate_id"),].concat()
+    );
 }
 
 #[test]

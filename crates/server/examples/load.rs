@@ -36,7 +36,19 @@ async fn main() {
         for p in &partners {
             queries::insert_partner(&tx, p).unwrap();
             queries::enrol(&tx, PROGRAM, &p.id).unwrap();
-            ledger::post(&tx, PROGRAM, &p.id, mitra_scheme::model::Instrument::Points, "adjustment", None, None, "load test", 1_000_000, "now").unwrap();
+            ledger::post(
+                &tx,
+                PROGRAM,
+                &p.id,
+                mitra_scheme::model::Instrument::Points,
+                "adjustment",
+                None,
+                None,
+                "load test",
+                1_000_000,
+                "now",
+            )
+            .unwrap();
         }
         for f in facts.iter().filter(|f| f.date().is_none_or(|d| d <= today)) {
             queries::insert_fact(&tx, f).unwrap();
@@ -48,13 +60,28 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+    });
     let client = reqwest::Client::new();
-    let token: Value = client.post(format!("{base}/api/sessions")).json(&json!({ "email": demo::DESIGNER, "password": demo::PASSWORD })).send().await.unwrap().json().await.unwrap();
+    let token: Value = client
+        .post(format!("{base}/api/sessions"))
+        .json(&json!({ "email": demo::DESIGNER, "password": demo::PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let token = Arc::new(token["token"].as_str().unwrap().to_string());
 
     let t = Instant::now();
-    let warm = client.get(format!("{base}/api/partners/partner-00000/statement?program={PROGRAM}")).bearer_auth(token.as_str()).send().await.unwrap();
+    let warm = client
+        .get(format!("{base}/api/partners/partner-00000/statement?program={PROGRAM}"))
+        .bearer_auth(token.as_str())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(warm.status(), 200);
     println!("first statement (loads and evaluates the whole population): {:.1?}", t.elapsed());
 
@@ -132,7 +159,11 @@ async fn main() {
         .query_row("SELECT COUNT(*) FROM (SELECT account FROM entries WHERE account LIKE 'partner:%:points' GROUP BY account HAVING SUM(amount) < 0)", [], |r| r.get(0))
         .unwrap();
     let unbalanced: i64 = conn
-        .query_row("SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     println!("redemptions: {ok} in {secs:.1} s = {:.0}/s", ok as f64 / secs);
     println!(

@@ -42,7 +42,14 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
     for p in &partners {
         queries::insert_partner(&tx, p)?;
         queries::enrol(&tx, &program.id, &p.id)?;
-        queries::insert_user(&tx, &owner_email(&p.id), &format!("Owner, {}", p.name), &hash, Role::Partner, Some(&p.id))?;
+        queries::insert_user(
+            &tx,
+            &owner_email(&p.id),
+            &format!("Owner, {}", p.name),
+            &hash,
+            Role::Partner,
+            Some(&p.id),
+        )?;
     }
     queries::insert_user(&tx, DESIGNER, "Program designer", &hash, Role::Designer, None)?;
     for f in &facts {

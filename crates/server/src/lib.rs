@@ -104,7 +104,8 @@ impl AppState {
         let run = self
             .db
             .read(move |conn| {
-                let (version, program) = queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+                let (version, program) =
+                    queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
                 let partners = queries::program_partners(conn, &id)?;
                 let facts = queries::program_facts(conn, &id)?;
                 let population = mitra_scheme::population(&program, &partners, &facts, today);
@@ -121,9 +122,8 @@ impl AppState {
 
 /// The whole application: the API under `/api`, and the app for every other path.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new()
-        .nest("/api", routes::api())
-        .layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
+    let mut router =
+        Router::new().nest("/api", routes::api()).layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
     if !state.config.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = state.config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
         router = router.layer(

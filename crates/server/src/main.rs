@@ -52,7 +52,8 @@ async fn run(args: Args) -> Result<(), String> {
             println!("Seeded the demo data into {}", args.db.display());
         }
     }
-    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     println!("Mitra is running on http://{}", args.addr);
     println!("Figures are computed as of {}", state.today());
     if args.demo {
@@ -62,7 +63,9 @@ async fn run(args: Args) -> Result<(), String> {
         println!("  designer  {}", demo::DESIGNER);
     }
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn shutdown() {

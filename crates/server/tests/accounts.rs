@@ -24,7 +24,8 @@ fn token_of(link: &str) -> String {
 async fn an_invited_user_sets_a_password_once_and_signs_in() {
     let s = start().await;
     let designer = sign_in(&s, demo::DESIGNER).await;
-    let body = json!({ "email": "rep@sinar-jaya.demo", "name": "Sales rep", "role": "partner", "partner": "sinar-jaya" });
+    let body =
+        json!({ "email": "rep@sinar-jaya.demo", "name": "Sales rep", "role": "partner", "partner": "sinar-jaya" });
     let (status, invited) = post(&s, &designer, "/api/invitations", None, &body).await;
     assert_eq!(status, 201, "{invited}");
     let token = token_of(invited["link"].as_str().unwrap());
@@ -32,7 +33,8 @@ async fn an_invited_user_sets_a_password_once_and_signs_in() {
     assert_eq!(try_sign_in(&s, "rep@sinar-jaya.demo", "!invited").await.0, 401);
     let (status, e) = post(&s, "", "/api/password", None, &json!({ "token": token, "password": "short" })).await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("weak_password")));
-    let (status, _) = post(&s, "", "/api/password", None, &json!({ "token": token, "password": "a long enough secret" })).await;
+    let (status, _) =
+        post(&s, "", "/api/password", None, &json!({ "token": token, "password": "a long enough secret" })).await;
     assert_eq!(status, 204);
     let (status, session) = try_sign_in(&s, "rep@sinar-jaya.demo", "a long enough secret").await;
     assert_eq!(status, 200);
@@ -41,7 +43,8 @@ async fn an_invited_user_sets_a_password_once_and_signs_in() {
     assert_eq!(get(&s, rep, "/api/partners/sinar-jaya").await.0, 200);
     assert_eq!(get(&s, rep, "/api/partners/bangun-warna").await.0, 403);
     // The link works once.
-    let (status, e) = post(&s, "", "/api/password", None, &json!({ "token": token, "password": "another long secret" })).await;
+    let (status, e) =
+        post(&s, "", "/api/password", None, &json!({ "token": token, "password": "another long secret" })).await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_token")));
     // Partners cannot invite; an email is used once.
     let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
@@ -70,7 +73,8 @@ async fn a_reset_link_goes_to_the_outbox_and_ends_old_sessions() {
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].0, "owner@bali-paint.demo");
     let token = token_of(&mails[0].1);
-    let (status, _) = post(&s, "", "/api/password", None, &json!({ "token": token, "password": "a brand new secret" })).await;
+    let (status, _) =
+        post(&s, "", "/api/password", None, &json!({ "token": token, "password": "a brand new secret" })).await;
     assert_eq!(status, 204);
     assert_eq!(get(&s, &old_session, "/api/me").await.0, 401);
     assert_eq!(try_sign_in(&s, "owner@bali-paint.demo", demo::PASSWORD).await.0, 401);

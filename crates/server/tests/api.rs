@@ -14,7 +14,8 @@ async fn browser_computation_agrees_with_the_server_statement_on_the_demo_data()
     let token = sign_in(&s, demo::DESIGNER).await;
     let partners: Vec<Partner> = serde_json::from_str(demo::PARTNERS).unwrap();
     for p in &partners {
-        let (status, server) = get(&s, &token, &format!("/api/partners/{}/statement?program=nusantara-2026", p.id)).await;
+        let (status, server) =
+            get(&s, &token, &format!("/api/partners/{}/statement?program=nusantara-2026", p.id)).await;
         assert_eq!(status, 200);
         // Exactly what the app receives and computes from.
         let (_, dash) = get(&s, &token, &format!("/api/partners/{}/dashboard?program=nusantara-2026", p.id)).await;
@@ -68,7 +69,13 @@ async fn a_wrong_password_is_refused_with_a_clear_error() {
 async fn a_partner_sees_only_its_own_organisation() {
     let s = start().await;
     let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
-    for path in ["", "/facts", "/statement?program=nusantara-2026", "/ledger?program=nusantara-2026", "/dashboard?program=nusantara-2026"] {
+    for path in [
+        "",
+        "/facts",
+        "/statement?program=nusantara-2026",
+        "/ledger?program=nusantara-2026",
+        "/dashboard?program=nusantara-2026",
+    ] {
         let (status, body) = get(&s, &token, &format!("/api/partners/bangun-warna{path}")).await;
         assert_eq!(status, 403, "{path}");
         assert_eq!(body["error"]["code"], "forbidden");
@@ -89,11 +96,7 @@ async fn requests_without_a_valid_session_are_refused() {
 async fn malformed_bodies_get_a_4xx_json_error() {
     let s = start().await;
     let client = reqwest::Client::new();
-    let cases = [
-        "{not json",
-        r#"{"email": 5, "password": "x"}"#,
-        r#"{"email": "a@b", "password": "x", "extra": 1}"#,
-    ];
+    let cases = ["{not json", r#"{"email": 5, "password": "x"}"#, r#"{"email": "a@b", "password": "x", "extra": 1}"#];
     for body in cases {
         let resp = client
             .post(format!("{}/api/sessions", s.url))
@@ -132,7 +135,14 @@ async fn leaderboards_show_rank_name_and_measure_only() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["rank"].as_i64().unwrap(), r["name"].as_str().unwrap(), r["measure"].as_str().unwrap(), r["you"].as_bool().unwrap()))
+        .map(|r| {
+            (
+                r["rank"].as_i64().unwrap(),
+                r["name"].as_str().unwrap(),
+                r["measure"].as_str().unwrap(),
+                r["you"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         rows,

@@ -18,7 +18,8 @@ async fn sale_claims_refuse_duplicates_and_become_facts_when_approved() {
     let sinar = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
     let bangun = sign_in(&s, &demo::owner_email("bangun-warna")).await;
     let designer = sign_in(&s, demo::DESIGNER).await;
-    let (status, c) = post(&s, &sinar, "/api/partners/sinar-jaya/claims", None, &sale("SJ-1114", &["SN-1", "SN-2"])).await;
+    let (status, c) =
+        post(&s, &sinar, "/api/partners/sinar-jaya/claims", None, &sale("SJ-1114", &["SN-1", "SN-2"])).await;
     assert_eq!(status, 201, "{c}");
     let id = c["id"].as_i64().unwrap();
     assert_eq!(c["status"], "pending");
@@ -61,8 +62,13 @@ async fn a_rejected_claim_frees_its_invoice_and_serials() {
     let id = c["id"].as_i64().unwrap();
     let (status, e) = post(&s, &designer, &format!("/api/claims/{id}/reject"), None, &json!({ "reason": "" })).await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("reason_required")));
-    let (status, r) = post(&s, &designer, &format!("/api/claims/{id}/reject"), None, &json!({ "reason": "Invoice unreadable" })).await;
-    assert_eq!((status, r["status"].as_str(), r["reason"].as_str()), (200, Some("rejected"), Some("Invoice unreadable")));
+    let (status, r) =
+        post(&s, &designer, &format!("/api/claims/{id}/reject"), None, &json!({ "reason": "Invoice unreadable" }))
+            .await;
+    assert_eq!(
+        (status, r["status"].as_str(), r["reason"].as_str()),
+        (200, Some("rejected"), Some("Invoice unreadable"))
+    );
     let (status, _) = post(&s, &sinar, "/api/partners/sinar-jaya/claims", None, &sale("SJ-77", &["SN-9"])).await;
     assert_eq!(status, 201);
     let (_, queue) = get(&s, &designer, "/api/claims?program=nusantara-2026&status=pending").await;

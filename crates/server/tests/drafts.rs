@@ -8,7 +8,8 @@ use mitra_server::demo;
 use serde_json::{json, Value};
 
 async fn put(s: &common::Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let resp = reqwest::Client::new().put(format!("{}{path}", s.url)).bearer_auth(token).json(body).send().await.unwrap();
+    let resp =
+        reqwest::Client::new().put(format!("{}{path}", s.url)).bearer_auth(token).json(body).send().await.unwrap();
     (resp.status().as_u16(), resp.json().await.unwrap())
 }
 
@@ -73,7 +74,10 @@ async fn a_partner_takes_part_in_two_programs_with_separate_balances() {
     assert_eq!(me["programs"], json!(["harmoni-2026", "nusantara-2026"]));
     // Same facts, same rules: the same Q4 figure, in each program's own points.
     let (_, a) = get(&s, &partner, "/api/partners/sinar-jaya/statement?program=harmoni-2026").await;
-    assert_eq!((a["points_name"].as_str(), a["schemes"][0]["periods"][3]["payout"].as_str()), (Some("koin"), Some("40500")));
+    assert_eq!(
+        (a["points_name"].as_str(), a["schemes"][0]["periods"][3]["payout"].as_str()),
+        (Some("koin"), Some("40500"))
+    );
     // Balances are per program: nothing is posted in the new one yet.
     let (_, l) = get(&s, &partner, "/api/partners/sinar-jaya/ledger?program=harmoni-2026").await;
     assert_eq!(l["points"], "0");

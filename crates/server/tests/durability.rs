@@ -122,7 +122,8 @@ async fn acknowledged_redemptions_survive_a_kill() {
         .json()
         .await
         .unwrap();
-    let stored: std::collections::HashSet<i64> = history.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let stored: std::collections::HashSet<i64> =
+        history.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     for id in &acked {
         assert!(stored.contains(id), "acknowledged redemption #{id} was lost");
     }
@@ -140,7 +141,11 @@ async fn acknowledged_redemptions_survive_a_kill() {
     assert_eq!(points, 10_000_000 - 25_000 * stored.len() as i64);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let unbalanced: i64 = conn
-        .query_row("SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(unbalanced, 0);
     drop(conn);

@@ -45,11 +45,19 @@ async fn a_return_after_the_close_posts_its_reversal_at_the_next_close() {
     assert_eq!(body["posted"].as_i64(), Some(0));
     let conn = s.state.db.blocking().unwrap();
     let fund: i64 = conn
-        .query_row("SELECT SUM(amount) FROM entries WHERE account = 'partner:nusantara-2026:sinar-jaya:fund'", [], |r| r.get(0))
+        .query_row(
+            "SELECT SUM(amount) FROM entries WHERE account = 'partner:nusantara-2026:sinar-jaya:fund'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(fund, 900_000);
     let unbalanced: i64 = conn
-        .query_row("SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(unbalanced, 0);
 }
@@ -63,9 +71,23 @@ async fn designers_adjust_with_a_reason_and_partners_cannot() {
     assert_eq!(status, 201);
     assert_eq!((p["amount"].as_str(), p["memo"].as_str()), (Some("2500"), Some("Adjustment: Trade fair booth bonus")));
     assert_eq!(points(&s, &designer, "sinar-jaya").await, "122500");
-    let (status, e) = post(&s, &designer, "/api/partners/sinar-jaya/adjustments", None, &json!({ "program": "nusantara-2026", "points": 5, "reason": " " })).await;
+    let (status, e) = post(
+        &s,
+        &designer,
+        "/api/partners/sinar-jaya/adjustments",
+        None,
+        &json!({ "program": "nusantara-2026", "points": 5, "reason": " " }),
+    )
+    .await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("reason_required")));
-    let (status, e) = post(&s, &designer, "/api/partners/sinar-jaya/adjustments", None, &json!({ "program": "nusantara-2026", "points": -200000, "reason": "x" })).await;
+    let (status, e) = post(
+        &s,
+        &designer,
+        "/api/partners/sinar-jaya/adjustments",
+        None,
+        &json!({ "program": "nusantara-2026", "points": -200000, "reason": "x" }),
+    )
+    .await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("insufficient_points")));
     let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
     let (status, _) = post(&s, &partner, "/api/partners/sinar-jaya/adjustments", None, &body).await;
@@ -73,6 +95,7 @@ async fn designers_adjust_with_a_reason_and_partners_cannot() {
     let (status, _) = post(&s, &partner, "/api/programs/nusantara-2026/close", None, &json!({})).await;
     assert_eq!(status, 403);
     let conn = s.state.db.blocking().unwrap();
-    let audited: i64 = conn.query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'adjustment'", [], |r| r.get(0)).unwrap();
+    let audited: i64 =
+        conn.query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'adjustment'", [], |r| r.get(0)).unwrap();
     assert_eq!(audited, 1);
 }

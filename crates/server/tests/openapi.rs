@@ -50,13 +50,30 @@ fn routed() -> BTreeSet<(String, String)> {
 fn the_document_lists_exactly_the_routes() {
     let (doc, routes) = (documented(), routed());
     assert!(routes.len() > 20, "the route table was not read");
-    assert_eq!(doc.difference(&routes).collect::<Vec<_>>(), Vec::<&(String, String)>::new(), "documented but not routed");
-    assert_eq!(routes.difference(&doc).collect::<Vec<_>>(), Vec::<&(String, String)>::new(), "routed but not documented");
+    assert_eq!(
+        doc.difference(&routes).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "documented but not routed"
+    );
+    assert_eq!(
+        routes.difference(&doc).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "routed but not documented"
+    );
 }
 
 fn fill(path: &str, partner: &str) -> String {
-    path.replace("{id}", if path.starts_with("/api/partners/") { partner } else if path.starts_with("/api/programs/") { "nusantara-2026" } else { "1" })
-        .replace("{redemption}", "1")
+    path.replace(
+        "{id}",
+        if path.starts_with("/api/partners/") {
+            partner
+        } else if path.starts_with("/api/programs/") {
+            "nusantara-2026"
+        } else {
+            "1"
+        },
+    )
+    .replace("{redemption}", "1")
 }
 
 async fn call(url: &str, method: &str, token: &str) -> (u16, Value) {

@@ -121,7 +121,8 @@ async fn a_retried_request_debits_once_even_when_sent_at_the_same_moment() {
     assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000 - 14_000);
     assert_eq!(stock(&s, "cap"), 3);
     // The same key with another body is refused and changes nothing.
-    let (status, body) = post(&s, &token, "/api/partners/sinar-jaya/redemptions", Some("order-42"), &redeem_body("cap", 1)).await;
+    let (status, body) =
+        post(&s, &token, "/api/partners/sinar-jaya/redemptions", Some("order-42"), &redeem_body("cap", 1)).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "idempotency_key_reused");
     assert_eq!(balance(&s, &token, "sinar-jaya").await, 106_000);
@@ -161,18 +162,21 @@ async fn stock_limits_and_tier_are_checked_and_nothing_is_half_written() {
 async fn vouchers_get_codes_and_a_cancellation_refunds_and_restocks() {
     let s = start().await;
     let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
-    let (status, r) = post(&s, &token, "/api/partners/sinar-jaya/redemptions", Some("v"), &redeem_body("grab-100k", 1)).await;
+    let (status, r) =
+        post(&s, &token, "/api/partners/sinar-jaya/redemptions", Some("v"), &redeem_body("grab-100k", 1)).await;
     assert_eq!(status, 201);
     let code = r["lines"][0]["voucher_code"].as_str().unwrap();
     assert_eq!(code.len(), 14, "{code}");
     assert_eq!(balance(&s, &token, "sinar-jaya").await, 25_000);
     assert_eq!(stock(&s, "grab-100k"), 499);
     let id = r["id"].as_i64().unwrap();
-    let (status, c) = post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
+    let (status, c) =
+        post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
     assert_eq!((status, c["status"].as_str()), (200, Some("cancelled")));
     assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000);
     assert_eq!(stock(&s, "grab-100k"), 500);
-    let (status, c) = post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
+    let (status, c) =
+        post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
     assert_eq!((status, c["error"]["code"].as_str()), (409, Some("already_cancelled")));
     let (_, history) = get(&s, &token, &format!("/api/partners/sinar-jaya/redemptions?program={PROGRAM}")).await;
     assert_eq!(history.as_array().unwrap().len(), 1);
@@ -180,7 +184,8 @@ async fn vouchers_get_codes_and_a_cancellation_refunds_and_restocks() {
     let other = sign_in(&s, &demo::owner_email("bangun-warna")).await;
     let (status, _) = get(&s, &other, &format!("/api/partners/sinar-jaya/redemptions?program={PROGRAM}")).await;
     assert_eq!(status, 403);
-    let (status, _) = post(&s, &other, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
+    let (status, _) =
+        post(&s, &other, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
     assert_eq!(status, 403);
 }
 
@@ -188,7 +193,8 @@ async fn vouchers_get_codes_and_a_cancellation_refunds_and_restocks() {
 async fn the_catalog_has_search_and_filters() {
     let s = start().await;
     let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
-    let ids = |v: &Value| v.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids =
+        |v: &Value| v.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     let (_, all) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}")).await;
     assert_eq!(ids(&all), ["school-paint", "pulsa-50k", "grab-100k", "spray-gun", "bali-trip"]);
     let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&kind=voucher")).await;

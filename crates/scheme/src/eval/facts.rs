@@ -1,7 +1,6 @@
 //! One partner's facts, sorted by date per kind so a period's facts are found by binary search,
 //! and the quantities a measure is computed from.
 
-
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -95,14 +94,9 @@ impl<'a> PartnerFacts<'a> {
             }
         }
         match fact {
-            Fact::Sale { date, sku, category, units, value, .. } => self.sales.push(Row {
-                index,
-                date: *date,
-                key: sku,
-                category,
-                units: *units,
-                value: *value,
-            }),
+            Fact::Sale { date, sku, category, units, value, .. } => {
+                self.sales.push(Row { index, date: *date, key: sku, category, units: *units, value: *value })
+            }
             Fact::Certification { date, course, .. } => self.certifications.push(Row {
                 index,
                 date: *date,

@@ -38,10 +38,12 @@ impl<'a, 'f> TierCache<'a, 'f> {
                         && t.counts.categories.is_empty()
                         && t.counts.courses.is_empty();
                     let kept = if all_sales { pf.sales_running(&t.measure).map(Cow::Borrowed) } else { None };
-                    kept.or_else(|| prefix_sums(&t.counts, &t.measure, pf.rows(t.counts.fact)).map(Cow::Owned)).map(|v| {
-                        sums.push(v);
-                        sums.len() - 1
-                    })
+                    kept.or_else(|| prefix_sums(&t.counts, &t.measure, pf.rows(t.counts.fact)).map(Cow::Owned)).map(
+                        |v| {
+                            sums.push(v);
+                            sums.len() - 1
+                        },
+                    )
                 }
             };
             sums_of.push(slot);

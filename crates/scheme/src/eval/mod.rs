@@ -17,8 +17,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::context::Context;
 use crate::model::{Fact, Gate, Instrument, Measure, Partner, Payout, Program, Scheme};
 use crate::report::{
-    EligibilityField, FundBalance, GateKind, Milestone, MilestoneKind, PeriodLine, SchemeResult, Statement, Step, TierStatus,
-    Totals, WhatIf,
+    EligibilityField, FundBalance, GateKind, Milestone, MilestoneKind, PeriodLine, SchemeResult, Statement, Step,
+    TierStatus, Totals, WhatIf,
 };
 use facts::{growth_base, simple_measure, PartnerFacts, Quantities};
 use period::{periods, shift_back, Period};
@@ -126,7 +126,8 @@ pub fn project(
 ) -> WhatIf {
     let pf = PartnerFacts::new(&partner.id, facts.iter().chain(extra), as_of);
     let projected_ctx = context.map(|c| without_own_ranks(c, now));
-    let projected = finish(&draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), projected_ctx.as_ref());
+    let projected =
+        finish(&draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
     for (a, b) in projected.schemes.iter().zip(&now.schemes) {
         difference.insert(a.scheme.clone(), a.total.saturating_sub(b.total));
@@ -175,8 +176,11 @@ pub fn draft<'p>(
     detail: bool,
     periods: &[Vec<Period>],
 ) -> Draft<'p> {
-    let mut schemes: Vec<SchemeDraft> =
-        periods.iter().enumerate().map(|(i, ps)| SchemeDraft { scheme: i, lines: Vec::with_capacity(ps.len()) }).collect();
+    let mut schemes: Vec<SchemeDraft> = periods
+        .iter()
+        .enumerate()
+        .map(|(i, ps)| SchemeDraft { scheme: i, lines: Vec::with_capacity(ps.len()) })
+        .collect();
     let tier = draft_lines(program, partner, pf, as_of, detail, periods, |si, _, line| schemes[si].lines.push(line));
     Draft {
         program,
@@ -264,7 +268,18 @@ fn draft_line(
         LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier, closed: true, spend, detail };
     let mut steps = Vec::new();
     let mut counted = Vec::new();
-    let measured = measure_line(program, scheme, partner, pf, tier, on, p, as_of, &mut Trace(detail.then_some(&mut steps)), detail.then_some(&mut counted));
+    let measured = measure_line(
+        program,
+        scheme,
+        partner,
+        pf,
+        tier,
+        on,
+        p,
+        as_of,
+        &mut Trace(detail.then_some(&mut steps)),
+        detail.then_some(&mut counted),
+    );
     let line = &mut draft.line;
     line.explanation = steps;
     line.facts = counted;
@@ -277,7 +292,8 @@ fn draft_line(
             if let Some(target) = line.target.filter(|t| !t.is_zero()) {
                 line.attainment = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(target));
             }
-            let any_static = scheme.gates.iter().any(|g| matches!(g, Gate::Certification { .. } | Gate::MinTier { .. }));
+            let any_static =
+                scheme.gates.iter().any(|g| matches!(g, Gate::Certification { .. } | Gate::MinTier { .. }));
             draft.static_gates = scheme
                 .gates
                 .iter()
@@ -302,8 +318,14 @@ fn draft_line(
 enum Measured {
     Ineligible,
     /// No measure: an overflow or a zero growth baseline (the trace says which).
-    Nothing { baseline: Option<Decimal> },
-    Measure { q: Quantities, measure: Decimal, baseline: Option<Decimal> },
+    Nothing {
+        baseline: Option<Decimal>,
+    },
+    Measure {
+        q: Quantities,
+        measure: Decimal,
+        baseline: Option<Decimal>,
+    },
 }
 
 /// Steps 1 and 2: eligibility, then the measure over the facts that count.
@@ -362,7 +384,13 @@ fn measure_line(
 }
 
 /// The first eligibility condition the partner fails on `on`, if any.
-fn ineligibility(program: &Program, scheme: &Scheme, partner: &Partner, tier: Option<usize>, on: NaiveDate) -> Option<Step> {
+fn ineligibility(
+    program: &Program,
+    scheme: &Scheme,
+    partner: &Partner,
+    tier: Option<usize>,
+    on: NaiveDate,
+) -> Option<Step> {
     let e = &scheme.eligibility;
     let check = |field: EligibilityField, allowed: &[String], actual: &str| {
         (!allowed.is_empty() && !allowed.iter().any(|a| a == actual)).then(|| Step::Ineligible {
@@ -466,7 +494,11 @@ fn pay(
     let mut amount = base;
     if scheme.tier_multiplier && d.line.multiplier != Decimal::ONE {
         amount = amount.checked_mul(d.line.multiplier)?;
-        steps.push(|| Step::Multiplier { tier: tier_id(program, d.tier), multiplier: d.line.multiplier, payout: amount });
+        steps.push(|| Step::Multiplier {
+            tier: tier_id(program, d.tier),
+            multiplier: d.line.multiplier,
+            payout: amount,
+        });
     }
     if let Some(cap) = scheme.cap {
         if amount > cap {
@@ -511,8 +543,16 @@ fn gate_failure(program: &Program, scheme: &Scheme, d: &LineDraft, gate: usize, 
     let (kind, required, actual) = match &scheme.gates[gate] {
         Gate::MinMeasure { value } => (GateKind::MinMeasure, value.to_string(), measure.to_string()),
         Gate::MinAttainment { percent } => {
-            let attainment = d.line.target.filter(|t| !t.is_zero()).and_then(|t| measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t));
-            (GateKind::MinAttainment, percent.to_string(), attainment.map_or_else(|| "no_target".into(), |a| a.to_string()))
+            let attainment = d
+                .line
+                .target
+                .filter(|t| !t.is_zero())
+                .and_then(|t| measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t));
+            (
+                GateKind::MinAttainment,
+                percent.to_string(),
+                attainment.map_or_else(|| "no_target".into(), |a| a.to_string()),
+            )
         }
         Gate::Certification { course } => (GateKind::Certification, course.clone(), String::new()),
         Gate::MinTier { tier } => (GateKind::MinTier, tier.clone(), tier_id(program, d.tier)),
@@ -529,7 +569,12 @@ pub fn rankable(scheme: &Scheme, d: &LineDraft) -> Option<Decimal> {
 
 /// A line's figures before budget scaling: (rounded payout, rank, provisional); `None` on
 /// overflow.
-pub fn settled(program: &Program, scheme: &Scheme, d: &LineDraft, context: Option<&Context>) -> Option<(Decimal, Option<u32>, bool)> {
+pub fn settled(
+    program: &Program,
+    scheme: &Scheme,
+    d: &LineDraft,
+    context: Option<&Context>,
+) -> Option<(Decimal, Option<u32>, bool)> {
     if d.closed {
         return Some((Decimal::ZERO, None, false));
     }
@@ -563,7 +608,11 @@ pub enum Budgeted {
     /// No budget, or the period's total is within it.
     Unchanged,
     /// Scaled down to `payout` by `budget / total`.
-    Scaled { payout: Decimal, budget: Decimal, total: Decimal },
+    Scaled {
+        payout: Decimal,
+        budget: Decimal,
+        total: Decimal,
+    },
     /// The scheme has a budget but the context does not say the period's total.
     Unknown,
     Overflow,
@@ -571,7 +620,13 @@ pub enum Budgeted {
 
 /// Scale a rounded payout by its scheme's budget: `floor(rounded × budget / total)` at the
 /// instrument's precision, computed exactly in integers.
-pub fn budgeted(program: &Program, scheme: &Scheme, label: &str, rounded: Decimal, context: Option<&Context>) -> Budgeted {
+pub fn budgeted(
+    program: &Program,
+    scheme: &Scheme,
+    label: &str,
+    rounded: Decimal,
+    context: Option<&Context>,
+) -> Budgeted {
     if scheme.budget.is_none() {
         return Budgeted::Unchanged;
     }
@@ -623,7 +678,13 @@ pub fn scale_down(amount: Decimal, budget: Decimal, total: Decimal, dp: u32) -> 
 }
 
 /// The next threshold above the current measure of a running line, and the payout there.
-fn milestone(program: &Program, scheme: &Scheme, d: &LineDraft, now: &PeriodLine, context: Option<&Context>) -> Option<Milestone> {
+fn milestone(
+    program: &Program,
+    scheme: &Scheme,
+    d: &LineDraft,
+    now: &PeriodLine,
+    context: Option<&Context>,
+) -> Option<Milestone> {
     if !now.running || d.closed || d.static_gates.contains(&Some(false)) {
         return None;
     }
@@ -656,10 +717,7 @@ fn milestone(program: &Program, scheme: &Scheme, d: &LineDraft, now: &PeriodLine
         }
         _ => {}
     }
-    let (threshold, kind) = candidates
-        .into_iter()
-        .filter(|(t, _)| *t > measure)
-        .min_by(|a, b| a.0.cmp(&b.0))?;
+    let (threshold, kind) = candidates.into_iter().filter(|(t, _)| *t > measure).min_by(|a, b| a.0.cmp(&b.0))?;
     let needed = threshold.checked_sub(measure)?;
     let q = raise(scheme, &d.q, now.baseline, measure, threshold)?;
     let there = pay(program, scheme, d, threshold, &q, context, &mut Trace(None))?;

@@ -4,8 +4,8 @@
 use rust_decimal::Decimal;
 
 use super::facts::Quantities;
-use crate::model::{Rate, Slab, SlabBounds, SlabMode, SlabPay};
 use super::Trace;
+use crate::model::{Rate, Slab, SlabBounds, SlabMode, SlabPay};
 use crate::report::{RateKind, Step};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
@@ -17,7 +17,9 @@ fn percent_of(base: Decimal, percent: Decimal) -> Option<Decimal> {
 /// A flat rate applied to the period's quantities.
 pub fn flat(rate: &Rate, q: &Quantities, trace: &mut Trace) -> Option<Decimal> {
     let (name, amount, base, payout) = match rate {
-        Rate::PercentOfValue { percent } => (RateKind::PercentOfValue, *percent, q.value, percent_of(q.value, *percent)?),
+        Rate::PercentOfValue { percent } => {
+            (RateKind::PercentOfValue, *percent, q.value, percent_of(q.value, *percent)?)
+        }
         Rate::PerUnit { amount } => (RateKind::PerUnit, *amount, q.units, q.units.checked_mul(*amount)?),
         Rate::PerCount { amount } => (RateKind::PerCount, *amount, q.count, q.count.checked_mul(*amount)?),
     };

@@ -53,11 +53,8 @@ pub fn periods(window: Window, kind: PeriodKind, as_of: NaiveDate) -> Vec<Period
     while start <= window.end && start <= as_of {
         let Some(next) = start.checked_add_months(Months::new(calendar_months(kind))) else { break };
         let end = next.pred_opt().unwrap_or(next);
-        let clipped = Period {
-            label: period_label(kind, start),
-            start: start.max(window.start),
-            end: end.min(window.end),
-        };
+        let clipped =
+            Period { label: period_label(kind, start), start: start.max(window.start), end: end.min(window.end) };
         if clipped.start <= as_of {
             out.push(clipped);
         }
@@ -82,9 +79,7 @@ pub fn shift_back(start: NaiveDate, end: NaiveDate, months: u32) -> Option<(Naiv
 
 /// The first day of a trailing window of `months` months that ends on `date`.
 pub fn trailing_start(date: NaiveDate, months: u32) -> NaiveDate {
-    date.checked_sub_months(Months::new(months))
-        .and_then(|d| d.succ_opt())
-        .unwrap_or(NaiveDate::MIN)
+    date.checked_sub_months(Months::new(months)).and_then(|d| d.succ_opt()).unwrap_or(NaiveDate::MIN)
 }
 
 #[cfg(test)]

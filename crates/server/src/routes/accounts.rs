@@ -34,14 +34,25 @@ pub struct Invited {
 }
 
 /// `POST /invitations` (designers): a user with no password yet, and a one-time link.
-pub async fn invite(State(state): State<AppState>, Designer(user): Designer, Json(body): Json<Invitation>) -> ApiResult<(StatusCode, axum::Json<Invited>)> {
+pub async fn invite(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Json(body): Json<Invitation>,
+) -> ApiResult<(StatusCode, axum::Json<Invited>)> {
     let email = body.email.trim().to_lowercase();
     if !email.contains('@') || body.name.trim().is_empty() {
         return Err(ApiError::bad_request("invalid_invitation", "give the person's name and a valid email address"));
     }
     match (body.role, &body.partner) {
-        (Role::Partner, None) => return Err(ApiError::bad_request("invalid_invitation", "a partner user belongs to a partner: give `partner`")),
-        (Role::Designer, Some(_)) => return Err(ApiError::bad_request("invalid_invitation", "designers belong to no partner")),
+        (Role::Partner, None) => {
+            return Err(ApiError::bad_request(
+                "invalid_invitation",
+                "a partner user belongs to a partner: give `partner`",
+            ))
+        }
+        (Role::Designer, Some(_)) => {
+            return Err(ApiError::bad_request("invalid_invitation", "designers belong to no partner"))
+        }
         _ => {}
     }
     let (token, hash) = auth::new_token();
@@ -57,7 +68,10 @@ pub async fn invite(State(state): State<AppState>, Designer(user): Designer, Jso
             Ok(id)
         })
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(Invited { user: id, email, link: format!("/set-password?token={token}"), expires_at })))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Invited { user: id, email, link: format!("/set-password?token={token}"), expires_at }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -73,7 +87,10 @@ pub struct Accepted {
 
 /// `POST /password-resets`: mails a one-time link when the account exists. The answer is the
 /// same either way, so it does not reveal who has an account.
-pub async fn request_reset(State(state): State<AppState>, Json(body): Json<ResetRequest>) -> ApiResult<(StatusCode, axum::Json<Accepted>)> {
+pub async fn request_reset(
+    State(state): State<AppState>,
+    Json(body): Json<ResetRequest>,
+) -> ApiResult<(StatusCode, axum::Json<Accepted>)> {
     let email = body.email.trim().to_lowercase();
     let now = now_rfc3339();
     state
@@ -82,13 +99,17 @@ pub async fn request_reset(State(state): State<AppState>, Json(body): Json<Reset
             if let Some((user, _)) = queries::user_by_email(tx, &email)? {
                 let (token, hash) = auth::new_token();
                 accounts::insert_token(tx, &hash, user.id, "reset", &auth::minutes_from_now(RESET_MINUTES))?;
-                let body = format!("Set a new Mitra password within {RESET_MINUTES} minutes: /set-password?token={token}");
+                let body =
+                    format!("Set a new Mitra password within {RESET_MINUTES} minutes: /set-password?token={token}");
                 accounts::send(tx, &email, "Reset your Mitra password", &body, &now)?;
             }
             Ok(())
         })
         .await?;
-    Ok((StatusCode::ACCEPTED, axum::Json(Accepted { message: "if this email has an account, a link to set a new password is on its way" })))
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(Accepted { message: "if this email has an account, a link to set a new password is on its way" }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -104,7 +125,8 @@ pub async fn set_password(State(state): State<AppState>, Json(body): Json<NewPas
         return Err(ApiError::bad_request("weak_password", format!("use at least {MIN_PASSWORD} characters")));
     }
     let password = body.password;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??;
+    let hash =
+        tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??;
     let token_hash = auth::token_hash(body.token.trim());
     let now = now_rfc3339();
     state

@@ -10,8 +10,8 @@ use super::partners::{partner_of, partner_statement};
 use super::Json;
 use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
-use crate::storage::claims::{self, Claim, ClaimRequest};
 use crate::storage::audit;
+use crate::storage::claims::{self, Claim, ClaimRequest};
 use crate::AppState;
 
 pub async fn submit(
@@ -19,18 +19,33 @@ pub async fn submit(
     ForPartner { user, partner }: ForPartner,
     Json(request): Json<ClaimRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Claim>)> {
-    let partner = state.db.read(move |c| crate::storage::queries::partner(c, &partner)).await?.ok_or_else(|| ApiError::not_found("the partner"))?;
+    let partner = state
+        .db
+        .read(move |c| crate::storage::queries::partner(c, &partner))
+        .await?
+        .ok_or_else(|| ApiError::not_found("the partner"))?;
     claims::check(&request, state.today())?;
     let fund = match &request {
         ClaimRequest::Spend { program, scheme, .. } => {
             let run = state.population(program).await?;
-            let def = run.program.schemes.iter().find(|s| &s.id == scheme).ok_or_else(|| ApiError::not_found(&format!("scheme {scheme}")))?;
+            let def = run
+                .program
+                .schemes
+                .iter()
+                .find(|s| &s.id == scheme)
+                .ok_or_else(|| ApiError::not_found(&format!("scheme {scheme}")))?;
             if def.instrument != Instrument::Fund {
                 return Err(ApiError::bad_request("not_a_fund", format!("scheme {scheme} does not pay into a fund")));
             }
             let share = def.fund.as_ref().map_or(rust_decimal::Decimal::ONE_HUNDRED, |f| f.reimburse_percent);
             let st = partner_statement(&state, &partner, program).await?;
-            let balance = st.schemes.iter().find(|s| &s.scheme == scheme).and_then(|s| s.fund.clone()).map(|f| f.balance).unwrap_or_default();
+            let balance = st
+                .schemes
+                .iter()
+                .find(|s| &s.scheme == scheme)
+                .and_then(|s| s.fund.clone())
+                .map(|f| f.balance)
+                .unwrap_or_default();
             Some((balance, share))
         }
         ClaimRequest::Sale { .. } => None,
@@ -58,11 +73,19 @@ pub async fn of_partner(
 }
 
 /// `GET /claims?program=&status=`: the designers' queue.
-pub async fn queue(State(state): State<AppState>, _: Designer, Query(q): Query<ClaimQuery>) -> ApiResult<axum::Json<Vec<Claim>>> {
+pub async fn queue(
+    State(state): State<AppState>,
+    _: Designer,
+    Query(q): Query<ClaimQuery>,
+) -> ApiResult<axum::Json<Vec<Claim>>> {
     Ok(axum::Json(state.db.read(move |c| claims::list(c, &q.program, None, q.status.as_deref())).await?))
 }
 
-pub async fn approve(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Claim>> {
+pub async fn approve(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<Claim>> {
     let (uid, now) = (user.id, now_rfc3339());
     let claim = state
         .db
@@ -82,7 +105,12 @@ pub struct Rejection {
     reason: String,
 }
 
-pub async fn reject(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>, Json(body): Json<Rejection>) -> ApiResult<axum::Json<Claim>> {
+pub async fn reject(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(id): Path<i64>,
+    Json(body): Json<Rejection>,
+) -> ApiResult<axum::Json<Claim>> {
     if body.reason.trim().is_empty() {
         return Err(ApiError::bad_request("reason_required", "say why the claim is rejected"));
     }
@@ -92,7 +120,13 @@ pub async fn reject(State(state): State<AppState>, Designer(user): Designer, Pat
             .db
             .write(move |tx| {
                 let c = claims::reject(tx, id, body.reason.trim(), &now)?;
-                audit::record(tx, uid, "reject_claim", &format!("claim #{id} of {}: {}", c.partner, body.reason.trim()), &now)?;
+                audit::record(
+                    tx,
+                    uid,
+                    "reject_claim",
+                    &format!("claim #{id} of {}: {}", c.partner, body.reason.trim()),
+                    &now,
+                )?;
                 Ok(c)
             })
             .await?,

@@ -36,7 +36,9 @@ fn parse(definition: serde_json::Value) -> ApiResult<Program> {
 
 fn load(conn: &rusqlite::Connection, id: i64) -> ApiResult<Draft> {
     let (program, json, updated_at): (String, String, String) = conn
-        .query_row("SELECT program_id, definition, updated_at FROM program_drafts WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row("SELECT program_id, definition, updated_at FROM program_drafts WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?
         .ok_or_else(|| ApiError::not_found("the draft"))?;
     let definition: Program = serde_json::from_str(&json).map_err(ApiError::internal)?;
@@ -44,14 +46,21 @@ fn load(conn: &rusqlite::Connection, id: i64) -> ApiResult<Draft> {
     Ok(Draft { id, program, definition, updated_at, errors })
 }
 
-pub async fn create(State(state): State<AppState>, Designer(user): Designer, Json(body): Json<DraftBody>) -> ApiResult<(StatusCode, axum::Json<Draft>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Json(body): Json<DraftBody>,
+) -> ApiResult<(StatusCode, axum::Json<Draft>)> {
     let program = parse(body.definition)?;
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
     let (uid, now) = (user.id, now_rfc3339());
     let draft = state
         .db
         .write(move |tx| {
-            tx.execute("INSERT INTO program_drafts (program_id, definition, updated_at) VALUES (?1, ?2, ?3)", params![program.id, json, now])?;
+            tx.execute(
+                "INSERT INTO program_drafts (program_id, definition, updated_at) VALUES (?1, ?2, ?3)",
+                params![program.id, json, now],
+            )?;
             let id = tx.last_insert_rowid();
             audit::record(tx, uid, "create_draft", &format!("draft #{id} of {}", program.id), &now)?;
             load(tx, id)
@@ -60,7 +69,12 @@ pub async fn create(State(state): State<AppState>, Designer(user): Designer, Jso
     Ok((StatusCode::CREATED, axum::Json(draft)))
 }
 
-pub async fn update(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>, Json(body): Json<DraftBody>) -> ApiResult<axum::Json<Draft>> {
+pub async fn update(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(id): Path<i64>,
+    Json(body): Json<DraftBody>,
+) -> ApiResult<axum::Json<Draft>> {
     let program = parse(body.definition)?;
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
     let (uid, now) = (user.id, now_rfc3339());
@@ -70,9 +84,15 @@ pub async fn update(State(state): State<AppState>, Designer(user): Designer, Pat
             .write(move |tx| {
                 let before = load(tx, id)?;
                 if before.program != program.id {
-                    return Err(ApiError::bad_request("program_changed", format!("draft #{id} is for program {}; its id cannot change", before.program)));
+                    return Err(ApiError::bad_request(
+                        "program_changed",
+                        format!("draft #{id} is for program {}; its id cannot change", before.program),
+                    ));
                 }
-                tx.execute("UPDATE program_drafts SET definition = ?2, updated_at = ?3 WHERE id = ?1", params![id, json, now])?;
+                tx.execute(
+                    "UPDATE program_drafts SET definition = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, json, now],
+                )?;
                 audit::record(tx, uid, "edit_draft", &format!("draft #{id}"), &now)?;
                 load(tx, id)
             })
@@ -90,7 +110,11 @@ pub struct Validation {
     errors: Vec<ValidationError>,
 }
 
-pub async fn check(State(state): State<AppState>, _: Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Validation>> {
+pub async fn check(
+    State(state): State<AppState>,
+    _: Designer,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<Validation>> {
     let d = state.db.read(move |c| load(c, id)).await?;
     Ok(axum::Json(Validation { valid: d.errors.is_empty(), errors: d.errors }))
 }
@@ -105,14 +129,22 @@ pub struct Published {
 
 /// Publish a valid draft as the program's next version. Periods already closed stay decided by
 /// the version in force when they ended.
-pub async fn publish(State(state): State<AppState>, Designer(user): Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Published>> {
+pub async fn publish(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<Published>> {
     let (uid, now, today) = (user.id, now_rfc3339(), state.today());
     let published = state
         .db
         .write(move |tx| {
             let d = load(tx, id)?;
             if !d.errors.is_empty() {
-                let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_program", format!("draft #{id} has {} problems; fix them first", d.errors.len()));
+                let mut e = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_program",
+                    format!("draft #{id} has {} problems; fix them first", d.errors.len()),
+                );
                 e.details = Some(serde_json::to_value(&d.errors).map_err(ApiError::internal)?);
                 return Err(e);
             }

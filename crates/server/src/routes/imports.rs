@@ -15,7 +15,8 @@ pub async fn sales(
     Path(program): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<ImportReport>> {
-    let body = String::from_utf8(body.to_vec()).map_err(|e| ApiError::bad_request("invalid_csv", format!("the upload is not UTF-8 text: {e}")))?;
+    let body = String::from_utf8(body.to_vec())
+        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the upload is not UTF-8 text: {e}")))?;
     if body.trim().is_empty() {
         return Err(ApiError::bad_request("empty_upload", "the upload is empty; send the CSV as the request body"));
     }
@@ -24,7 +25,13 @@ pub async fn sales(
         .db
         .write(move |tx| {
             let report = imports::import_sales(tx, &program, &body)?;
-            audit::record(tx, uid, "import_sales", &format!("{program}: {} rows, {} imported", report.rows, report.imported), &now)?;
+            audit::record(
+                tx,
+                uid,
+                "import_sales",
+                &format!("{program}: {} rows, {} imported", report.rows, report.imported),
+                &now,
+            )?;
             Ok(report)
         })
         .await?;

@@ -20,7 +20,11 @@ pub struct Closed {
 
 /// `POST /programs/{id}/close`: post, for every closed period, what its payout now is minus what
 /// was already posted. Running it again with unchanged data posts nothing.
-pub async fn close(State(state): State<AppState>, Designer(user): Designer, Path(program): Path<String>) -> ApiResult<axum::Json<Closed>> {
+pub async fn close(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(program): Path<String>,
+) -> ApiResult<axum::Json<Closed>> {
     let today = state.today();
     let (uid, now) = (user.id, now_rfc3339());
     let posted = state
@@ -77,12 +81,36 @@ pub async fn adjust(
             queries::partner(tx, &partner)?.ok_or_else(|| ApiError::not_found("the partner"))?;
             let account = ledger::partner_account(&body.program, &partner, Instrument::Points);
             if body.points < 0 && ledger::balance(tx, &account)? + body.points < 0 {
-                return Err(ApiError::new(StatusCode::CONFLICT, "insufficient_points", "the adjustment would make the balance negative"));
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "insufficient_points",
+                    "the adjustment would make the balance negative",
+                ));
             }
             let memo = format!("Adjustment: {}", body.reason.trim());
-            let id = ledger::post(tx, &body.program, &partner, Instrument::Points, "adjustment", None, None, &memo, body.points, &now)?;
-            audit::record(tx, uid, "adjustment", &format!("{partner} {:+} points: {}", body.points, body.reason.trim()), &now)?;
-            ledger::postings(tx, &account, 0)?.into_iter().find(|p| p.id == id).ok_or_else(|| ApiError::internal("posting vanished"))
+            let id = ledger::post(
+                tx,
+                &body.program,
+                &partner,
+                Instrument::Points,
+                "adjustment",
+                None,
+                None,
+                &memo,
+                body.points,
+                &now,
+            )?;
+            audit::record(
+                tx,
+                uid,
+                "adjustment",
+                &format!("{partner} {:+} points: {}", body.points, body.reason.trim()),
+                &now,
+            )?;
+            ledger::postings(tx, &account, 0)?
+                .into_iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| ApiError::internal("posting vanished"))
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(posting)))

@@ -15,17 +15,24 @@ use crate::storage::ledger::{self, Posting};
 use crate::storage::queries;
 use crate::AppState;
 
-
 pub async fn partner_of(state: &AppState, user: &CurrentUser, id: String) -> ApiResult<Partner> {
     user.may_see_partner(&id)?;
     state.db.read(move |c| queries::partner(c, &id)).await?.ok_or_else(|| ApiError::not_found("the partner"))
 }
 
-pub async fn profile(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Partner>> {
+pub async fn profile(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Partner>> {
     Ok(axum::Json(partner_of(&state, &user, id).await?))
 }
 
-pub async fn facts(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Vec<Fact>>> {
+pub async fn facts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Vec<Fact>>> {
     let p = partner_of(&state, &user, id).await?;
     Ok(axum::Json(state.db.read(move |c| queries::partner_facts(c, &p.id)).await?))
 }

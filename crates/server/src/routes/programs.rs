@@ -23,13 +23,22 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
     ))
 }
 
-pub async fn definition(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Program>> {
+pub async fn definition(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Program>> {
     user.may_see_program(&state, &id).await?;
-    let (_, program) = state.db.read(move |c| queries::program(c, &id)).await?.ok_or_else(|| ApiError::not_found("the program"))?;
+    let (_, program) =
+        state.db.read(move |c| queries::program(c, &id)).await?.ok_or_else(|| ApiError::not_found("the program"))?;
     Ok(axum::Json(program))
 }
 
-pub async fn context(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<axum::Json<Context>> {
+pub async fn context(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Context>> {
     user.may_see_program(&state, &id).await?;
     let run = state.population(&id).await?;
     Ok(axum::Json(run.population.context.clone()))
@@ -95,7 +104,12 @@ pub async fn leaderboards(
                 .iter()
                 .enumerate()
                 .filter(|(i, r)| *i < top || Some(&r.partner) == me.as_ref())
-                .map(|(_, r)| PublicRow { rank: r.rank, name: r.name.clone(), measure: r.measure, you: Some(&r.partner) == me.as_ref() })
+                .map(|(_, r)| PublicRow {
+                    rank: r.rank,
+                    name: r.name.clone(),
+                    measure: r.measure,
+                    you: Some(&r.partner) == me.as_ref(),
+                })
                 .collect(),
         })
         .collect();

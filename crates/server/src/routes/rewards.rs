@@ -19,29 +19,45 @@ pub struct NewItem {
 }
 
 /// `POST /catalog` (designers): add an item to a program's catalog.
-pub async fn add_item(State(state): State<AppState>, Designer(user): Designer, Json(body): Json<NewItem>) -> ApiResult<(StatusCode, axum::Json<CatalogItem>)> {
+pub async fn add_item(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Json(body): Json<NewItem>,
+) -> ApiResult<(StatusCode, axum::Json<CatalogItem>)> {
     let item = body.item;
     if !["voucher", "merchandise", "experience", "donation"].contains(&item.kind.as_str()) {
-        return Err(ApiError::bad_request("invalid_item", format!("kind `{}` is not voucher, merchandise, experience or donation", item.kind)));
+        return Err(ApiError::bad_request(
+            "invalid_item",
+            format!("kind `{}` is not voucher, merchandise, experience or donation", item.kind),
+        ));
     }
     if item.id.trim().is_empty() || item.name.trim().is_empty() {
         return Err(ApiError::bad_request("invalid_item", "an item needs an id and a name"));
     }
     if item.price <= 0 || item.stock.is_some_and(|s| s < 0) || item.per_partner_limit.is_some_and(|l| l <= 0) {
-        return Err(ApiError::bad_request("invalid_item", "the price must be positive, the stock not negative and a limit at least 1"));
+        return Err(ApiError::bad_request(
+            "invalid_item",
+            "the price must be positive, the stock not negative and a limit at least 1",
+        ));
     }
     let (uid, now, program) = (user.id, now_rfc3339(), body.program);
     let saved = item.clone();
     state
         .db
         .write(move |tx| {
-            let (_, def) = crate::storage::queries::program(tx, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            let (_, def) =
+                crate::storage::queries::program(tx, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
             if let Some(t) = item.min_tier.as_ref().filter(|t| !def.tiers.iter().any(|x| &x.id == *t)) {
                 return Err(ApiError::bad_request("invalid_item", format!("no tier `{t}` in {program}")));
             }
-            let taken: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM catalog_items WHERE id = ?1)", [&item.id], |r| r.get(0))?;
+            let taken: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM catalog_items WHERE id = ?1)", [&item.id], |r| r.get(0))?;
             if taken {
-                return Err(ApiError::new(StatusCode::CONFLICT, "duplicate_item", format!("an item `{}` already exists", item.id)));
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "duplicate_item",
+                    format!("an item `{}` already exists", item.id),
+                ));
             }
             rewards::insert_item(tx, &program, &item)?;
             crate::storage::audit::record(tx, uid, "add_item", &format!("{} in {program}", item.id), &now)
@@ -50,7 +66,11 @@ pub async fn add_item(State(state): State<AppState>, Designer(user): Designer, J
     Ok((StatusCode::CREATED, axum::Json(saved)))
 }
 
-pub async fn catalog(State(state): State<AppState>, user: CurrentUser, Query(q): Query<CatalogQuery>) -> ApiResult<axum::Json<Vec<CatalogItem>>> {
+pub async fn catalog(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CatalogQuery>,
+) -> ApiResult<axum::Json<Vec<CatalogItem>>> {
     user.may_see_program(&state, &q.program).await?;
     Ok(axum::Json(state.db.read(move |c| rewards::catalog(c, &q)).await?))
 }
@@ -68,7 +88,12 @@ pub async fn redeem(
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or_else(|| ApiError::bad_request("idempotency_key_required", "send an Idempotency-Key header (a unique value per redemption) so a retry never debits twice"))?
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "idempotency_key_required",
+                "send an Idempotency-Key header (a unique value per redemption) so a retry never debits twice",
+            )
+        })?
         .to_string();
     let run = state.population(&request.program).await?;
     let figures = run.population.figures(&partner).ok_or_else(|| ApiError::not_found("this partner in the program"))?;
@@ -79,14 +104,25 @@ pub async fn redeem(
     let now = now_rfc3339();
     let result = state
         .db
-        .write(move |tx| rewards::redeem(tx, &partner, uid, &key, &request, &hash, tier_rank, |t| tiers.iter().position(|x| x == t), &now))
+        .write(move |tx| {
+            rewards::redeem(
+                tx,
+                &partner,
+                uid,
+                &key,
+                &request,
+                &hash,
+                tier_rank,
+                |t| tiers.iter().position(|x| x == t),
+                &now,
+            )
+        })
         .await?;
     Ok(match result {
         Redeemed::New(r) => (StatusCode::CREATED, axum::Json(r)),
         Redeemed::Replayed(r) => (StatusCode::OK, axum::Json(r)),
     })
 }
-
 
 pub async fn history(
     State(state): State<AppState>,

@@ -1,8 +1,8 @@
 //! Signing in and out, and who is signed in.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::Json;
@@ -29,7 +29,11 @@ pub struct Session {
 /// Sign in with email and password. After [`accounts::MAX_FAILURES`] failures within
 /// [`accounts::FAILURE_WINDOW_MINUTES`] minutes, for the account or from the client's address,
 /// further attempts are refused until the window has passed.
-pub async fn sign_in(State(state): State<AppState>, ClientAddr(addr): ClientAddr, Json(body): Json<SignIn>) -> ApiResult<axum::Json<Session>> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Json(body): Json<SignIn>,
+) -> ApiResult<axum::Json<Session>> {
     let email = body.email.trim().to_lowercase();
     if email.is_empty() || body.password.is_empty() {
         return Err(ApiError::bad_request("missing_credentials", "enter your email and password"));
@@ -48,7 +52,10 @@ pub async fn sign_in(State(state): State<AppState>, ClientAddr(addr): ClientAddr
                     return Err(ApiError::new(
                         StatusCode::TOO_MANY_REQUESTS,
                         "too_many_attempts",
-                        format!("too many failed sign-ins; wait {} minutes or reset your password", accounts::FAILURE_WINDOW_MINUTES),
+                        format!(
+                            "too many failed sign-ins; wait {} minutes or reset your password",
+                            accounts::FAILURE_WINDOW_MINUTES
+                        ),
                     ));
                 }
             }
@@ -69,8 +76,8 @@ pub async fn sign_in(State(state): State<AppState>, ClientAddr(addr): ClientAddr
     let account = format!("account:{email}");
     state.db.write(move |tx| accounts::clear_failures(tx, &account)).await?;
     let (token, hash) = auth::new_token();
-    let expires_at = (chrono::Utc::now() + state.config.session_ttl)
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let expires_at =
+        (chrono::Utc::now() + state.config.session_ttl).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let (uid, exp) = (user.id, expires_at.clone());
     state.db.write(move |tx| queries::insert_session(tx, &hash, uid, &exp)).await?;
     Ok(axum::Json(Session { token, expires_at, user }))

@@ -19,7 +19,11 @@ pub fn record_failure(conn: &Connection, subjects: &[String], at: &str) -> ApiRe
 
 /// Failures of a subject (`account:…` or `address:…`) since `since`.
 pub fn failures_since(conn: &Connection, subject: &str, since: &str) -> ApiResult<i64> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM sign_in_failures WHERE subject = ?1 AND at > ?2", params![subject, since], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM sign_in_failures WHERE subject = ?1 AND at > ?2",
+        params![subject, since],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn clear_failures(conn: &Connection, subject: &str) -> ApiResult<()> {
@@ -64,14 +68,21 @@ pub fn set_password(conn: &Connection, user: i64, hash: &str) -> ApiResult<()> {
 }
 
 pub fn send(conn: &Connection, to: &str, subject: &str, body: &str, at: &str) -> ApiResult<()> {
-    conn.execute("INSERT INTO outbox (to_email, subject, body, created_at) VALUES (?1, ?2, ?3, ?4)", params![to, subject, body, at])?;
+    conn.execute(
+        "INSERT INTO outbox (to_email, subject, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![to, subject, body, at],
+    )?;
     Ok(())
 }
 
 /// Create an invited user with no usable password yet.
 pub fn invite(conn: &Connection, email: &str, name: &str, role: Role, partner: Option<&str>) -> ApiResult<i64> {
     if queries::user_by_email(conn, email)?.is_some() {
-        return Err(ApiError::new(axum::http::StatusCode::CONFLICT, "email_taken", format!("{email} already has an account")));
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "email_taken",
+            format!("{email} already has an account"),
+        ));
     }
     if let Some(p) = partner {
         queries::partner(conn, p)?.ok_or_else(|| ApiError::not_found(&format!("partner {p}")))?;

@@ -6,6 +6,9 @@ use crate::error::ApiResult;
 
 /// Record a designer's action.
 pub fn record(conn: &Connection, user: i64, action: &str, detail: &str, at: &str) -> ApiResult<()> {
-    conn.execute("INSERT INTO audit_log (user_id, action, detail, at) VALUES (?1, ?2, ?3, ?4)", params![user, action, detail, at])?;
+    conn.execute(
+        "INSERT INTO audit_log (user_id, action, detail, at) VALUES (?1, ?2, ?3, ?4)",
+        params![user, action, detail, at],
+    )?;
     Ok(())
 }

@@ -5,8 +5,8 @@
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use mitra_scheme::model::Fact;
@@ -118,26 +118,37 @@ pub fn submit(
                 )
                 .optional()?;
             if let Some((id, status)) = earlier {
-                return Err(conflict("duplicate_invoice", format!("invoice {} was already claimed in claim #{id} ({status})", invoice.trim())));
+                return Err(conflict(
+                    "duplicate_invoice",
+                    format!("invoice {} was already claimed in claim #{id} ({status})", invoice.trim()),
+                ));
             }
             for s in lines.iter().flat_map(|l| &l.serials) {
-                let earlier: Option<i64> =
-                    conn.query_row("SELECT claim_id FROM claim_serials WHERE serial = ?1", [s.trim()], |r| r.get(0)).optional()?;
+                let earlier: Option<i64> = conn
+                    .query_row("SELECT claim_id FROM claim_serials WHERE serial = ?1", [s.trim()], |r| r.get(0))
+                    .optional()?;
                 if let Some(id) = earlier {
-                    return Err(conflict("duplicate_serial", format!("serial number {} was already claimed in claim #{id}", s.trim())));
+                    return Err(conflict(
+                        "duplicate_serial",
+                        format!("serial number {} was already claimed in claim #{id}", s.trim()),
+                    ));
                 }
             }
             ("sale", Some(invoice.trim().to_string()), None, *date)
         }
         ClaimRequest::Spend { scheme, date, amount, .. } => {
-            let (available, share) = fund.ok_or_else(|| ApiError::bad_request("not_a_fund", format!("scheme {scheme} is not a fund")))?;
+            let (available, share) =
+                fund.ok_or_else(|| ApiError::bad_request("not_a_fund", format!("scheme {scheme} is not a fund")))?;
             let pending: Decimal = pending_spend(conn, partner, scheme)?;
             let wanted = *amount * share / Decimal::ONE_HUNDRED;
             let pending_share = pending * share / Decimal::ONE_HUNDRED;
             if wanted + pending_share > available {
                 return Err(conflict(
                     "fund_exceeded",
-                    format!("this spend would draw {wanted} but the fund has {} left after pending claims", (available - pending_share).max(Decimal::ZERO)),
+                    format!(
+                        "this spend would draw {wanted} but the fund has {} left after pending claims",
+                        (available - pending_share).max(Decimal::ZERO)
+                    ),
                 ));
             }
             ("spend", None, Some(scheme.clone()), *date)
@@ -176,14 +187,26 @@ fn claim_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String, String, Option
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
 }
 
-fn to_claim((id, partner, status, reason, created_at, body): (i64, String, String, Option<String>, String, String)) -> ApiResult<Claim> {
-    Ok(Claim { id, partner, status, reason, created_at, request: serde_json::from_str(&body).map_err(ApiError::internal)? })
+fn to_claim(
+    (id, partner, status, reason, created_at, body): (i64, String, String, Option<String>, String, String),
+) -> ApiResult<Claim> {
+    Ok(Claim {
+        id,
+        partner,
+        status,
+        reason,
+        created_at,
+        request: serde_json::from_str(&body).map_err(ApiError::internal)?,
+    })
 }
 
 const CLAIM_COLUMNS: &str = "id, partner_id, status, reason, created_at, body";
 
 pub fn claim(conn: &Connection, id: i64) -> ApiResult<Option<Claim>> {
-    conn.query_row(&format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = ?1"), [id], claim_row).optional()?.map(to_claim).transpose()
+    conn.query_row(&format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = ?1"), [id], claim_row)
+        .optional()?
+        .map(to_claim)
+        .transpose()
 }
 
 /// Claims of a program, optionally of one partner and in one status, newest first.
@@ -214,7 +237,15 @@ pub fn approve(conn: &Connection, id: i64, now: &str) -> ApiResult<Claim> {
             }
         }
         ClaimRequest::Spend { scheme, date, amount, .. } => {
-            queries::insert_fact(conn, &Fact::MarketingSpend { partner: c.partner.as_str().into(), date: *date, scheme: scheme.as_str().into(), amount: *amount })?;
+            queries::insert_fact(
+                conn,
+                &Fact::MarketingSpend {
+                    partner: c.partner.as_str().into(),
+                    date: *date,
+                    scheme: scheme.as_str().into(),
+                    amount: *amount,
+                },
+            )?;
         }
     }
     conn.execute("UPDATE claims SET status = 'approved', decided_at = ?2 WHERE id = ?1", params![id, now])?;
@@ -224,7 +255,10 @@ pub fn approve(conn: &Connection, id: i64, now: &str) -> ApiResult<Claim> {
 /// Reject a pending claim with a reason; its invoice number and serials may be claimed again.
 pub fn reject(conn: &Connection, id: i64, reason: &str, now: &str) -> ApiResult<Claim> {
     pending(conn, id)?;
-    conn.execute("UPDATE claims SET status = 'rejected', reason = ?2, decided_at = ?3 WHERE id = ?1", params![id, reason, now])?;
+    conn.execute(
+        "UPDATE claims SET status = 'rejected', reason = ?2, decided_at = ?3 WHERE id = ?1",
+        params![id, reason, now],
+    )?;
     conn.execute("DELETE FROM claim_serials WHERE claim_id = ?1", [id])?;
     claim(conn, id)?.ok_or_else(|| ApiError::internal("claim vanished"))
 }

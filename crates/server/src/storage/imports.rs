@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use rusqlite::{params, Connection};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use mitra_scheme::model::Fact;
@@ -106,9 +106,13 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
         .headers()
         .map_err(|e| ApiError::bad_request("invalid_csv", format!("the header line cannot be read: {e}")))?
         .clone();
-    let missing: Vec<&str> = COLUMNS.split(',').filter(|c| *c != "category" && !headers.iter().any(|h| h == *c)).collect();
+    let missing: Vec<&str> =
+        COLUMNS.split(',').filter(|c| *c != "category" && !headers.iter().any(|h| h == *c)).collect();
     if !missing.is_empty() {
-        return Err(ApiError::bad_request("invalid_csv", format!("missing columns: {} (expected {COLUMNS})", missing.join(", "))));
+        return Err(ApiError::bad_request(
+            "invalid_csv",
+            format!("missing columns: {} (expected {COLUMNS})", missing.join(", ")),
+        ));
     }
     let (mut valid, mut bad) = (Vec::new(), Vec::new());
     let mut seen = HashSet::new();
@@ -116,15 +120,17 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
         let (line, result) = match record {
             Ok(rec) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                let parsed = rec.deserialize::<Row>(Some(&headers)).map_err(|e| e.to_string()).and_then(|r| check(r, &partners));
+                let parsed =
+                    rec.deserialize::<Row>(Some(&headers)).map_err(|e| e.to_string()).and_then(|r| check(r, &partners));
                 (line, parsed)
             }
             Err(e) => (e.position().map_or(0, |p| p.line()), Err(e.to_string())),
         };
         match result {
-            Ok(v) if !seen.insert((v.partner.clone(), v.invoice.clone(), v.line)) => {
-                bad.push(BadRow { line, reason: format!("invoice {} line {} of {} appears twice in this file", v.invoice, v.line, v.partner) })
-            }
+            Ok(v) if !seen.insert((v.partner.clone(), v.invoice.clone(), v.line)) => bad.push(BadRow {
+                line,
+                reason: format!("invoice {} line {} of {} appears twice in this file", v.invoice, v.line, v.partner),
+            }),
             Ok(v) => valid.push(v),
             Err(reason) => bad.push(BadRow { line, reason }),
         }

@@ -3,8 +3,8 @@
 //! postings. Amounts are integers in the instrument's smallest unit (whole points, or money at
 //! the program's decimals).
 
-use rust_decimal::Decimal;
 use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use mitra_scheme::eval::precision;
@@ -75,7 +75,14 @@ pub fn post(
 }
 
 /// What has been posted to a partner for one scheme and period.
-fn posted(conn: &Connection, program: &str, partner: &str, instrument: Instrument, scheme: &str, period: &str) -> ApiResult<i64> {
+fn posted(
+    conn: &Connection,
+    program: &str,
+    partner: &str,
+    instrument: Instrument,
+    scheme: &str,
+    period: &str,
+) -> ApiResult<i64> {
     Ok(conn
         .query_row(
             "SELECT SUM(e.amount) FROM entries e JOIN journal j ON j.id = e.journal_id
@@ -93,7 +100,13 @@ fn posted(conn: &Connection, program: &str, partner: &str, instrument: Instrumen
 /// return posts its adjustment at the next close. Returns the number of journals posted.
 ///
 /// `governs` says which closed periods (by their end date) this program version decides.
-pub fn close(conn: &Connection, program: &Program, run: &Population, governs: impl Fn(chrono::NaiveDate) -> bool, now: &str) -> ApiResult<usize> {
+pub fn close(
+    conn: &Connection,
+    program: &Program,
+    run: &Population,
+    governs: impl Fn(chrono::NaiveDate) -> bool,
+    now: &str,
+) -> ApiResult<usize> {
     let mut count = 0;
     for partner in &run.partners {
         for (scheme, (total, figures)) in program.schemes.iter().zip(run.schemes.iter().zip(&partner.schemes)) {

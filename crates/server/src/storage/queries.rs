@@ -9,11 +9,9 @@ use crate::error::{ApiError, ApiResult};
 /// The latest published version of a program.
 pub fn program(conn: &Connection, id: &str) -> ApiResult<Option<(i64, Program)>> {
     let row: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT version, definition FROM programs WHERE id = ?1 ORDER BY version DESC LIMIT 1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT version, definition FROM programs WHERE id = ?1 ORDER BY version DESC LIMIT 1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     row.map(|(v, json)| serde_json::from_str(&json).map(|p| (v, p)).map_err(ApiError::internal)).transpose()
 }
@@ -26,9 +24,16 @@ pub fn program_ids(conn: &Connection) -> ApiResult<Vec<String>> {
 
 /// Publish a new version of a program, governing the periods that end on or after
 /// `effective_from`; returns its version number. Earlier versions are kept.
-pub fn publish_program(conn: &Connection, program: &Program, now: &str, effective_from: chrono::NaiveDate) -> ApiResult<i64> {
+pub fn publish_program(
+    conn: &Connection,
+    program: &Program,
+    now: &str,
+    effective_from: chrono::NaiveDate,
+) -> ApiResult<i64> {
     let version: i64 =
-        conn.query_row("SELECT COALESCE(MAX(version), 0) + 1 FROM programs WHERE id = ?1", [&program.id], |r| r.get(0))?;
+        conn.query_row("SELECT COALESCE(MAX(version), 0) + 1 FROM programs WHERE id = ?1", [&program.id], |r| {
+            r.get(0)
+        })?;
     let json = serde_json::to_string(program).map_err(ApiError::internal)?;
     conn.execute(
         "INSERT INTO programs (id, version, definition, published_at, effective_from) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -46,8 +51,10 @@ pub struct Version {
 
 /// Every published version of a program, oldest first.
 pub fn program_versions(conn: &Connection, id: &str) -> ApiResult<Vec<Version>> {
-    let mut stmt = conn.prepare("SELECT version, effective_from, definition FROM programs WHERE id = ?1 ORDER BY version")?;
-    let rows: Vec<(i64, String, String)> = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let mut stmt =
+        conn.prepare("SELECT version, effective_from, definition FROM programs WHERE id = ?1 ORDER BY version")?;
+    let rows: Vec<(i64, String, String)> =
+        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(|(version, eff, json)| {
             Ok(Version {
@@ -67,7 +74,9 @@ fn partner_row(r: &rusqlite::Row) -> rusqlite::Result<Partner> {
         partner_type: r.get(2)?,
         region: r.get(3)?,
         segment: r.get(4)?,
-        enrolled: enrolled.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+        enrolled: enrolled
+            .parse()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
         parent: r.get(6)?,
     })
 }
@@ -89,7 +98,10 @@ pub fn insert_partner(conn: &Connection, p: &Partner) -> ApiResult<()> {
 }
 
 pub fn enrol(conn: &Connection, program: &str, partner: &str) -> ApiResult<()> {
-    conn.execute("INSERT OR IGNORE INTO program_partners (program_id, partner_id) VALUES (?1, ?2)", params![program, partner])?;
+    conn.execute(
+        "INSERT OR IGNORE INTO program_partners (program_id, partner_id) VALUES (?1, ?2)",
+        params![program, partner],
+    )?;
     Ok(())
 }
 
@@ -178,7 +190,14 @@ pub fn user_by_email(conn: &Connection, email: &str) -> ApiResult<Option<(User, 
         .optional()?)
 }
 
-pub fn insert_user(conn: &Connection, email: &str, name: &str, hash: &str, role: Role, partner: Option<&str>) -> ApiResult<i64> {
+pub fn insert_user(
+    conn: &Connection,
+    email: &str,
+    name: &str,
+    hash: &str,
+    role: Role,
+    partner: Option<&str>,
+) -> ApiResult<i64> {
     let role = match role {
         Role::Partner => "partner",
         Role::Designer => "designer",
@@ -191,7 +210,10 @@ pub fn insert_user(conn: &Connection, email: &str, name: &str, hash: &str, role:
 }
 
 pub fn insert_session(conn: &Connection, token_hash: &str, user: i64, expires_at: &str) -> ApiResult<()> {
-    conn.execute("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)", params![token_hash, user, expires_at])?;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+        params![token_hash, user, expires_at],
+    )?;
     Ok(())
 }
 

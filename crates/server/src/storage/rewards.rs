@@ -143,7 +143,11 @@ fn voucher_code() -> String {
     (0..12)
         .map(|i| {
             let c = ALPHABET[rng.random_range(0..ALPHABET.len())] as char;
-            if i > 0 && i % 4 == 0 { format!("-{c}") } else { c.to_string() }
+            if i > 0 && i % 4 == 0 {
+                format!("-{c}")
+            } else {
+                c.to_string()
+            }
         })
         .collect()
 }
@@ -174,7 +178,15 @@ pub fn redemption(conn: &Connection, id: i64) -> ApiResult<Option<Redemption>> {
          JOIN catalog_items c ON c.id = l.item_id WHERE l.redemption_id = ?1 ORDER BY l.rowid",
     )?;
     head.lines = stmt
-        .query_map([id], |r| Ok(RedeemedLine { item: r.get(0)?, name: r.get(1)?, quantity: r.get(2)?, price: r.get(3)?, voucher_code: r.get(4)? }))?
+        .query_map([id], |r| {
+            Ok(RedeemedLine {
+                item: r.get(0)?,
+                name: r.get(1)?,
+                quantity: r.get(2)?,
+                price: r.get(3)?,
+                voucher_code: r.get(4)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(Some(head))
 }
@@ -233,7 +245,10 @@ pub fn redeem(
     let mut lines = Vec::new();
     for line in &request.lines {
         if line.quantity <= 0 {
-            return Err(ApiError::bad_request("invalid_quantity", format!("the quantity of {} must be at least 1", line.item)));
+            return Err(ApiError::bad_request(
+                "invalid_quantity",
+                format!("the quantity of {} must be at least 1", line.item),
+            ));
         }
         let item = conn
             .query_row(
@@ -299,7 +314,18 @@ pub fn redeem(
             )?;
         }
     }
-    ledger::post(conn, &request.program, partner, Instrument::Points, "redemption", None, None, &format!("Redemption #{id}"), -total, now)?;
+    ledger::post(
+        conn,
+        &request.program,
+        partner,
+        Instrument::Points,
+        "redemption",
+        None,
+        None,
+        &format!("Redemption #{id}"),
+        -total,
+        now,
+    )?;
     let mut done = redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))?;
     done.balance_after = Some(balance - total);
     Ok(Redeemed::New(done))
@@ -307,14 +333,29 @@ pub fn redeem(
 
 /// Cancel a completed redemption: refund its points and restore stock.
 pub fn cancel(conn: &Connection, partner: &str, id: i64, now: &str) -> ApiResult<Redemption> {
-    let r = redemption(conn, id)?.filter(|r| r.partner == partner).ok_or_else(|| ApiError::not_found("the redemption"))?;
+    let r =
+        redemption(conn, id)?.filter(|r| r.partner == partner).ok_or_else(|| ApiError::not_found("the redemption"))?;
     if r.status != "completed" {
         return Err(refuse("already_cancelled", format!("redemption #{id} was already cancelled")));
     }
     conn.execute("UPDATE redemptions SET status = 'cancelled' WHERE id = ?1", [id])?;
     for line in &r.lines {
-        conn.execute("UPDATE catalog_items SET stock = stock + ?1 WHERE id = ?2 AND stock IS NOT NULL", params![line.quantity, line.item])?;
+        conn.execute(
+            "UPDATE catalog_items SET stock = stock + ?1 WHERE id = ?2 AND stock IS NOT NULL",
+            params![line.quantity, line.item],
+        )?;
     }
-    ledger::post(conn, &r.program, partner, Instrument::Points, "refund", None, None, &format!("Refund of redemption #{id}"), r.total, now)?;
+    ledger::post(
+        conn,
+        &r.program,
+        partner,
+        Instrument::Points,
+        "refund",
+        None,
+        None,
+        &format!("Refund of redemption #{id}"),
+        r.total,
+        now,
+    )?;
     redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))
 }

@@ -63,7 +63,6 @@ pub async fn get(s: &Server, token: &str, path: &str) -> (u16, Value) {
     (resp.status().as_u16(), resp.json().await.unwrap())
 }
 
-
 pub async fn post(s: &Server, token: &str, path: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
     let mut req = reqwest::Client::new().post(format!("{}{path}", s.url)).bearer_auth(token).json(body);
     if let Some(k) = key {
