@@ -63,6 +63,14 @@ fn text(root: &web_sys::Element, selector: &str) -> String {
     plain(el.text_content().unwrap_or_default()).trim().to_string()
 }
 
+fn items(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| plain(n.text_content().unwrap_or_default()).trim().to_string())
+        .collect()
+}
+
 #[wasm_bindgen_test]
 fn dashboard_shows_the_demo_figures() {
     let document = web_sys::window().unwrap().document().unwrap();
@@ -84,5 +92,23 @@ fn dashboard_shows_the_demo_figures() {
     assert_eq!(text(&root, "[data-scheme=q-sales] [data-test=next-needed]"), "IDR 5,020,000");
     assert_eq!(text(&root, "[data-scheme=q-sales] [data-test=next-gain]"), "+63,283 poin");
     assert_eq!(text(&root, "[data-scheme=spif-ultra] [data-test=earned]"), "20,000 poin");
+    // The explanation says which slab, which multiplier and which sales.
+    let steps: Vec<String> = items(&root, "[data-scheme=q-sales] [data-test=explanation] ol li");
+    assert_eq!(
+        steps,
+        [
+            "Measured 94,980,000 over 2 facts",
+            "Slab 2 (from 50,000,000): 0.15 % = 142,470 poin",
+            "Silver tier ×1.1: 156,717 poin",
+        ]
+    );
+    let facts = items(&root, "[data-scheme=q-sales] [data-test=explanation] .facts li");
+    assert_eq!(
+        facts,
+        [
+            "12 Oct 2026 · BW-1012 · WS-ULTRA-20L × 50 · IDR 75,000,000",
+            "2 Nov 2026 · BW-1102 · EM-5L × 111 · IDR 19,980,000"
+        ]
+    );
     drop(handle);
 }

@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages.
 
 pub mod error;
+pub mod explanation;
 pub mod header;
 pub mod scheme_card;
 pub mod tier;

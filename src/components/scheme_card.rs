@@ -2,11 +2,12 @@
 //! the next milestone and what reaching it would add.
 
 use leptos::prelude::*;
-use mitra_scheme::model::{Instrument, Measure, Scheme};
+use mitra_scheme::model::{Fact, Instrument, Measure, Scheme};
 use mitra_scheme::report::SchemeResult;
 use mitra_scheme::Program;
 use rust_decimal::Decimal;
 
+use crate::components::explanation::Explanation;
 use crate::format;
 use crate::i18n::Locale;
 use crate::session::AppState;
@@ -28,7 +29,13 @@ fn payout_text(locale: Locale, instrument: Instrument, program: &Program, value:
 }
 
 #[component]
-pub fn SchemeCard(scheme: Scheme, result: SchemeResult, program: Program) -> impl IntoView {
+pub fn SchemeCard(
+    scheme: Scheme,
+    result: SchemeResult,
+    program: Program,
+    /// The partner's facts, in the order the statement was computed from.
+    facts: std::sync::Arc<Vec<Fact>>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let Some(line) = result.periods.iter().rev().find(|l| l.running).or(result.periods.last()).cloned() else {
         return view! {
@@ -70,6 +77,10 @@ pub fn SchemeCard(scheme: Scheme, result: SchemeResult, program: Program) -> imp
             </div>
         }
     });
+    let counted: Vec<Fact> = line.facts.iter().filter_map(|i| facts.get(*i as usize).cloned()).collect();
+    let why = view! {
+        <Explanation steps=line.explanation.clone() counted=counted scheme=scheme.clone() program=program.clone()/>
+    };
     let label = line.label.clone();
     let status = if line.running { "so far" } else { "closed" };
     view! {
@@ -85,6 +96,7 @@ pub fn SchemeCard(scheme: Scheme, result: SchemeResult, program: Program) -> imp
                 <dd data-test="scheme-total">{move || payout_text(state.locale.get(), instrument, &p_total, total)}</dd>
             </dl>
             {next}
+            {why}
         </article>
     }
     .into_any()

@@ -65,11 +65,14 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
     let points_name = program.points_name.clone();
     let balance = data.ledger.points;
     let today = data.today;
+    let facts = std::sync::Arc::new(data.facts.clone());
     let cards = statement
         .schemes
         .iter()
         .zip(&program.schemes)
-        .map(|(result, scheme)| view! { <SchemeCard scheme=scheme.clone() result=result.clone() program=program.clone()/> })
+        .map(|(result, scheme)| {
+            view! { <SchemeCard scheme=scheme.clone() result=result.clone() program=program.clone() facts=facts.clone()/> }
+        })
         .collect_view();
     view! {
         <section class="dashboard">
