@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::context::{BudgetScale, Context, RankBoard};
-use crate::eval::facts::PartnerFacts;
+use crate::eval::facts::{cmp_dec, PartnerFacts};
 use crate::eval::{budgeted, draft_lines, rankable, scheme_periods, settled, Budgeted, LineDraft};
 use crate::model::{Fact, GroupBy, Partner, Payout, Program};
 use crate::report::{
@@ -134,7 +134,7 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
 /// Rows of ranked partners (eligible, positive measure, gates held), by measure descending,
 /// ties sharing a rank and shown in the order the partners were given.
 fn ranked(mut entries: Vec<(Decimal, usize)>, partners: &[Partner]) -> Vec<BoardRow> {
-    entries.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries.sort_unstable_by(|a, b| cmp_dec(&b.0, &a.0).then(a.1.cmp(&b.1)));
     let mut rows: Vec<BoardRow> = Vec::with_capacity(entries.len());
     for (i, (m, p)) in entries.iter().enumerate() {
         let rank = match rows.last() {

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::facts::Quantities;
+use super::facts::{cmp_dec, Quantities};
 use super::Trace;
 use crate::model::{Rate, Slab, SlabBounds, SlabMode, SlabPay};
 use crate::report::{RateKind, Step};
@@ -61,7 +61,7 @@ impl<'a> Bounds<'a> {
     /// The index of the slab the measure falls in: the last one whose bound it reaches. A
     /// measure below the first bound (a negative one, after returns) is in the first slab.
     pub fn index_of(&self, measure: Decimal) -> usize {
-        (0..self.slabs.len()).rev().find(|&i| self.get(i).is_some_and(|b| measure >= b)).unwrap_or(0)
+        (0..self.slabs.len()).rev().find(|&i| self.get(i).is_some_and(|b| cmp_dec(&measure, &b).is_ge())).unwrap_or(0)
     }
 }
 
