@@ -38,6 +38,10 @@ async fn spawn(db: &std::path::Path, port: u16) -> Killed {
     panic!("server did not start");
 }
 
+async fn get_json(base: &str, token: &str, path: &str) -> Value {
+    reqwest::Client::new().get(format!("{base}{path}")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 async fn sign_in(base: &str, email: &str) -> String {
     let r: Value = reqwest::Client::new()
         .post(format!("{base}/api/sessions"))
@@ -113,40 +117,18 @@ async fn acknowledged_redemptions_survive_a_kill() {
 
     let _again = spawn(&db, port).await;
     let token = sign_in(&base, "owner@sinar-jaya.demo").await;
-    let history: Value = reqwest::Client::new()
-        .get(format!("{base}/api/partners/sinar-jaya/redemptions?program=nusantara-2026"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history = get_json(&base, &token, "/api/partners/sinar-jaya/redemptions?program=nusantara-2026").await;
     let stored: std::collections::HashSet<i64> =
         history.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     for id in &acked {
         assert!(stored.contains(id), "acknowledged redemption #{id} was lost");
     }
     // The balance is 10,000,000 less 25,000 per stored redemption; journals balance.
-    let ledger: Value = reqwest::Client::new()
-        .get(format!("{base}/api/partners/sinar-jaya/ledger?program=nusantara-2026"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ledger = get_json(&base, &token, "/api/partners/sinar-jaya/ledger?program=nusantara-2026").await;
     let points: i64 = ledger["points"].as_str().unwrap().parse().unwrap();
     assert_eq!(points, 10_000_000 - 25_000 * stored.len() as i64);
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let unbalanced: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let unbalanced: i64 = mitra_server::storage::ledger::unbalanced_journals(&conn).unwrap();
     assert_eq!(unbalanced, 0);
     drop(conn);
     std::fs::remove_dir_all(&dir).ok();

@@ -52,13 +52,7 @@ async fn a_return_after_the_close_posts_its_reversal_at_the_next_close() {
         )
         .unwrap();
     assert_eq!(fund, 900_000);
-    let unbalanced: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let unbalanced: i64 = mitra_server::storage::ledger::unbalanced_journals(&conn).unwrap();
     assert_eq!(unbalanced, 0);
 }
 

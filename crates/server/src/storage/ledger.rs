@@ -49,6 +49,15 @@ pub fn balance(conn: &Connection, account: &str) -> ApiResult<i64> {
     Ok(conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM entries WHERE account = ?1", [account], |r| r.get(0))?)
 }
 
+/// How many journals do not sum to zero: 0 in a sound ledger (an integrity check).
+pub fn unbalanced_journals(conn: &Connection) -> ApiResult<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Post one journal: `amount` to the partner's account, its opposite to the program's.
 #[allow(clippy::too_many_arguments)]
 pub fn post(
