@@ -94,7 +94,7 @@ pub fn statement(
     context: Option<&Context>,
 ) -> Statement {
     let pf = PartnerFacts::new(&partner.id, facts, as_of);
-    finish(&draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), context)
+    finish(draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), context)
 }
 
 /// The statement with hypothetical facts added, and the difference per scheme and in total.
@@ -127,7 +127,7 @@ pub fn project(
     let pf = PartnerFacts::new(&partner.id, facts.iter().chain(extra), as_of);
     let projected_ctx = context.map(|c| without_own_ranks(c, now));
     let projected =
-        finish(&draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), projected_ctx.as_ref());
+        finish(draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
     for (a, b) in projected.schemes.iter().zip(&now.schemes) {
         difference.insert(a.scheme.clone(), a.total.saturating_sub(b.total));
@@ -583,8 +583,12 @@ pub fn settled(
 }
 
 /// A line's payout before budget scaling, filling the line's fields and explanation.
-pub fn settle(program: &Program, scheme: &Scheme, d: &LineDraft, context: Option<&Context>) -> PeriodLine {
-    let mut line = d.line.clone();
+///
+/// The line's explanation and counted facts move into the result (they can be long).
+pub fn settle(program: &Program, scheme: &Scheme, d: &mut LineDraft, context: Option<&Context>) -> PeriodLine {
+    let explanation = std::mem::take(&mut d.line.explanation);
+    let facts = std::mem::take(&mut d.line.facts);
+    let mut line = PeriodLine { explanation, facts, ..d.line.clone() };
     if d.closed {
         return line;
     }
@@ -749,24 +753,24 @@ fn raise(scheme: &Scheme, q: &Quantities, baseline: Option<Decimal>, from: Decim
 
 /// Complete a draft into a statement: rank rewards and budgets from the context, milestones,
 /// fund balances and totals.
-pub fn finish(draft: &Draft, context: Option<&Context>) -> Statement {
+pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
     let program = draft.program;
     let mut totals = Totals::default();
     let mut provisional = false;
     let schemes = draft
         .schemes
-        .iter()
+        .iter_mut()
         .map(|sd| {
             let scheme = &program.schemes[sd.scheme];
             let mut fund = scheme_fund(scheme);
             let mut total = Decimal::ZERO;
             let periods = sd
                 .lines
-                .iter()
+                .iter_mut()
                 .map(|d| {
                     let mut line = settle(program, scheme, d, context);
                     apply_budget(program, scheme, &mut line, context);
-                    line.next = milestone(program, scheme, d, &line, context);
+                    line.next = milestone(program, scheme, &*d, &line, context);
                     if let Some(f) = fund.as_mut() {
                         draw_fund(program, scheme, f, line.payout, d.spend);
                         line.fund = Some(f.clone());
