@@ -181,7 +181,9 @@ impl<'a> PartnerFacts<'a> {
 
     /// Index facts already known to be the partner's (a population run groups them first).
     pub fn from_own(facts: impl IntoIterator<Item = &'a Fact>, as_of: NaiveDate) -> Self {
+        let facts = facts.into_iter();
         let mut me = PartnerFacts::default();
+        me.sales.reserve(facts.size_hint().1.unwrap_or(0));
         for fact in facts {
             me.push(fact, as_of);
         }
