@@ -35,9 +35,10 @@ pub struct PartnerFacts<'a> {
 }
 
 /// Sort rows by date, keeping the given order within a day. Rows are large, so the sort works
-/// on 8-byte keys (day, position) and the rows are moved once.
-fn sort_by_date(rows: &mut Vec<Row>) {
-    let mut keys: Vec<u64> = rows
+/// on 8-byte keys (day, position) and then moves each row once, in place (a second list of rows
+/// would double the memory a large partner needs).
+fn sort_by_date(rows: &mut [Row]) {
+    let mut order: Vec<u64> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -46,8 +47,28 @@ fn sort_by_date(rows: &mut Vec<Row>) {
             (day << 32) | i as u64
         })
         .collect();
-    keys.sort_unstable();
-    *rows = keys.iter().map(|k| rows[(k & 0xffff_ffff) as usize]).collect();
+    order.sort_unstable();
+    // order[i] now names (low 32 bits) the row that belongs at i; follow each cycle once.
+    for o in order.iter_mut() {
+        *o &= 0xffff_ffff;
+    }
+    for start in 0..rows.len() {
+        if order[start] as usize == start {
+            continue;
+        }
+        let held = rows[start];
+        let mut hole = start;
+        loop {
+            let from = order[hole] as usize;
+            order[hole] = hole as u64;
+            if from == start {
+                rows[hole] = held;
+                break;
+            }
+            rows[hole] = rows[from];
+            hole = from;
+        }
+    }
 }
 
 /// Running totals of value and units: entry `i` sums the rows before `i`.
@@ -329,5 +350,33 @@ pub fn growth_base(of: GrowthBase, q: &Quantities) -> Decimal {
         GrowthBase::SumValue => q.value,
         GrowthBase::SumUnits => q.units,
         GrowthBase::Count => q.count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(index: u32, day: u32) -> Row<'static> {
+        Row {
+            index,
+            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(day)),
+            key: "k",
+            category: "",
+            units: Decimal::ONE,
+            value: Decimal::from(index),
+        }
+    }
+
+    #[test]
+    fn rows_sort_by_date_and_keep_their_order_within_a_day() {
+        // A scrambled order with repeated days and cycles of every length.
+        let days = [5u32, 3, 5, 0, 9, 3, 3, 1, 9, 0, 2, 5, 7, 7, 1];
+        let mut rows: Vec<Row> = days.iter().enumerate().map(|(i, d)| row(i as u32, *d)).collect();
+        sort_by_date(&mut rows);
+        let got: Vec<(u32, u32)> = rows.iter().map(|r| (r.date.ordinal0(), r.index)).collect();
+        let mut want: Vec<(u32, u32)> = days.iter().enumerate().map(|(i, d)| (*d, i as u32)).collect();
+        want.sort();
+        assert_eq!(got, want);
     }
 }
