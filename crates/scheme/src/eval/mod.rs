@@ -225,7 +225,11 @@ fn draft_line(
 ) -> LineDraft {
     let running = as_of <= p.end;
     let on = if running { as_of } else { p.end };
-    let tier = tiers.at(program, on);
+    // Figures-only runs work the tier out only for schemes it changes.
+    let tier_matters = scheme.tier_multiplier
+        || scheme.eligibility.min_tier.is_some()
+        || scheme.gates.iter().any(|g| matches!(g, Gate::MinTier { .. }));
+    let tier = if detail || tier_matters { tiers.at(program, on) } else { None };
     let multiplier = match (scheme.tier_multiplier, tier) {
         (true, Some(t)) => program.tiers[t].multiplier,
         _ => Decimal::ONE,
@@ -240,7 +244,8 @@ fn draft_line(
         eligible: true,
         measure: None,
         baseline: None,
-        target: pf.target(&scheme.id, &p.label),
+        // Figures-only runs look the target up only where it changes the payout.
+        target: if detail || uses_target(scheme) { pf.target(&scheme.id, &p.label) } else { None },
         attainment: None,
         slab: None,
         rank: None,
@@ -258,12 +263,16 @@ fn draft_line(
         next: None,
         fund: None,
     };
-    let spend = pf
-        .between(crate::model::FactKind::MarketingSpend, p.start, p.end.min(as_of))
-        .iter()
-        .filter(|r| r.key == scheme.id)
-        .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.value))
-        .unwrap_or(Decimal::MAX);
+    // Approved spend drawn against the scheme: only funds have any.
+    let spend = if scheme.instrument == Instrument::Fund {
+        pf.between(crate::model::FactKind::MarketingSpend, p.start, p.end.min(as_of))
+            .iter()
+            .filter(|r| r.key == scheme.id)
+            .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.value))
+            .unwrap_or(Decimal::MAX)
+    } else {
+        Decimal::ZERO
+    };
     let mut draft =
         LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier, closed: true, spend, detail };
     let mut steps = Vec::new();
@@ -381,6 +390,13 @@ fn measure_line(
     let facts = q.count.try_into().unwrap_or(usize::MAX);
     trace.push(|| Step::Measured { measure, facts });
     Measured::Measure { q, measure, baseline }
+}
+
+/// Whether a scheme's payout depends on the partner's target: target-relative slabs or a
+/// minimum-attainment gate.
+fn uses_target(scheme: &Scheme) -> bool {
+    matches!(scheme.payout, Payout::Slabs { bounds: crate::model::SlabBounds::PercentOfTarget, .. })
+        || scheme.gates.iter().any(|g| matches!(g, Gate::MinAttainment { .. }))
 }
 
 /// The first eligibility condition the partner fails on `on`, if any.
