@@ -9,7 +9,6 @@ use rust_decimal::Decimal;
 
 use super::facts::{prefix_sums, quantities, simple_measure, PartnerFacts};
 use super::period::trailing_start;
-use crate::context::Context;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
 use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};
 
@@ -125,7 +124,7 @@ pub struct PendingBadge {
 }
 
 /// Badges decided by the partner's own facts.
-pub fn badges(program: &Program, pf: &PartnerFacts, _as_of: NaiveDate) -> Vec<PendingBadge> {
+pub fn badges(program: &Program, pf: &PartnerFacts) -> Vec<PendingBadge> {
     program
         .badges
         .iter()
@@ -162,12 +161,7 @@ fn category_share(pf: &PartnerFacts, category: &str, percent: Decimal) -> Option
 }
 
 /// Badges earned by the statement date, with the rules that read the statement's lines.
-pub fn settle_badges(
-    program: &Program,
-    pending: &[PendingBadge],
-    schemes: &[SchemeResult],
-    _context: Option<&Context>,
-) -> Vec<BadgeEarned> {
+pub fn settle_badges(program: &Program, pending: &[PendingBadge], schemes: &[SchemeResult]) -> Vec<BadgeEarned> {
     pending
         .iter()
         .filter_map(|p| {

@@ -188,7 +188,7 @@ pub fn draft<'p>(
         as_of,
         schemes,
         tier,
-        badges: if detail { gamification::badges(program, pf, as_of) } else { Vec::new() },
+        badges: if detail { gamification::badges(program, pf) } else { Vec::new() },
     }
 }
 
@@ -813,7 +813,7 @@ pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
             }
         })
         .collect::<Vec<_>>();
-    let badges = gamification::settle_badges(program, &draft.badges, &schemes, context);
+    let badges = gamification::settle_badges(program, &draft.badges, &schemes);
     Statement {
         program: program.id.clone(),
         partner: draft.partner.id.clone(),
