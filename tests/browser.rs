@@ -10,6 +10,7 @@ use mitra::i18n::Locale;
 use mitra::pages::dashboard::DashboardView;
 use mitra::session::AppState;
 use mitra_scheme::model::{Fact, Partner, Program};
+use mitra_scheme::FactTable;
 use rust_decimal::Decimal;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -52,7 +53,7 @@ fn demo_dashboard(partner_id: &str) -> Dashboard {
     let partners: Vec<Partner> = serde_json::from_str(include_str!("../crates/server/demo/partners.json")).unwrap();
     let facts: Vec<Fact> = serde_json::from_str(include_str!("../crates/server/demo/facts.json")).unwrap();
     let today = "2026-11-15".parse().unwrap();
-    let context = mitra_scheme::population(&program, &partners, &facts, today).context;
+    let context = mitra_scheme::population(&program, &partners, &FactTable::from(&facts[..]), today).context;
     let partner = partners.into_iter().find(|p| p.id == partner_id).unwrap();
     let own = facts.into_iter().filter(|f| f.partner() == partner_id).collect();
     Dashboard { today, program, partner, facts: own, context, ledger: Ledger { points: dec("330000"), cash: dec("0") } }

@@ -48,7 +48,7 @@ fn run(args: Args) -> Result<String, Box<dyn std::error::Error>> {
     let program = mitra_cli::program(&args.program)?;
     let partners = mitra_cli::partners(&args.partners)?;
     let facts = mitra_cli::facts(&args.facts)?;
-    let run = mitra_scheme::population(&program, &partners, &facts, args.as_of);
+    let run = mitra_scheme::population(&program, &partners, &mitra_scheme::FactTable::from(&facts[..]), args.as_of);
     match args.partner {
         Some(id) => {
             let partner = partners

@@ -3,14 +3,14 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use mitra_scheme::model::Fact;
-use mitra_scheme::{population, project, statement, synthetic};
+use mitra_scheme::{population, project, statement, synthetic, FactTable};
 
 fn one_partner(c: &mut Criterion) {
     let program = synthetic::program();
     let partners = synthetic::partners(1);
     let facts = synthetic::facts(&partners, 10_000, 7);
     let as_of = synthetic::as_of();
-    let context = population(&program, &partners, &facts, as_of).context;
+    let context = population(&program, &partners, &FactTable::from(&facts[..]), as_of).context;
     let extra = [synthetic::what_if_sale(&partners[0])];
     let mut g = c.benchmark_group("one partner, 10,000 facts, 12 schemes");
     g.bench_function("statement", |b| b.iter(|| statement(&program, &partners[0], &facts, as_of, Some(&context))));
@@ -27,7 +27,8 @@ fn one_partner(c: &mut Criterion) {
 fn whole_population(c: &mut Criterion) {
     let program = synthetic::program();
     let partners = synthetic::partners(10_000);
-    let facts = synthetic::facts(&partners, 120, 11);
+    // Streamed into the table as a server reads them from its database.
+    let facts: FactTable = synthetic::fact_stream(&partners, 120, 11).collect();
     let as_of = synthetic::as_of();
     let mut g = c.benchmark_group("population, 10,000 partners x 120 facts, 12 schemes");
     g.sample_size(10);

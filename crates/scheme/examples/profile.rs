@@ -5,7 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use mitra_scheme::{population, statement, synthetic};
+use mitra_scheme::{population, statement, synthetic, FactTable};
 
 /// Counts live heap bytes and their high-water mark, to tell the facts' memory from the
 /// evaluation's.
@@ -52,7 +52,7 @@ fn main() {
         _ => {
             let count: usize = std::env::var("PARTNERS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
             let partners = synthetic::partners(count);
-            let facts = synthetic::facts(&partners, 120, 11);
+            let facts: FactTable = synthetic::fact_stream(&partners, 120, 11).collect();
             let runs: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(1);
             let before = LIVE.load(Ordering::Relaxed);
             println!("facts and partners in memory: {:.0} MB", before as f64 / MB);

@@ -5,6 +5,7 @@
 //! no clock; the as-of date is an argument.
 //!
 //! - [`model`]: what a program says (schemes, tiers, badges) and the facts it reads;
+//! - [`table`]: facts held compactly for evaluation, grouped by partner and sorted by date;
 //! - [`validate`]: whether a definition makes sense, with every problem named;
 //! - [`eval`]: one partner's [`statement`] and [`what_if`];
 //! - [`population`]: every partner at once, with ranks, leaderboards, budgets and the
@@ -65,6 +66,7 @@ pub mod population;
 pub mod report;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;
+pub mod table;
 pub mod validate;
 
 pub use context::Context;
@@ -72,6 +74,7 @@ pub use eval::{project, statement, what_if};
 pub use model::{Fact, Partner, Program};
 pub use population::population;
 pub use report::{Population, Statement, WhatIf};
+pub use table::FactTable;
 pub use validate::{validate, ValidationError};
 
 /// Why a program or facts file could not be read.

@@ -7,18 +7,17 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::context::{BudgetScale, Context, RankBoard};
 use crate::eval::facts::{cmp_dec, PartnerFacts};
 use crate::eval::{budgeted, draft_lines, rankable, scheme_periods, settled, Budgeted, LineDraft};
-use crate::model::{Fact, GroupBy, Partner, Payout, Program};
+use crate::model::{GroupBy, Partner, Payout, Program};
 use crate::report::{
     BoardRow, Leaderboard, PartnerFigures, PeriodFigures, PeriodInfo, Population, SchemeFigures, SchemeTotal,
 };
+use crate::table::FactTable;
 
 /// A rank line waiting for the rank boards.
 struct PendingRank {
@@ -29,21 +28,7 @@ struct PendingRank {
 }
 
 /// Evaluate all `partners` on `facts` (facts of partners not listed are ignored).
-pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of: NaiveDate) -> Population {
-    let index: FxHashMap<&str, usize> = partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    // Whose each fact is (u32::MAX: a partner not listed), then each partner's list, sized once.
-    let owner: Vec<u32> = facts.iter().map(|f| index.get(f.partner()).map_or(u32::MAX, |&p| p as u32)).collect();
-    let mut counts = vec![0usize; partners.len()];
-    for &p in owner.iter().filter(|p| **p != u32::MAX) {
-        counts[p as usize] += 1;
-    }
-    let mut own: Vec<Vec<&Fact>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
-    for (fact, &p) in facts.iter().zip(&owner) {
-        if p != u32::MAX {
-            own[p as usize].push(fact);
-        }
-    }
-    drop(owner);
+pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as_of: NaiveDate) -> Population {
     let periods = scheme_periods(program, as_of);
     let infos: Vec<Vec<PeriodInfo>> = periods
         .iter()
@@ -57,8 +42,8 @@ pub fn population(program: &Program, partners: &[Partner], facts: &[Fact], as_of
     // Pass 1: each partner alone. Lines that do not depend on others are settled at once.
     let mut figures: Vec<PartnerFigures> = Vec::with_capacity(partners.len());
     let mut pending: Vec<PendingRank> = Vec::new();
-    for (pi, (partner, facts)) in partners.iter().zip(&own).enumerate() {
-        let pf = PartnerFacts::from_own(facts.iter().copied(), as_of);
+    for (pi, partner) in partners.iter().enumerate() {
+        let pf = PartnerFacts::new(facts, &partner.id, as_of);
         let mut schemes: Vec<SchemeFigures> = periods
             .iter()
             .map(|ps| SchemeFigures { total: Decimal::ZERO, periods: Vec::with_capacity(ps.len()) })

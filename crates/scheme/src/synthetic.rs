@@ -298,10 +298,16 @@ pub fn partners(n: usize) -> Vec<Partner> {
 /// `per_partner` facts for each partner over 2026: mostly sale lines (one in twenty a return), some certifications, referrals and
 /// marketing spend, and a quarterly target per partner.
 pub fn facts(partners: &[Partner], per_partner: usize, seed: u64) -> Vec<Fact> {
+    fact_stream(partners, per_partner, seed).collect()
+}
+
+/// The same facts as [`facts`], one at a time, so a [`crate::FactTable`] can be filled without
+/// holding them all as [`Fact`]s.
+pub fn fact_stream(partners: &[Partner], per_partner: usize, seed: u64) -> impl Iterator<Item = Fact> + '_ {
     let mut rng = Rng(seed | 1);
-    let mut out = Vec::with_capacity(partners.len() * (per_partner + 4));
     let start = d(2026, 1, 1);
-    for p in partners {
+    partners.iter().flat_map(move |p| {
+        let mut out = Vec::with_capacity(per_partner + 4);
         for q in 1..=4 {
             out.push(Fact::Target {
                 partner: p.id.as_str().into(),
@@ -348,8 +354,8 @@ pub fn facts(partners: &[Partner], per_partner: usize, seed: u64) -> Vec<Fact> {
             };
             out.push(fact);
         }
-    }
-    out
+        out
+    })
 }
 
 /// The as-of date benchmarks evaluate at: the last day of 2026, every period closed or running.

@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use mitra_scheme::model::*;
-use mitra_scheme::{population, statement, validate, what_if};
+use mitra_scheme::{population, statement, validate, what_if, FactTable};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -167,7 +167,7 @@ proptest! {
             min_certifications: 0, multiplier: Decimal::new(3, 0), perks: vec![],
         }];
         let partners: Vec<Partner> = (0..3).map(partner).collect();
-        let run = population(&prog, &partners, &facts, AS_OF());
+        let run = population(&prog, &partners, &FactTable::from(&facts[..]), AS_OF());
         for f in &run.partners {
             for line in &f.schemes[0].periods {
                 prop_assert!(line.payout <= cap, "{} > cap {}", line.payout, cap);
@@ -186,7 +186,7 @@ proptest! {
         rank.budget = Some(budget);
         let prog = program(vec![flat, rank]);
         let partners: Vec<Partner> = (0..8).map(partner).collect();
-        let run = population(&prog, &partners, &facts, AS_OF());
+        let run = population(&prog, &partners, &FactTable::from(&facts[..]), AS_OF());
         for si in 0..2 {
             for pi in 0..run.schemes[si].periods.len() {
                 let sum: Decimal = run.partners.iter().map(|f| f.schemes[si].periods[pi].payout).sum();
@@ -315,7 +315,7 @@ proptest! {
         let _ = validate(&prog);
         let partners: Vec<Partner> = (0..4).map(partner).collect();
         let as_of = start() + Days::new(400);
-        let run = population(&prog, &partners, &facts, as_of);
+        let run = population(&prog, &partners, &FactTable::from(&facts[..]), as_of);
         let _ = statement(&prog, &partners[0], &facts, as_of, Some(&run.context));
         let _ = what_if(&prog, &partners[1], &facts, &facts[..facts.len().min(3)], as_of, Some(&run.context));
         let _ = serde_json::to_string(&run).unwrap();

@@ -4,7 +4,7 @@
 
 #![cfg(all(target_arch = "wasm32", feature = "synthetic"))]
 
-use mitra_scheme::{population, project, statement, synthetic};
+use mitra_scheme::{population, project, statement, synthetic, FactTable};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -33,7 +33,7 @@ fn evaluation_speed_in_the_browser() {
 
     let one = synthetic::partners(1);
     let facts = synthetic::facts(&one, 10_000, 7);
-    let context = population(&program, &one, &facts, as_of).context;
+    let context = population(&program, &one, &FactTable::from(&facts[..]), as_of).context;
     let extra = [synthetic::what_if_sale(&one[0])];
     // Warm up first: the browser compiles wasm with a baseline compiler and swaps in optimised
     // code while it runs, and the first runs also grow the wasm memory.
@@ -49,7 +49,7 @@ fn evaluation_speed_in_the_browser() {
     });
 
     let partners = synthetic::partners(10_000);
-    let all = synthetic::facts(&partners, 120, 11);
+    let all: FactTable = synthetic::fact_stream(&partners, 120, 11).collect();
     let pop = median_ms(3, || {
         population(&program, &partners, &all, as_of);
     });

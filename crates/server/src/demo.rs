@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use mitra_scheme::model::{Fact, Partner};
-use mitra_scheme::{load_program, population};
+use mitra_scheme::{load_program, population, FactTable};
 
 use crate::auth::{hash_password, now_rfc3339};
 use crate::error::{ApiError, ApiResult};
@@ -59,7 +59,7 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
     for item in &catalog {
         rewards::insert_item(&tx, &program.id, item)?;
     }
-    let run = population(&program, &partners, &facts, today);
+    let run = population(&program, &partners, &FactTable::from(&facts[..]), today);
     ledger::close(&tx, &program, &run, |_| true, &now)?;
     tx.commit()?;
     Ok(true)

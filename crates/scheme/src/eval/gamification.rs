@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::facts::{prefix_sums, quantities, simple_measure, PartnerFacts};
+use super::facts::{simple_measure, PartnerFacts};
 use super::period::trailing_start;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
 use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};
@@ -37,12 +37,10 @@ impl<'a, 'f> TierCache<'a, 'f> {
                         && t.counts.categories.is_empty()
                         && t.counts.courses.is_empty();
                     let kept = if all_sales { pf.sales_running(&t.measure).map(Cow::Borrowed) } else { None };
-                    kept.or_else(|| prefix_sums(&t.counts, &t.measure, pf.rows(t.counts.fact)).map(Cow::Owned)).map(
-                        |v| {
-                            sums.push(v);
-                            sums.len() - 1
-                        },
-                    )
+                    kept.or_else(|| pf.prefix_sums(&t.counts, &t.measure).map(Cow::Owned)).map(|v| {
+                        sums.push(v);
+                        sums.len() - 1
+                    })
                 }
             };
             sums_of.push(slot);
@@ -109,7 +107,8 @@ impl<'a, 'f> TierCache<'a, 'f> {
 fn trailing(pf: &PartnerFacts, tier: &Tier, date: NaiveDate) -> (Decimal, usize) {
     let rows = pf.between(tier.counts.fact, trailing_start(date, tier.trailing_months), date);
     let want_distinct = matches!(tier.measure, crate::model::Measure::DistinctSkus);
-    let measure = quantities(&tier.counts, rows, want_distinct, None)
+    let measure = pf
+        .quantities(&tier.counts, rows, want_distinct, None)
         .map(|q| simple_measure(&tier.measure, &q))
         .unwrap_or_default();
     (measure, pf.certifications_by(date, None))
@@ -146,6 +145,8 @@ pub fn badges(program: &Program, pf: &PartnerFacts) -> Vec<PendingBadge> {
 /// The first date on which the cumulative share of `category` in sales value reaches `percent`.
 fn category_share(pf: &PartnerFacts, category: &str, percent: Decimal) -> Option<NaiveDate> {
     let rows = pf.rows(FactKind::Sale);
+    // A category no sale names never reaches a share.
+    let category = pf.sym(category)?;
     let (mut all, mut cat) = (Decimal::ZERO, Decimal::ZERO);
     for (i, r) in rows.iter().enumerate() {
         all = all.checked_add(r.value)?;

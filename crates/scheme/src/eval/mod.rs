@@ -20,6 +20,7 @@ use crate::report::{
     EligibilityField, FundBalance, GateKind, Milestone, MilestoneKind, PeriodLine, SchemeResult, Statement, Step,
     TierStatus, Totals, WhatIf,
 };
+use crate::table::FactTable;
 use facts::{growth_base, simple_measure, PartnerFacts, Quantities};
 use period::{periods, shift_back, Period};
 
@@ -93,7 +94,8 @@ pub fn statement(
     as_of: NaiveDate,
     context: Option<&Context>,
 ) -> Statement {
-    let pf = PartnerFacts::new(&partner.id, facts, as_of);
+    let table = FactTable::for_partner(&partner.id, facts);
+    let pf = PartnerFacts::new(&table, &partner.id, as_of);
     finish(draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), context)
 }
 
@@ -124,7 +126,8 @@ pub fn project(
     as_of: NaiveDate,
     context: Option<&Context>,
 ) -> WhatIf {
-    let pf = PartnerFacts::new(&partner.id, facts.iter().chain(extra), as_of);
+    let table = FactTable::for_partner(&partner.id, facts.iter().chain(extra));
+    let pf = PartnerFacts::new(&table, &partner.id, as_of);
     let projected_ctx = context.map(|c| without_own_ranks(c, now));
     let projected =
         finish(draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), projected_ctx.as_ref());
@@ -267,7 +270,7 @@ fn draft_line(
     let spend = if scheme.instrument == Instrument::Fund {
         pf.between(crate::model::FactKind::MarketingSpend, p.start, p.end.min(as_of))
             .iter()
-            .filter(|r| r.key == scheme.id)
+            .filter(|r| pf.text(r.key) == scheme.id)
             .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.value))
             .unwrap_or(Decimal::MAX)
     } else {

@@ -29,7 +29,12 @@ impl Case {
     pub fn run(&self) -> Run {
         let errors = mitra_scheme::validate(&self.program);
         assert!(errors.is_empty(), "case program is invalid: {errors:?}");
-        let population = mitra_scheme::population(&self.program, &self.partners, &self.facts, self.as_of);
+        let population = mitra_scheme::population(
+            &self.program,
+            &self.partners,
+            &mitra_scheme::FactTable::from(&self.facts[..]),
+            self.as_of,
+        );
         let statements: Vec<Statement> = self
             .partners
             .iter()

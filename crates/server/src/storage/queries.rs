@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use mitra_scheme::model::{Fact, Partner, Program};
+use mitra_scheme::FactTable;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -140,15 +141,15 @@ pub fn partner_facts(conn: &Connection, partner: &str) -> ApiResult<Vec<Fact>> {
     parse_facts(&mut conn.prepare("SELECT body FROM facts WHERE partner_id = ?1 ORDER BY id")?, [partner])
 }
 
-/// The facts of every partner of a program.
-pub fn program_facts(conn: &Connection, program: &str) -> ApiResult<Vec<Fact>> {
-    parse_facts(
-        &mut conn.prepare(
-            "SELECT f.body FROM facts f JOIN program_partners pp ON pp.partner_id = f.partner_id
-             WHERE pp.program_id = ?1 ORDER BY f.id",
-        )?,
-        [program],
-    )
+/// The facts of every partner of a program, read into a table one row at a time (a program's
+/// facts are never all held as parsed [`Fact`]s).
+pub fn program_facts(conn: &Connection, program: &str) -> ApiResult<FactTable> {
+    let mut stmt = conn.prepare(
+        "SELECT f.body FROM facts f JOIN program_partners pp ON pp.partner_id = f.partner_id
+         WHERE pp.program_id = ?1 ORDER BY f.id",
+    )?;
+    let rows = stmt.query_map([program], |r| r.get::<_, String>(0))?;
+    rows.map(|body| serde_json::from_str::<Fact>(&body?).map_err(ApiError::internal)).collect()
 }
 
 /// A signed-in user.
