@@ -390,13 +390,13 @@ pub struct Partner {
 
 impl Partner {
     /// The partner's value of a grouping attribute.
-    pub fn group(&self, by: GroupBy) -> String {
+    pub fn group(&self, by: GroupBy) -> &str {
         match by {
-            GroupBy::All => String::new(),
-            GroupBy::Region => self.region.clone(),
-            GroupBy::PartnerType => self.partner_type.clone(),
-            GroupBy::Segment => self.segment.clone(),
-            GroupBy::Parent => self.parent.clone().unwrap_or_default(),
+            GroupBy::All => "",
+            GroupBy::Region => &self.region,
+            GroupBy::PartnerType => &self.partner_type,
+            GroupBy::Segment => &self.segment,
+            GroupBy::Parent => self.parent.as_deref().unwrap_or_default(),
         }
     }
 }

@@ -20,11 +20,11 @@ use crate::report::{
 use crate::table::FactTable;
 
 /// A rank line waiting for the rank boards.
-struct PendingRank {
+struct PendingRank<'p> {
     partner: usize,
     scheme: usize,
     period: usize,
-    line: LineDraft,
+    line: LineDraft<'p>,
 }
 
 /// Evaluate all `partners` on `facts` (facts of partners not listed are ignored).
@@ -50,7 +50,7 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
             .collect();
         let status = draft_lines(program, partner, &pf, as_of, false, &periods, |si, period, line| {
             let scheme = &program.schemes[si];
-            let measure = line.line.measure;
+            let measure = line.measure;
             let figures = if matches!(scheme.payout, Payout::Rank { .. }) {
                 pending.push(PendingRank { partner: pi, scheme: si, period, line });
                 PeriodFigures { measure, rank: None, payout: Decimal::ZERO, provisional: false }
@@ -139,12 +139,12 @@ fn rank_boards(
     infos: &[Vec<PeriodInfo>],
     pending: &[PendingRank],
 ) -> (Vec<RankBoard>, Vec<Leaderboard>) {
-    let mut groups: BTreeMap<(usize, usize, String), Vec<(Decimal, usize)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, usize, &str), Vec<(Decimal, usize)>> = BTreeMap::new();
     for p in pending {
         let scheme = &program.schemes[p.scheme];
-        let Payout::Rank { group_by, .. } = &scheme.payout else { continue };
         if let Some(m) = rankable(scheme, &p.line) {
-            groups.entry((p.scheme, p.period, partners[p.partner].group(*group_by))).or_default().push((m, p.partner));
+            let group = p.line.group.unwrap_or_default();
+            groups.entry((p.scheme, p.period, group)).or_default().push((m, p.partner));
         }
     }
     let mut boards = Vec::new();
@@ -157,10 +157,16 @@ fn rank_boards(
         boards.push(RankBoard {
             scheme: scheme.id.clone(),
             period: period.clone(),
-            group: group.clone(),
+            group: group.to_string(),
             measures: rows.iter().take_while(|r| r.rank as usize <= amounts.len()).map(|r| r.measure).collect(),
         });
-        leaderboards.push(Leaderboard { scheme: scheme.id.clone(), period, group_by: *group_by, group, rows });
+        leaderboards.push(Leaderboard {
+            scheme: scheme.id.clone(),
+            period,
+            group_by: *group_by,
+            group: group.into(),
+            rows,
+        });
     }
     (boards, leaderboards)
 }

@@ -38,10 +38,20 @@ impl Trace<'_> {
     }
 }
 
-/// The payout of one period line as far as the partner's own facts decide it.
+/// The payout of one period line as far as the partner's own facts decide it. Figures only;
+/// [`settle`] turns it into the report's [`PeriodLine`].
 #[derive(Clone, Debug)]
-pub struct LineDraft {
-    pub line: PeriodLine,
+pub struct LineDraft<'p> {
+    pub period: &'p Period,
+    /// The as-of date falls inside the period.
+    pub running: bool,
+    pub eligible: bool,
+    pub measure: Option<Decimal>,
+    pub baseline: Option<Decimal>,
+    pub target: Option<Decimal>,
+    /// The partner's group, for rank schemes.
+    pub group: Option<&'p str>,
+    pub multiplier: Decimal,
     q: Quantities,
     /// For each gate: `Some(held)` when it does not depend on the measure. Empty when every
     /// gate depends on the measure (the common case, which then allocates nothing).
@@ -53,12 +63,14 @@ pub struct LineDraft {
     spend: Decimal,
     /// Record explanations and the facts that counted (statements do; population runs do not).
     detail: bool,
+    explanation: Vec<Step>,
+    facts: Vec<u32>,
 }
 
 #[derive(Clone, Debug)]
-pub struct SchemeDraft {
+pub struct SchemeDraft<'p> {
     pub scheme: usize,
-    pub lines: Vec<LineDraft>,
+    pub lines: Vec<LineDraft<'p>>,
 }
 
 /// A partner's evaluation before other partners are taken into account.
@@ -67,7 +79,7 @@ pub struct Draft<'p> {
     pub program: &'p Program,
     pub partner: &'p Partner,
     pub as_of: NaiveDate,
-    pub schemes: Vec<SchemeDraft>,
+    pub schemes: Vec<SchemeDraft<'p>>,
     pub tier: TierStatus,
     pub badges: Vec<gamification::PendingBadge>,
 }
@@ -177,7 +189,7 @@ pub fn draft<'p>(
     pf: &PartnerFacts,
     as_of: NaiveDate,
     detail: bool,
-    periods: &[Vec<Period>],
+    periods: &'p [Vec<Period>],
 ) -> Draft<'p> {
     let mut schemes: Vec<SchemeDraft> = periods
         .iter()
@@ -197,14 +209,14 @@ pub fn draft<'p>(
 
 /// [`draft`] one line at a time: `each(scheme, period, line)` receives every line in order, so
 /// a population run keeps only what it needs of each. Returns the partner's tier status.
-pub fn draft_lines(
+pub fn draft_lines<'p>(
     program: &Program,
-    partner: &Partner,
+    partner: &'p Partner,
     pf: &PartnerFacts,
     as_of: NaiveDate,
     detail: bool,
-    periods: &[Vec<Period>],
-    mut each: impl FnMut(usize, usize, LineDraft),
+    periods: &'p [Vec<Period>],
+    mut each: impl FnMut(usize, usize, LineDraft<'p>),
 ) -> TierStatus {
     let tiers = gamification::TierCache::new(program, pf);
     for (si, (scheme, ps)) in program.schemes.iter().zip(periods).enumerate() {
@@ -216,16 +228,16 @@ pub fn draft_lines(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn draft_line(
+fn draft_line<'p>(
     program: &Program,
     scheme: &Scheme,
-    partner: &Partner,
+    partner: &'p Partner,
     pf: &PartnerFacts,
     tiers: &gamification::TierCache,
-    p: &Period,
+    p: &'p Period,
     as_of: NaiveDate,
     detail: bool,
-) -> LineDraft {
+) -> LineDraft<'p> {
     let running = as_of <= p.end;
     let on = if running { as_of } else { p.end };
     // Figures-only runs work the tier out only for schemes it changes.
@@ -237,35 +249,6 @@ fn draft_line(
         (true, Some(t)) => program.tiers[t].multiplier,
         _ => Decimal::ONE,
     };
-    let is_rank = matches!(scheme.payout, Payout::Rank { .. });
-    let line = PeriodLine {
-        // Figures-only runs look periods up by position; only rank lines need their label.
-        label: if detail || is_rank { p.label.clone() } else { String::new() },
-        start: p.start,
-        end: p.end,
-        running,
-        eligible: true,
-        measure: None,
-        baseline: None,
-        // Figures-only runs look the target up only where it changes the payout.
-        target: if detail || uses_target(scheme) { pf.target(&scheme.id, &p.label) } else { None },
-        attainment: None,
-        slab: None,
-        rank: None,
-        group: match &scheme.payout {
-            Payout::Rank { group_by, .. } => Some(partner.group(*group_by)),
-            _ => None,
-        },
-        base: Decimal::ZERO,
-        multiplier,
-        rounded: Decimal::ZERO,
-        payout: Decimal::ZERO,
-        provisional: false,
-        explanation: Vec::new(),
-        facts: Vec::new(),
-        next: None,
-        fund: None,
-    };
     // Approved spend drawn against the scheme: only funds have any.
     let spend = if scheme.instrument == Instrument::Fund {
         pf.between(crate::model::FactKind::MarketingSpend, p.start, p.end.min(as_of))
@@ -276,10 +259,28 @@ fn draft_line(
     } else {
         Decimal::ZERO
     };
-    let mut draft =
-        LineDraft { line, q: Quantities::default(), static_gates: Vec::new(), tier, closed: true, spend, detail };
-    let mut steps = Vec::new();
-    let mut counted = Vec::new();
+    let mut draft = LineDraft {
+        period: p,
+        running,
+        eligible: true,
+        measure: None,
+        baseline: None,
+        // Figures-only runs look the target up only where it changes the payout.
+        target: if detail || uses_target(scheme) { pf.target(&scheme.id, &p.label) } else { None },
+        group: match &scheme.payout {
+            Payout::Rank { group_by, .. } => Some(partner.group(*group_by)),
+            _ => None,
+        },
+        multiplier,
+        q: Quantities::default(),
+        static_gates: Vec::new(),
+        tier,
+        closed: true,
+        spend,
+        detail,
+        explanation: Vec::new(),
+        facts: Vec::new(),
+    };
     let measured = measure_line(
         program,
         scheme,
@@ -289,21 +290,15 @@ fn draft_line(
         on,
         p,
         as_of,
-        &mut Trace(detail.then_some(&mut steps)),
-        detail.then_some(&mut counted),
+        &mut Trace(detail.then_some(&mut draft.explanation)),
+        detail.then_some(&mut draft.facts),
     );
-    let line = &mut draft.line;
-    line.explanation = steps;
-    line.facts = counted;
     match measured {
-        Measured::Ineligible => line.eligible = false,
-        Measured::Nothing { baseline } => line.baseline = baseline,
+        Measured::Ineligible => draft.eligible = false,
+        Measured::Nothing { baseline } => draft.baseline = baseline,
         Measured::Measure { q, measure, baseline } => {
-            line.measure = Some(measure);
-            line.baseline = baseline;
-            if let Some(target) = line.target.filter(|t| !t.is_zero()) {
-                line.attainment = measure.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(target));
-            }
+            draft.measure = Some(measure);
+            draft.baseline = baseline;
             let any_static =
                 scheme.gates.iter().any(|g| matches!(g, Gate::Certification { .. } | Gate::MinTier { .. }));
             draft.static_gates = scheme
@@ -456,7 +451,7 @@ fn pay(
     steps: &mut Trace,
 ) -> Option<Paid> {
     let zero = Paid { base: Decimal::ZERO, rounded: Decimal::ZERO, slab: None, rank: None, provisional: false };
-    let target = d.line.target;
+    let target = d.target;
     if let Some(failed) = failed_gate(scheme, d, measure)? {
         steps.push(|| gate_failure(program, scheme, d, failed, measure));
         return Some(zero);
@@ -483,12 +478,12 @@ fn pay(
             amount
         }
         Payout::Rank { amounts, .. } => {
-            let group = d.line.group.as_deref().unwrap_or_default();
+            let group = d.group.unwrap_or_default();
             if measure <= Decimal::ZERO {
                 steps.push(|| Step::NotRanked { group: group.into() });
                 return Some(paid);
             }
-            let Some(board) = context.and_then(|c| c.rank_board(&scheme.id, &d.line.label, group)) else {
+            let Some(board) = context.and_then(|c| c.rank_board(&scheme.id, &d.period.label, group)) else {
                 steps.push(|| Step::RankUnknown);
                 paid.provisional = true;
                 return Some(paid);
@@ -511,13 +506,9 @@ fn pay(
     let base = base.max(Decimal::ZERO);
     paid.base = base;
     let mut amount = base;
-    if scheme.tier_multiplier && d.line.multiplier != Decimal::ONE {
-        amount = amount.checked_mul(d.line.multiplier)?;
-        steps.push(|| Step::Multiplier {
-            tier: tier_id(program, d.tier),
-            multiplier: d.line.multiplier,
-            payout: amount,
-        });
+    if scheme.tier_multiplier && d.multiplier != Decimal::ONE {
+        amount = amount.checked_mul(d.multiplier)?;
+        steps.push(|| Step::Multiplier { tier: tier_id(program, d.tier), multiplier: d.multiplier, payout: amount });
     }
     if let Some(cap) = scheme.cap {
         if amount > cap {
@@ -539,7 +530,7 @@ fn failed_gate(scheme: &Scheme, d: &LineDraft, measure: Decimal) -> Option<Optio
     for (i, gate) in scheme.gates.iter().enumerate() {
         let held = match gate {
             Gate::MinMeasure { value } => measure >= *value,
-            Gate::MinAttainment { percent } => match d.line.target.filter(|t| !t.is_zero()) {
+            Gate::MinAttainment { percent } => match d.target.filter(|t| !t.is_zero()) {
                 Some(t) => measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t)? >= *percent,
                 None => false,
             },
@@ -563,7 +554,6 @@ fn gate_failure(program: &Program, scheme: &Scheme, d: &LineDraft, gate: usize, 
         Gate::MinMeasure { value } => (GateKind::MinMeasure, value.to_string(), measure.to_string()),
         Gate::MinAttainment { percent } => {
             let attainment = d
-                .line
                 .target
                 .filter(|t| !t.is_zero())
                 .and_then(|t| measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t));
@@ -582,7 +572,7 @@ fn gate_failure(program: &Program, scheme: &Scheme, d: &LineDraft, gate: usize, 
 /// The measure a line is ranked by, when it takes part in ranking: eligible, a positive
 /// measure, and every gate held.
 pub fn rankable(scheme: &Scheme, d: &LineDraft) -> Option<Decimal> {
-    let measure = d.line.measure.filter(|m| *m > Decimal::ZERO)?;
+    let measure = d.measure.filter(|m| *m > Decimal::ZERO)?;
     (!d.closed && failed_gate(scheme, d, measure)?.is_none()).then_some(measure)
 }
 
@@ -597,7 +587,7 @@ pub fn settled(
     if d.closed {
         return Some((Decimal::ZERO, None, false));
     }
-    let paid = pay(program, scheme, d, d.line.measure.unwrap_or_default(), &d.q, context, &mut Trace(None))?;
+    let paid = pay(program, scheme, d, d.measure.unwrap_or_default(), &d.q, context, &mut Trace(None))?;
     Some((paid.rounded, paid.rank, paid.provisional))
 }
 
@@ -605,9 +595,33 @@ pub fn settled(
 ///
 /// The line's explanation and counted facts move into the result (they can be long).
 pub fn settle(program: &Program, scheme: &Scheme, d: &mut LineDraft, context: Option<&Context>) -> PeriodLine {
-    let explanation = std::mem::take(&mut d.line.explanation);
-    let facts = std::mem::take(&mut d.line.facts);
-    let mut line = PeriodLine { explanation, facts, ..d.line.clone() };
+    let attainment = match (d.measure, d.target.filter(|t| !t.is_zero())) {
+        (Some(m), Some(t)) => m.checked_mul(Decimal::ONE_HUNDRED).and_then(|m| m.checked_div(t)),
+        _ => None,
+    };
+    let mut line = PeriodLine {
+        label: d.period.label.clone(),
+        start: d.period.start,
+        end: d.period.end,
+        running: d.running,
+        eligible: d.eligible,
+        measure: d.measure,
+        baseline: d.baseline,
+        target: d.target,
+        attainment,
+        slab: None,
+        rank: None,
+        group: d.group.map(String::from),
+        base: Decimal::ZERO,
+        multiplier: d.multiplier,
+        rounded: Decimal::ZERO,
+        payout: Decimal::ZERO,
+        provisional: false,
+        explanation: std::mem::take(&mut d.explanation),
+        facts: std::mem::take(&mut d.facts),
+        next: None,
+        fund: None,
+    };
     if d.closed {
         return line;
     }
