@@ -6,6 +6,7 @@
 //! context, through the same functions, so its figures are the same.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -64,7 +65,8 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
     }
 
     // Pass 2: rank boards, then the rank lines.
-    let (mut ranks, mut leaderboards) = rank_boards(program, partners, &infos, &pending);
+    let shown: Vec<Shown> = partners.iter().map(|p| (Arc::from(p.id.as_str()), Arc::from(p.name.as_str()))).collect();
+    let (mut ranks, mut leaderboards) = rank_boards(program, &shown, &infos, &pending);
     ranks.sort_by(|a, b| (&a.scheme, &a.period, &a.group).cmp(&(&b.scheme, &b.period, &b.group)));
     let mut context = Context { ranks, budgets: Vec::new() };
     for p in &pending {
@@ -73,7 +75,7 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
         let f = &mut figures[p.partner].schemes[p.scheme].periods[p.period];
         *f = PeriodFigures { measure: f.measure, rank, payout, provisional };
     }
-    leaderboards.extend(latest_boards(program, partners, &infos, &figures));
+    leaderboards.extend(latest_boards(program, &shown, &infos, &figures));
 
     // Pass 3: budgets over the rounded payouts, then the scaled payouts and totals.
     for (si, scheme) in program.schemes.iter().enumerate() {
@@ -116,9 +118,13 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
     Population { as_of, schemes: totals, partners: figures, leaderboards, tiers, context }
 }
 
+/// A partner's id and name as leaderboards show them: shared by every row of the partner, so a
+/// row costs no copies of its texts.
+type Shown = (Arc<str>, Arc<str>);
+
 /// Rows of ranked partners (eligible, positive measure, gates held), by measure descending,
 /// ties sharing a rank and shown in the order the partners were given.
-fn ranked(mut entries: Vec<(Decimal, usize)>, partners: &[Partner]) -> Vec<BoardRow> {
+fn ranked(mut entries: Vec<(Decimal, usize)>, shown: &[Shown]) -> Vec<BoardRow> {
     entries.sort_unstable_by(|a, b| cmp_dec(&b.0, &a.0).then(a.1.cmp(&b.1)));
     let mut rows: Vec<BoardRow> = Vec::with_capacity(entries.len());
     for (i, (m, p)) in entries.iter().enumerate() {
@@ -126,7 +132,8 @@ fn ranked(mut entries: Vec<(Decimal, usize)>, partners: &[Partner]) -> Vec<Board
             Some(last) if last.measure == *m => last.rank,
             _ => i as u32 + 1,
         };
-        rows.push(BoardRow { partner: partners[*p].id.clone(), name: partners[*p].name.clone(), rank, measure: *m });
+        let (partner, name) = shown[*p].clone();
+        rows.push(BoardRow { partner, name, rank, measure: *m });
     }
     rows
 }
@@ -135,7 +142,7 @@ fn ranked(mut entries: Vec<(Decimal, usize)>, partners: &[Partner]) -> Vec<Board
 /// that the context publishes.
 fn rank_boards(
     program: &Program,
-    partners: &[Partner],
+    shown: &[Shown],
     infos: &[Vec<PeriodInfo>],
     pending: &[PendingRank],
 ) -> (Vec<RankBoard>, Vec<Leaderboard>) {
@@ -152,7 +159,7 @@ fn rank_boards(
     for ((si, pi, group), entries) in groups {
         let scheme = &program.schemes[si];
         let Payout::Rank { group_by, amounts } = &scheme.payout else { continue };
-        let rows = ranked(entries, partners);
+        let rows = ranked(entries, shown);
         let period = infos[si][pi].label.clone();
         boards.push(RankBoard {
             scheme: scheme.id.clone(),
@@ -175,7 +182,7 @@ fn rank_boards(
 /// period.
 fn latest_boards(
     program: &Program,
-    partners: &[Partner],
+    shown: &[Shown],
     infos: &[Vec<PeriodInfo>],
     figures: &[PartnerFigures],
 ) -> Vec<Leaderboard> {
@@ -198,7 +205,7 @@ fn latest_boards(
             period: infos[si][pi].label.clone(),
             group_by: GroupBy::All,
             group: String::new(),
-            rows: ranked(entries, partners),
+            rows: ranked(entries, shown),
         });
     }
     out

@@ -272,8 +272,8 @@ pub struct WhatIf {
 /// A leaderboard row: what any partner may see of another.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoardRow {
-    pub partner: String,
-    pub name: String,
+    pub partner: std::sync::Arc<str>,
+    pub name: std::sync::Arc<str>,
     pub rank: u32,
     pub measure: Decimal,
 }

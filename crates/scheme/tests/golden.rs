@@ -211,7 +211,7 @@ fn rank_rewards_with_ties() {
     assert!(alone.provisional && alone.schemes[0].periods[0].provisional);
     let board = pop.population.leaderboards.iter().find(|b| b.group == "north").unwrap();
     assert_eq!(
-        board.rows.iter().map(|r| (r.partner.as_str(), r.rank)).collect::<Vec<_>>(),
+        board.rows.iter().map(|r| (&*r.partner, r.rank)).collect::<Vec<_>>(),
         vec![("a", 1), ("b", 2), ("c", 2), ("d", 4)]
     );
     // The window is still running: no top-N badge yet. Once it has closed, the region leaders

@@ -30,16 +30,46 @@ pub struct Totals {
 
 fn running_totals(rows: &[Row]) -> Option<Totals> {
     let mut t = Totals { value: Vec::with_capacity(rows.len() + 1), units: Vec::with_capacity(rows.len() + 1) };
-    let (mut v, mut u) = (Decimal::ZERO, Decimal::ZERO);
-    t.value.push(v);
-    t.units.push(u);
+    let (mut v, mut u) = (Sum::default(), Sum::default());
+    t.value.push(Decimal::ZERO);
+    t.units.push(Decimal::ZERO);
     for r in rows {
-        v = v.checked_add(r.value)?;
-        u = u.checked_add(r.units)?;
-        t.value.push(v);
-        t.units.push(u);
+        v.add(r.value)?;
+        u.add(r.units)?;
+        t.value.push(v.total()?);
+        t.units.push(u.total()?);
     }
     Some(t)
+}
+
+/// An exact sum of decimals: their mantissas added in 128 bits at the largest scale seen so far,
+/// which is the scale and value adding them one by one as decimals gives, at a fraction of the
+/// cost. `None` once the sum no longer fits a decimal (an overflow).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sum {
+    mantissa: i128,
+    scale: u32,
+}
+
+impl Sum {
+    #[inline]
+    pub fn add(&mut self, d: Decimal) -> Option<()> {
+        let scale = d.scale();
+        let mut m = d.mantissa();
+        if scale > self.scale {
+            self.mantissa = self.mantissa.checked_mul(10i128.checked_pow(scale - self.scale)?)?;
+            self.scale = scale;
+        } else if scale < self.scale {
+            m = m.checked_mul(10i128.checked_pow(self.scale - scale)?)?;
+        }
+        self.mantissa = self.mantissa.checked_add(m)?;
+        Some(())
+    }
+
+    #[inline]
+    pub fn total(&self) -> Option<Decimal> {
+        Decimal::try_from_i128_with_scale(self.mantissa, self.scale).ok()
+    }
 }
 
 impl<'a> PartnerFacts<'a> {
@@ -112,16 +142,6 @@ impl<'a> PartnerFacts<'a> {
         }
     }
 
-    /// Whether a row passes a filter's narrowing lists.
-    pub fn admits(&self, filter: &FactFilter, row: &Row) -> bool {
-        let listed = |list: &[String], sym: Sym| list.is_empty() || list.iter().any(|s| s == self.text(sym));
-        match filter.fact {
-            FactKind::Sale => listed(&filter.skus, row.key) && listed(&filter.categories, row.category),
-            FactKind::Certification => listed(&filter.courses, row.key),
-            FactKind::Referral | FactKind::MarketingSpend => true,
-        }
-    }
-
     /// Sum the rows that pass the filter; `indices` collects the facts that counted.
     pub fn quantities(
         &self,
@@ -134,16 +154,17 @@ impl<'a> PartnerFacts<'a> {
         if let Some(ix) = indices.as_deref_mut() {
             ix.reserve(rows.len());
         }
-        let mut q = Quantities::default();
+        let admit = Admit::new(self, filter);
+        let (mut value, mut units) = (Sum::default(), Sum::default());
         let mut count: u64 = 0;
         // (SKU, units) of the rows that count, for distinct SKUs: sorted and netted below.
         let mut units_by_sku: Vec<(Sym, Decimal)> = Vec::new();
         for row in rows {
-            if !unfiltered && !self.admits(filter, row) {
+            if !unfiltered && !admit.admits(row) {
                 continue;
             }
-            q.value = q.value.checked_add(row.value)?;
-            q.units = q.units.checked_add(row.units)?;
+            value.add(row.value)?;
+            units.add(row.units)?;
             count += 1;
             if want_distinct {
                 units_by_sku.push((row.key, row.units));
@@ -152,7 +173,12 @@ impl<'a> PartnerFacts<'a> {
                 ix.push(row.index);
             }
         }
-        q.count = Decimal::from(count);
+        let mut q = Quantities {
+            value: value.total()?,
+            units: units.total()?,
+            count: Decimal::from(count),
+            ..Default::default()
+        };
         if want_distinct {
             q.distinct = Decimal::from(distinct_positive(&mut units_by_sku)?);
         }
@@ -164,11 +190,12 @@ impl<'a> PartnerFacts<'a> {
     /// SKUs or growth; `None` on overflow.
     pub fn prefix_sums(&self, filter: &FactFilter, measure: &Measure) -> Option<Vec<Decimal>> {
         let rows = self.rows(filter.fact);
+        let admit = Admit::new(self, filter);
         let mut sums = Vec::with_capacity(rows.len() + 1);
         let mut acc = Decimal::ZERO;
         sums.push(acc);
         for row in rows {
-            if self.admits(filter, row) {
+            if admit.admits(row) {
                 let add = match measure {
                     Measure::SumValue => row.value,
                     Measure::SumUnits => row.units,
@@ -239,6 +266,30 @@ pub struct Quantities {
     pub units: Decimal,
     pub count: Decimal,
     pub distinct: Decimal,
+}
+
+/// A filter's narrowing lists as symbols of the table, so rows are tested without reading texts.
+struct Admit {
+    /// `None`: any; otherwise the listed texts the table knows (a text it does not know matches
+    /// no row).
+    keys: Option<Vec<Sym>>,
+    categories: Option<Vec<Sym>>,
+}
+
+impl Admit {
+    fn new(pf: &PartnerFacts, filter: &FactFilter) -> Self {
+        let syms = |list: &[String]| (!list.is_empty()).then(|| list.iter().filter_map(|s| pf.sym(s)).collect());
+        match filter.fact {
+            FactKind::Sale => Admit { keys: syms(&filter.skus), categories: syms(&filter.categories) },
+            FactKind::Certification => Admit { keys: syms(&filter.courses), categories: None },
+            FactKind::Referral | FactKind::MarketingSpend => Admit { keys: None, categories: None },
+        }
+    }
+
+    fn admits(&self, row: &Row) -> bool {
+        let listed = |list: &Option<Vec<Sym>>, sym: Sym| list.as_ref().is_none_or(|l| l.contains(&sym));
+        listed(&self.keys, row.key) && listed(&self.categories, row.category)
+    }
 }
 
 /// How many SKUs have a positive net unit total (`None` on overflow).

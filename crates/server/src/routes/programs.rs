@@ -103,12 +103,12 @@ pub async fn leaderboards(
                 .rows
                 .iter()
                 .enumerate()
-                .filter(|(i, r)| *i < top || Some(&r.partner) == me.as_ref())
+                .filter(|(i, r)| *i < top || me.as_deref() == Some(&*r.partner))
                 .map(|(_, r)| PublicRow {
                     rank: r.rank,
-                    name: r.name.clone(),
+                    name: r.name.to_string(),
                     measure: r.measure,
-                    you: Some(&r.partner) == me.as_ref(),
+                    you: me.as_deref() == Some(&*r.partner),
                 })
                 .collect(),
         })
