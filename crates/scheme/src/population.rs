@@ -125,7 +125,13 @@ type Shown = (Arc<str>, Arc<str>);
 /// Rows of ranked partners (eligible, positive measure, gates held), by measure descending,
 /// ties sharing a rank and shown in the order the partners were given.
 fn ranked(mut entries: Vec<(Decimal, usize)>, shown: &[Shown]) -> Vec<BoardRow> {
-    entries.sort_unstable_by(|a, b| cmp_dec(&b.0, &a.0).then(a.1.cmp(&b.1)));
+    match entries.first().map(|e| e.0.scale()) {
+        // One scale (the usual case): the mantissas order the measures, and compare cheaply.
+        Some(scale) if entries.iter().all(|e| e.0.scale() == scale) => {
+            entries.sort_unstable_by_key(|(m, p)| (std::cmp::Reverse(m.mantissa()), *p))
+        }
+        _ => entries.sort_unstable_by(|a, b| cmp_dec(&b.0, &a.0).then(a.1.cmp(&b.1))),
+    }
     let mut rows: Vec<BoardRow> = Vec::with_capacity(entries.len());
     for (i, (m, p)) in entries.iter().enumerate() {
         let rank = match rows.last() {

@@ -52,7 +52,7 @@ pub struct Sum {
 }
 
 impl Sum {
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, d: Decimal) -> Option<()> {
         let scale = d.scale();
         let mut m = d.mantissa();
@@ -68,7 +68,13 @@ impl Sum {
 
     #[inline]
     pub fn total(&self) -> Option<Decimal> {
-        Decimal::try_from_i128_with_scale(self.mantissa, self.scale).ok()
+        // A decimal's mantissa has 96 bits.
+        let magnitude = self.mantissa.unsigned_abs();
+        if magnitude >> 96 != 0 {
+            return None;
+        }
+        let (lo, mid, hi) = (magnitude as u32, (magnitude >> 32) as u32, (magnitude >> 64) as u32);
+        Some(Decimal::from_parts(lo, mid, hi, self.mantissa < 0, self.scale))
     }
 }
 
@@ -158,7 +164,7 @@ impl<'a> PartnerFacts<'a> {
         let (mut value, mut units) = (Sum::default(), Sum::default());
         let mut count: u64 = 0;
         // (SKU, units) of the rows that count, for distinct SKUs: sorted and netted below.
-        let mut units_by_sku: Vec<(Sym, Decimal)> = Vec::new();
+        let mut units_by_sku: Vec<(Sym, Decimal)> = Vec::with_capacity(if want_distinct { rows.len() } else { 0 });
         for row in rows {
             if !unfiltered && !admit.admits(row) {
                 continue;
@@ -294,6 +300,7 @@ impl Admit {
 
 /// How many SKUs have a positive net unit total (`None` on overflow).
 fn distinct_positive(units_by_sku: &mut [(Sym, Decimal)]) -> Option<u64> {
+    // Sorting the symbols alone (not the 20-byte pairs) groups each SKU's lines.
     units_by_sku.sort_unstable_by_key(|(sku, _)| *sku);
     let mut count = 0;
     for run in units_by_sku.chunk_by(|a, b| a.0 == b.0) {

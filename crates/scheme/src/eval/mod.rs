@@ -21,7 +21,7 @@ use crate::report::{
     TierStatus, Totals, WhatIf,
 };
 use crate::table::FactTable;
-use facts::{growth_base, simple_measure, PartnerFacts, Quantities};
+use facts::{cmp_dec, growth_base, simple_measure, PartnerFacts, Quantities};
 use period::{periods, shift_back, Period};
 
 pub use period::period_label;
@@ -86,6 +86,10 @@ pub struct Draft<'p> {
 
 /// Round half away from zero to `dp` decimals: the one rounding of SEMANTICS.md step 7.
 pub fn round(amount: Decimal, dp: u32) -> Decimal {
+    // Already at or below the precision: nothing to round (the common case, and a cheap test).
+    if amount.scale() <= dp {
+        return amount;
+    }
     amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
@@ -503,7 +507,7 @@ fn pay(
         }
     };
     // A period never pays below zero: returns claw back by lowering the period they fall in.
-    let base = base.max(Decimal::ZERO);
+    let base = if base.is_sign_negative() { Decimal::ZERO } else { base };
     paid.base = base;
     let mut amount = base;
     if scheme.tier_multiplier && d.multiplier != Decimal::ONE {
@@ -511,7 +515,7 @@ fn pay(
         steps.push(|| Step::Multiplier { tier: tier_id(program, d.tier), multiplier: d.multiplier, payout: amount });
     }
     if let Some(cap) = scheme.cap {
-        if amount > cap {
+        if cmp_dec(&amount, &cap).is_gt() {
             amount = cap;
             steps.push(|| Step::Capped { cap, payout: amount });
         }
