@@ -291,8 +291,12 @@ impl From<&[Fact]> for FactTable {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub(crate) fn sym(n: u32) -> Sym {
+        Sym(n)
+    }
 
     fn row(index: u32, day: u32) -> Row {
         Row {

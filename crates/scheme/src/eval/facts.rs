@@ -24,20 +24,20 @@ pub struct PartnerFacts<'a> {
 /// Running totals of value and units: entry `i` sums the rows before `i`.
 #[derive(Debug, Default)]
 pub struct Totals {
-    value: Vec<Decimal>,
-    units: Vec<Decimal>,
+    value: Vec<Sum>,
+    units: Vec<Sum>,
 }
 
 fn running_totals(rows: &[Row]) -> Option<Totals> {
     let mut t = Totals { value: Vec::with_capacity(rows.len() + 1), units: Vec::with_capacity(rows.len() + 1) };
     let (mut v, mut u) = (Sum::default(), Sum::default());
-    t.value.push(Decimal::ZERO);
-    t.units.push(Decimal::ZERO);
+    t.value.push(v);
+    t.units.push(u);
     for r in rows {
         v.add(r.value)?;
         u.add(r.units)?;
-        t.value.push(v.total()?);
-        t.units.push(u.total()?);
+        t.value.push(v);
+        t.units.push(u);
     }
     Some(t)
 }
@@ -64,6 +64,18 @@ impl Sum {
         }
         self.mantissa = self.mantissa.checked_add(m)?;
         Some(())
+    }
+
+    /// `self − before` (the rows added since `before` was taken), as a decimal at the larger
+    /// scale of the two, as subtracting the two decimals would give it.
+    #[inline]
+    pub fn since(&self, before: &Sum) -> Option<Decimal> {
+        let scale = self.scale.max(before.scale);
+        let lift = |s: &Sum| match scale - s.scale {
+            0 => Some(s.mantissa),
+            up => s.mantissa.checked_mul(10i128.checked_pow(up)?),
+        };
+        Sum { mantissa: lift(self)?.checked_sub(lift(before)?)?, scale }.total()
     }
 
     #[inline]
@@ -109,7 +121,7 @@ impl<'a> PartnerFacts<'a> {
     }
 
     /// The running totals of a measure over all sales, when they are kept (sum of value or units).
-    pub fn sales_running(&self, measure: &Measure) -> Option<&[Decimal]> {
+    pub fn sales_running(&self, measure: &Measure) -> Option<&[Sum]> {
         let t = self.sales_totals.as_ref()?;
         match measure {
             Measure::SumValue => Some(&t.value),
@@ -138,8 +150,8 @@ impl<'a> PartnerFacts<'a> {
                     ix.extend(rows[lo..hi].iter().map(|r| r.index));
                 }
                 Some(Quantities {
-                    value: t.value[hi].checked_sub(t.value[lo])?,
-                    units: t.units[hi].checked_sub(t.units[lo])?,
+                    value: t.value[hi].since(&t.value[lo])?,
+                    units: t.units[hi].since(&t.units[lo])?,
                     count: Decimal::from((hi - lo) as u64),
                     distinct: Decimal::ZERO,
                 })
@@ -194,11 +206,11 @@ impl<'a> PartnerFacts<'a> {
     /// Running totals of a measure over the rows of one fact kind (rows the filter refuses add
     /// 0), so the measure over any date span is a difference of two entries. Not for distinct
     /// SKUs or growth; `None` on overflow.
-    pub fn prefix_sums(&self, filter: &FactFilter, measure: &Measure) -> Option<Vec<Decimal>> {
+    pub fn prefix_sums(&self, filter: &FactFilter, measure: &Measure) -> Option<Vec<Sum>> {
         let rows = self.rows(filter.fact);
         let admit = Admit::new(self, filter);
         let mut sums = Vec::with_capacity(rows.len() + 1);
-        let mut acc = Decimal::ZERO;
+        let mut acc = Sum::default();
         sums.push(acc);
         for row in rows {
             if admit.admits(row) {
@@ -208,7 +220,7 @@ impl<'a> PartnerFacts<'a> {
                     Measure::Count => Decimal::ONE,
                     Measure::DistinctSkus | Measure::Growth { .. } => return None,
                 };
-                acc = acc.checked_add(add)?;
+                acc.add(add)?;
             }
             sums.push(acc);
         }
@@ -299,15 +311,32 @@ impl Admit {
 }
 
 /// How many SKUs have a positive net unit total (`None` on overflow).
-fn distinct_positive(units_by_sku: &mut [(Sym, Decimal)]) -> Option<u64> {
-    // Sorting the symbols alone (not the 20-byte pairs) groups each SKU's lines.
-    units_by_sku.sort_unstable_by_key(|(sku, _)| *sku);
-    let mut count = 0;
-    for run in units_by_sku.chunk_by(|a, b| a.0 == b.0) {
-        let net = run.iter().try_fold(Decimal::ZERO, |acc, (_, u)| acc.checked_add(*u))?;
-        count += u64::from(net > Decimal::ZERO);
+fn distinct_positive(units_by_sku: &mut Vec<(Sym, Decimal)>) -> Option<u64> {
+    // A period's lines name few SKUs: net them in place, each line added to its SKU's first
+    // entry, while the entries stay few enough to scan; beyond that, sort to group them.
+    let mut kept = 0;
+    for i in 0..units_by_sku.len() {
+        let (sku, units) = units_by_sku[i];
+        match units_by_sku[..kept].iter_mut().find(|(s, _)| *s == sku) {
+            Some(entry) => entry.1 = entry.1.checked_add(units)?,
+            None if kept < 64 => {
+                units_by_sku[kept] = (sku, units);
+                kept += 1;
+            }
+            None => {
+                // Lines before `i` are netted into the first `kept` entries already.
+                units_by_sku.drain(kept..i);
+                units_by_sku.sort_unstable_by_key(|(sku, _)| *sku);
+                let mut count = 0;
+                for run in units_by_sku.chunk_by(|a, b| a.0 == b.0) {
+                    let net = run.iter().try_fold(Decimal::ZERO, |acc, (_, u)| acc.checked_add(*u))?;
+                    count += u64::from(net > Decimal::ZERO);
+                }
+                return Some(count);
+            }
+        }
     }
-    Some(count)
+    Some(units_by_sku[..kept].iter().filter(|(_, u)| *u > Decimal::ZERO).count() as u64)
 }
 
 /// The measure's value for a span's quantities (not for growth, which needs two spans).
@@ -326,5 +355,33 @@ pub fn growth_base(of: GrowthBase, q: &Quantities) -> Decimal {
         GrowthBase::SumValue => q.value,
         GrowthBase::SumUnits => q.units,
         GrowthBase::Count => q.count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Netting in place and sorting agree with a plain map, for few SKUs and for many.
+    #[test]
+    fn distinct_skus_count_positive_net_units() {
+        for skus in [3u32, 64, 65, 200] {
+            let mut lines: Vec<(u32, i64)> = Vec::new();
+            for i in 0..(skus * 3) {
+                // Every SKU sells twice; every third SKU has a return that cancels one sale, every
+                // fifth one that cancels both.
+                let sku = (i * 7) % skus;
+                let units = if i >= skus * 2 { -(i64::from(sku % 5 == 0) * 2 + i64::from(sku % 3 == 0)) } else { 1 };
+                lines.push((sku, units));
+            }
+            let mut want = std::collections::BTreeMap::new();
+            for (sku, u) in &lines {
+                *want.entry(*sku).or_insert(0i64) += u;
+            }
+            let want = want.values().filter(|u| **u > 0).count() as u64;
+            let mut pairs: Vec<(Sym, Decimal)> =
+                lines.iter().map(|(s, u)| (crate::table::tests::sym(*s), Decimal::from(*u))).collect();
+            assert_eq!(distinct_positive(&mut pairs), Some(want), "{skus} SKUs");
+        }
     }
 }

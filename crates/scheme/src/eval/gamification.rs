@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::facts::{simple_measure, PartnerFacts};
+use super::facts::{simple_measure, PartnerFacts, Sum};
 use super::period::trailing_start;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
 use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};
@@ -19,12 +19,12 @@ pub struct TierCache<'a, 'f> {
     seen: RefCell<Vec<(NaiveDate, Option<usize>)>>,
     /// Per tier: the index into `sums` of its running totals (`None`: sum the window directly).
     sums_of: Vec<Option<usize>>,
-    sums: Vec<Cow<'a, [Decimal]>>,
+    sums: Vec<Cow<'a, [Sum]>>,
 }
 
 impl<'a, 'f> TierCache<'a, 'f> {
     pub fn new(program: &Program, pf: &'a PartnerFacts<'f>) -> Self {
-        let mut sums: Vec<Cow<'a, [Decimal]>> = Vec::new();
+        let mut sums: Vec<Cow<'a, [Sum]>> = Vec::new();
         let mut sums_of: Vec<Option<usize>> = Vec::new();
         for (i, t) in program.tiers.iter().enumerate() {
             let same = program.tiers[..i].iter().position(|e| e.counts == t.counts && e.measure == t.measure);
@@ -59,7 +59,7 @@ impl<'a, 'f> TierCache<'a, 'f> {
         let rows = self.pf.rows(t.counts.fact);
         let lo = rows.partition_point(|r| r.date < from);
         let hi = rows.partition_point(|r| r.date <= date).max(lo);
-        (sums[hi].checked_sub(sums[lo]).unwrap_or_default(), certs)
+        (sums[hi].since(&sums[lo]).unwrap_or_default(), certs)
     }
 
     /// The index of the highest tier held on `date`.

@@ -20,13 +20,21 @@ fn percent_of(base: Decimal, percent: Decimal) -> Option<Decimal> {
 /// whose choice of scale differs near the limits of the type.
 pub fn div100(x: Decimal) -> Option<Decimal> {
     let (m, scale) = (x.mantissa(), x.scale());
-    if m == 0 || m.unsigned_abs() >> 64 != 0 || scale > 18 {
-        x.checked_div(HUNDRED)
-    } else if m % 100 == 0 {
-        Decimal::try_from_i128_with_scale(m / 100, scale).ok()
-    } else {
-        Decimal::try_from_i128_with_scale(m, scale + 2).ok()
+    let Ok(magnitude) = u64::try_from(m.unsigned_abs()) else { return x.checked_div(HUNDRED) };
+    if m == 0 || scale > 18 {
+        return x.checked_div(HUNDRED);
     }
+    let negative = m < 0;
+    Some(if magnitude % 100 == 0 {
+        from_u64(magnitude / 100, negative, scale)
+    } else {
+        from_u64(magnitude, negative, scale + 2)
+    })
+}
+
+/// A decimal from a magnitude that fits 64 bits (`scale` at most 28).
+pub fn from_u64(magnitude: u64, negative: bool, scale: u32) -> Decimal {
+    Decimal::from_parts(magnitude as u32, (magnitude >> 32) as u32, 0, negative, scale)
 }
 
 /// A flat rate applied to the period's quantities.
