@@ -39,7 +39,11 @@
 //!   gate. Ties share a rank (leaderboards list tied partners in the order they were given);
 //!   the board a context publishes holds every measure at a rewarded rank, which is enough for a
 //!   partner to find its own rank exactly.
-//! - **Population runs** keep figures only (measure, rank, payout per partner, scheme and
+//! - **Sums** of values and units are exact; a sum that no longer fits a decimal (96 bits) is an
+//!   overflow, reported as such, never rounded.
+//! - **Population runs** read facts from a [`FactTable`] (grouped by partner, sorted by date, short
+//!   texts interned), which a server fills one row at a time; invoice numbers are not kept there,
+//!   as no rule reads them. They keep figures only (measure, rank, payout per partner, scheme and
 //!   period); a partner's full statement with explanations comes from [`statement`] with the
 //!   run's context, and has the same figures.
 //! - **What-if ranks** take the other partners' published measures as they are.

@@ -20,27 +20,50 @@ pub struct Sym(u32);
 /// The texts of a table, each kept once. `Sym::default()` is the empty text.
 #[derive(Debug)]
 pub struct Names {
-    ids: FxHashMap<Text, Sym>,
+    /// Texts of up to 15 bytes (most SKUs, categories, courses, labels), keyed by their bytes
+    /// packed in one integer: hashed and compared in a few instructions.
+    short: FxHashMap<u128, Sym>,
+    long: FxHashMap<Text, Sym>,
     texts: Vec<Text>,
 }
 
 impl Default for Names {
     fn default() -> Self {
-        let mut names = Names { ids: FxHashMap::default(), texts: Vec::new() };
+        let mut names = Names { short: FxHashMap::default(), long: FxHashMap::default(), texts: Vec::new() };
         names.intern("");
         names
     }
 }
 
+/// A text of up to 15 bytes as one integer: its bytes, then its length in the last byte (so
+/// texts that differ only by trailing zero bytes differ).
+fn packed(text: &str) -> Option<u128> {
+    let bytes = text.as_bytes();
+    (bytes.len() < 16).then(|| {
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        u128::from_le_bytes(key)
+    })
+}
+
 impl Names {
     fn intern(&mut self, text: &str) -> Sym {
-        if let Some(&sym) = self.ids.get(text) {
+        let key = packed(text);
+        let found = match key {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(text),
+        };
+        if let Some(&sym) = found {
             return sym;
         }
         // More than four billion distinct texts cannot be told apart; they share the last one.
         let sym = Sym(u32::try_from(self.texts.len()).unwrap_or(u32::MAX));
         self.texts.push(text.into());
-        self.ids.insert(text.into(), sym);
+        match key {
+            Some(k) => self.short.insert(k, sym),
+            None => self.long.insert(text.into(), sym),
+        };
         sym
     }
 
@@ -51,7 +74,10 @@ impl Names {
 
     /// The symbol of a text, if the table holds it (a text it does not hold matches no fact).
     pub fn find(&self, text: &str) -> Option<Sym> {
-        self.ids.get(text).copied()
+        match packed(text) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(text).copied(),
+        }
     }
 }
 
@@ -138,15 +164,20 @@ impl PartnerRows {
         self.by_kind[kind_slot(kind)].push(row);
     }
 
-    /// Sort every list by date and give back the room growing them left over.
-    fn seal(&mut self) {
+    /// Sort every list by date; with `shrink`, give back the room growing them left over (a
+    /// table kept for many evaluations does; one built for a single statement spares the copy).
+    fn seal(&mut self, shrink: bool) {
         for rows in &mut self.by_kind {
             if !rows.is_sorted_by_key(|r| r.date) {
                 sort_by_date(rows);
             }
-            rows.shrink_to_fit();
+            if shrink {
+                rows.shrink_to_fit();
+            }
         }
-        self.targets.shrink_to_fit();
+        if shrink {
+            self.targets.shrink_to_fit();
+        }
     }
 }
 
@@ -218,7 +249,7 @@ impl FactTable {
             rows.push(fact, &mut table.names);
             table.facts += 1;
         }
-        rows.seal();
+        rows.seal(false);
         table.slots.insert(partner.into(), 0);
         table.partners.push(rows);
         table
@@ -239,7 +270,7 @@ impl FactTable {
 
     fn seal(mut self) -> Self {
         for p in &mut self.partners {
-            p.seal();
+            p.seal(true);
         }
         self
     }
@@ -354,5 +385,30 @@ pub(crate) mod tests {
         assert_eq!(table.partner("b").rows(FactKind::Sale)[0].key, a.rows(FactKind::Sale)[0].key);
         assert!(table.partner("nobody").rows(FactKind::Sale).is_empty());
         assert_eq!(table.names().find("missing"), None);
+    }
+
+    #[test]
+    fn names_keep_every_text_apart_whatever_its_length() {
+        let texts = [
+            "",
+            "a",
+            "a\0",
+            "\0a",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "a longer category name",
+        ];
+        let mut names = Names::default();
+        let syms: Vec<Sym> = texts.iter().map(|t| names.intern(t)).collect();
+        for (t, s) in texts.iter().zip(&syms) {
+            assert_eq!(names.text(*s), *t);
+            assert_eq!(names.find(t), Some(*s));
+            assert_eq!(names.intern(t), *s, "interned twice: {t:?}");
+        }
+        let mut distinct = syms.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), texts.len());
     }
 }
