@@ -312,27 +312,25 @@ impl Admit {
 
 /// How many SKUs have a positive net unit total (`None` on overflow).
 fn distinct_positive(units_by_sku: &mut Vec<(Sym, Decimal)>) -> Option<u64> {
-    // A period's lines name few SKUs: net them in place, each line added to its SKU's first
-    // entry, while the entries stay few enough to scan; beyond that, sort to group them.
+    // A population's periods hold a few dozen lines: netting them in place, each line added to
+    // its SKU's first entry, beats any map. Longer spans (one partner's busy quarter) use a map,
+    // whose cost does not grow with the number of SKUs.
+    if units_by_sku.len() > 64 {
+        let mut net: rustc_hash::FxHashMap<Sym, Decimal> = rustc_hash::FxHashMap::default();
+        for (sku, units) in units_by_sku.iter() {
+            let entry = net.entry(*sku).or_default();
+            *entry = entry.checked_add(*units)?;
+        }
+        return Some(net.values().filter(|u| **u > Decimal::ZERO).count() as u64);
+    }
     let mut kept = 0;
     for i in 0..units_by_sku.len() {
         let (sku, units) = units_by_sku[i];
         match units_by_sku[..kept].iter_mut().find(|(s, _)| *s == sku) {
             Some(entry) => entry.1 = entry.1.checked_add(units)?,
-            None if kept < 64 => {
+            None => {
                 units_by_sku[kept] = (sku, units);
                 kept += 1;
-            }
-            None => {
-                // Lines before `i` are netted into the first `kept` entries already.
-                units_by_sku.drain(kept..i);
-                units_by_sku.sort_unstable_by_key(|(sku, _)| *sku);
-                let mut count = 0;
-                for run in units_by_sku.chunk_by(|a, b| a.0 == b.0) {
-                    let net = run.iter().try_fold(Decimal::ZERO, |acc, (_, u)| acc.checked_add(*u))?;
-                    count += u64::from(net > Decimal::ZERO);
-                }
-                return Some(count);
             }
         }
     }
