@@ -20,36 +20,70 @@ pub struct Sym(u32);
 /// The texts of a table, each kept once. `Sym::default()` is the empty text.
 #[derive(Debug)]
 pub struct Names {
-    /// Texts of up to 15 bytes (most SKUs, categories, courses, labels), keyed by their bytes
+    /// Texts of up to 16 bytes (most SKUs, categories, courses, labels), keyed by their bytes
     /// packed in one integer: hashed and compared in a few instructions.
-    short: FxHashMap<u128, Sym>,
+    short: FxHashMap<Packed, Sym>,
     long: FxHashMap<Text, Sym>,
     texts: Vec<Text>,
+    /// The short texts met last, by a hash of their key: facts repeat a few SKUs and
+    /// categories, and a hit here costs a multiplication and a comparison.
+    recent: Box<[(Packed, Sym); RECENT]>,
 }
+
+const RECENT: usize = 64;
+/// No packed text has this key (no short text is 255 bytes long).
+const NO_KEY: Packed = (0, u8::MAX);
 
 impl Default for Names {
     fn default() -> Self {
-        let mut names = Names { short: FxHashMap::default(), long: FxHashMap::default(), texts: Vec::new() };
+        let mut names = Names {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            texts: Vec::new(),
+            recent: Box::new([(NO_KEY, Sym::default()); RECENT]),
+        };
         names.intern("");
         names
     }
 }
 
-/// A text of up to 15 bytes as one integer: its bytes, then its length in the last byte (so
-/// texts that differ only by trailing zero bytes differ).
-fn packed(text: &str) -> Option<u128> {
-    let bytes = text.as_bytes();
-    (bytes.len() < 16).then(|| {
-        let mut key = [0u8; 16];
-        key[..bytes.len()].copy_from_slice(bytes);
-        key[15] = bytes.len() as u8;
-        u128::from_le_bytes(key)
-    })
+/// A text of up to 16 bytes as its bytes in one integer, with its length: two loads that may
+/// overlap cover any length, so no copy branches on it (lengths vary from fact to fact).
+type Packed = (u128, u8);
+
+fn packed(text: &str) -> Option<Packed> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
+    let half = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or_default());
+    let data = match n {
+        8..=16 => u128::from(word(0)) | (u128::from(word(n - 8)) << 64),
+        4..=7 => u128::from(half(0)) | (u128::from(half(n - 4)) << 64),
+        1..=3 => u128::from(b[0]) | (u128::from(b[n / 2]) << 8) | (u128::from(b[n - 1]) << 16),
+        0 => 0,
+        _ => return None,
+    };
+    Some((data, n as u8))
 }
 
 impl Names {
     fn intern(&mut self, text: &str) -> Sym {
         let key = packed(text);
+        if let Some(k) = key {
+            let mixed = (k.0 as u64 ^ (k.0 >> 64) as u64 ^ u64::from(k.1)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let slot = (mixed >> 58) as usize;
+            let (seen, sym) = self.recent[slot];
+            if seen == k {
+                return sym;
+            }
+            let sym = self.intern_uncached(text, key);
+            self.recent[slot] = (k, sym);
+            return sym;
+        }
+        self.intern_uncached(text, key)
+    }
+
+    fn intern_uncached(&mut self, text: &str, key: Option<Packed>) -> Sym {
         let found = match key {
             Some(k) => self.short.get(&k),
             None => self.long.get(text),
