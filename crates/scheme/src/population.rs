@@ -152,7 +152,9 @@ fn rank_boards(
     infos: &[Vec<PeriodInfo>],
     pending: &[PendingRank],
 ) -> (Vec<RankBoard>, Vec<Leaderboard>) {
-    let mut groups: BTreeMap<(usize, usize, &str), Vec<(Decimal, usize)>> = BTreeMap::new();
+    // (scheme, period, group) -> (measure, partner) of each ranked line.
+    type Board<'g> = (usize, usize, &'g str);
+    let mut groups: BTreeMap<Board, Vec<(Decimal, usize)>> = BTreeMap::new();
     for p in pending {
         let scheme = &program.schemes[p.scheme];
         if let Some(m) = rankable(scheme, &p.line) {

@@ -311,7 +311,7 @@ impl Admit {
 }
 
 /// How many SKUs have a positive net unit total (`None` on overflow).
-fn distinct_positive(units_by_sku: &mut Vec<(Sym, Decimal)>) -> Option<u64> {
+fn distinct_positive(units_by_sku: &mut [(Sym, Decimal)]) -> Option<u64> {
     // A population's periods hold a few dozen lines: netting them in place, each line added to
     // its SKU's first entry, beats any map. Longer spans (one partner's busy quarter) use a map,
     // whose cost does not grow with the number of SKUs.
