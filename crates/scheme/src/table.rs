@@ -30,7 +30,7 @@ pub struct Names {
     recent: Box<[(Packed, Sym); RECENT]>,
 }
 
-const RECENT: usize = 64;
+const RECENT: usize = 256;
 /// No packed text has this key (no short text is 255 bytes long).
 const NO_KEY: Packed = (0, u8::MAX);
 
@@ -70,8 +70,11 @@ impl Names {
     fn intern(&mut self, text: &str) -> Sym {
         let key = packed(text);
         if let Some(k) = key {
-            let mixed = (k.0 as u64 ^ (k.0 >> 64) as u64 ^ u64::from(k.1)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let slot = (mixed >> 58) as usize;
+            // Both halves mixed apart (an 8-byte text loads the same word twice).
+            let mixed = ((k.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k.0 >> 64) as u64)
+                .wrapping_add(u64::from(k.1))
+                .wrapping_mul(0xD6E8_FEB8_6659_FD93);
+            let slot = (mixed >> 56) as usize;
             let (seen, sym) = self.recent[slot];
             if seen == k {
                 return sym;
