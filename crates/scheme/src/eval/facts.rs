@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::exact::Sum;
 use crate::model::{FactFilter, FactKind, GrowthBase, Measure};
 use crate::table::{FactTable, Names, Row, Sym, TargetRow};
 
@@ -40,54 +41,6 @@ fn running_totals(rows: &[Row]) -> Option<Totals> {
         t.units.push(u);
     }
     Some(t)
-}
-
-/// An exact sum of decimals: their mantissas added in 128 bits at the largest scale seen so far,
-/// which is the scale and value adding them one by one as decimals gives, at a fraction of the
-/// cost. `None` once the sum no longer fits a decimal (an overflow).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Sum {
-    mantissa: i128,
-    scale: u32,
-}
-
-impl Sum {
-    #[inline(always)]
-    pub fn add(&mut self, d: Decimal) -> Option<()> {
-        let scale = d.scale();
-        let mut m = d.mantissa();
-        if scale > self.scale {
-            self.mantissa = self.mantissa.checked_mul(10i128.checked_pow(scale - self.scale)?)?;
-            self.scale = scale;
-        } else if scale < self.scale {
-            m = m.checked_mul(10i128.checked_pow(self.scale - scale)?)?;
-        }
-        self.mantissa = self.mantissa.checked_add(m)?;
-        Some(())
-    }
-
-    /// `self − before` (the rows added since `before` was taken), as a decimal at the larger
-    /// scale of the two, as subtracting the two decimals would give it.
-    #[inline]
-    pub fn since(&self, before: &Sum) -> Option<Decimal> {
-        let scale = self.scale.max(before.scale);
-        let lift = |s: &Sum| match scale - s.scale {
-            0 => Some(s.mantissa),
-            up => s.mantissa.checked_mul(10i128.checked_pow(up)?),
-        };
-        Sum { mantissa: lift(self)?.checked_sub(lift(before)?)?, scale }.total()
-    }
-
-    #[inline]
-    pub fn total(&self) -> Option<Decimal> {
-        // A decimal's mantissa has 96 bits.
-        let magnitude = self.mantissa.unsigned_abs();
-        if magnitude >> 96 != 0 {
-            return None;
-        }
-        let (lo, mid, hi) = (magnitude as u32, (magnitude >> 32) as u32, (magnitude >> 64) as u32);
-        Some(Decimal::from_parts(lo, mid, hi, self.mantissa < 0, self.scale))
-    }
 }
 
 impl<'a> PartnerFacts<'a> {

@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::facts::{simple_measure, PartnerFacts, Sum};
+use super::exact::Sum;
+use super::facts::{simple_measure, PartnerFacts};
 use super::period::trailing_start;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
 use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};

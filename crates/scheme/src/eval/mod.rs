@@ -6,13 +6,14 @@
 //! [`finish`] completes what depends on other partners (rank rewards, budget scaling) from a
 //! [`Context`], or marks it provisional when there is none.
 
+pub mod exact;
 pub mod facts;
 pub mod gamification;
 pub mod payout;
 pub mod period;
 
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::context::Context;
 use crate::model::{Fact, Gate, Instrument, Measure, Partner, Payout, Program, Scheme};
@@ -86,20 +87,7 @@ pub struct Draft<'p> {
 
 /// Round half away from zero to `dp` decimals: the one rounding of SEMANTICS.md step 7.
 pub fn round(amount: Decimal, dp: u32) -> Decimal {
-    let scale = amount.scale();
-    // Already at or below the precision: nothing to round (a cheap test).
-    if scale <= dp {
-        return amount;
-    }
-    // Figures that fit 64 bits round in integers, to the same digits and scale.
-    if let (Ok(magnitude), Some(unit)) =
-        (u64::try_from(amount.mantissa().unsigned_abs()), 10u64.checked_pow(scale - dp))
-    {
-        let (whole, rest) = (magnitude / unit, magnitude % unit);
-        let rounded = whole + u64::from(rest >= unit - rest);
-        return payout::from_u64(rounded, amount.is_sign_negative(), dp);
-    }
-    amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    exact::round(amount, dp)
 }
 
 /// Decimals an instrument is paid in: whole points, or the program's money precision.
@@ -878,35 +866,4 @@ fn draw_fund(program: &Program, scheme: &Scheme, f: &mut FundBalance, accrued: D
     let drawn = claim.min(f.balance).max(Decimal::ZERO);
     f.drawn = f.drawn.saturating_add(drawn);
     f.balance -= drawn;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The integer rounding gives the digits and scale of rust_decimal's own, halves away from zero.
-    #[test]
-    fn rounding_matches_the_decimal_library_digit_for_digit() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for bits in [3u32, 8, 20, 40, 63, 64, 70, 96] {
-            for _ in 0..2_000 {
-                let raw = (u128::from(next()) | (u128::from(next()) << 64)) & ((1u128 << bits) - 1);
-                let mantissa = if next() % 2 == 0 { raw as i128 } else { -(raw as i128) };
-                let Ok(x) = Decimal::try_from_i128_with_scale(mantissa, (next() % 29) as u32) else { continue };
-                let dp = (next() % 6) as u32;
-                let want = x.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-                assert_eq!(round(x, dp).to_string(), want.to_string(), "{x} to {dp} decimals");
-            }
-        }
-        for (x, dp, want) in [("2.5", 0, "3"), ("-2.5", 0, "-3"), ("-0.4", 0, "0"), ("1.005", 2, "1.01"), ("7", 2, "7")]
-        {
-            assert_eq!(round(x.parse().unwrap(), dp).to_string(), want);
-        }
-    }
 }

@@ -3,38 +3,14 @@
 
 use rust_decimal::Decimal;
 
+use super::exact;
 use super::facts::{cmp_dec, Quantities};
 use super::Trace;
 use crate::model::{Rate, Slab, SlabBounds, SlabMode, SlabPay};
 use crate::report::{RateKind, Step};
 
-const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
-
 fn percent_of(base: Decimal, percent: Decimal) -> Option<Decimal> {
-    div100(base.checked_mul(percent)?)
-}
-
-/// `x / 100`, digit for digit as [`Decimal::checked_div`] gives it, without a long division for
-/// the figures programs deal in (mantissas below 2^64, at most 18 decimals): a mantissa that 100
-/// divides keeps its scale; another gains two decimals. Other values take the long division,
-/// whose choice of scale differs near the limits of the type.
-pub fn div100(x: Decimal) -> Option<Decimal> {
-    let (m, scale) = (x.mantissa(), x.scale());
-    let Ok(magnitude) = u64::try_from(m.unsigned_abs()) else { return x.checked_div(HUNDRED) };
-    if m == 0 || scale > 18 {
-        return x.checked_div(HUNDRED);
-    }
-    let negative = m < 0;
-    Some(if magnitude % 100 == 0 {
-        from_u64(magnitude / 100, negative, scale)
-    } else {
-        from_u64(magnitude, negative, scale + 2)
-    })
-}
-
-/// A decimal from a magnitude that fits 64 bits (`scale` at most 28).
-pub fn from_u64(magnitude: u64, negative: bool, scale: u32) -> Decimal {
-    Decimal::from_parts(magnitude as u32, (magnitude >> 32) as u32, 0, negative, scale)
+    exact::div100(base.checked_mul(percent)?)
 }
 
 /// A flat rate applied to the period's quantities.
@@ -143,40 +119,5 @@ pub fn slabs(
             }
             Some((total, reached))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `div100` gives the same value and the same scale (so the same text) as long division.
-    #[test]
-    fn dividing_by_a_hundred_matches_long_division_digit_for_digit() {
-        // Pseudo-random mantissas of every size, both signs, every scale.
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let mut compared = 0;
-        for bits in [4u32, 8, 16, 32, 48, 63, 64, 65, 80, 96] {
-            for _ in 0..2_000 {
-                let raw = (u128::from(next()) | (u128::from(next()) << 64)) & ((1u128 << bits) - 1);
-                let mantissa = if next() % 2 == 0 { raw as i128 } else { -(raw as i128) };
-                let scale = (next() % 29) as u32;
-                let Ok(x) = Decimal::try_from_i128_with_scale(mantissa, scale) else { continue };
-                let want = x.checked_div(HUNDRED).map(|d| d.to_string());
-                assert_eq!(div100(x).map(|d| d.to_string()), want, "{x} / 100");
-                compared += 1;
-            }
-        }
-        for x in ["0", "0.00", "150", "1010", "-250.50", "7500000.00", "0.15"] {
-            let x: Decimal = x.parse().unwrap();
-            assert_eq!(div100(x).map(|d| d.to_string()), x.checked_div(HUNDRED).map(|d| d.to_string()));
-        }
-        assert!(compared > 15_000);
     }
 }
