@@ -90,6 +90,11 @@ pub fn round(amount: Decimal, dp: u32) -> Decimal {
     exact::round(amount, dp)
 }
 
+/// Above zero (a sign and a zero test, no comparison).
+fn positive(d: Decimal) -> bool {
+    d.is_sign_positive() && !d.is_zero()
+}
+
 /// Decimals an instrument is paid in: whole points, or the program's money precision.
 pub fn precision(program: &Program, instrument: Instrument) -> u32 {
     match instrument {
@@ -302,19 +307,20 @@ fn draft_line<'p>(
             draft.baseline = baseline;
             let any_static =
                 scheme.gates.iter().any(|g| matches!(g, Gate::Certification { .. } | Gate::MinTier { .. }));
-            draft.static_gates = scheme
-                .gates
-                .iter()
-                .take(if any_static { usize::MAX } else { 0 })
-                .map(|g| match g {
-                    Gate::MinMeasure { .. } | Gate::MinAttainment { .. } => None,
-                    Gate::Certification { course } => Some(pf.certifications_by(on, Some(course)) > 0),
-                    Gate::MinTier { tier: required } => {
-                        let need = program.tiers.iter().position(|t| &t.id == required);
-                        Some(matches!((tier, need), (Some(t), Some(n)) if t >= n))
-                    }
-                })
-                .collect();
+            if any_static {
+                draft.static_gates = scheme
+                    .gates
+                    .iter()
+                    .map(|g| match g {
+                        Gate::MinMeasure { .. } | Gate::MinAttainment { .. } => None,
+                        Gate::Certification { course } => Some(pf.certifications_by(on, Some(course)) > 0),
+                        Gate::MinTier { tier: required } => {
+                            let need = program.tiers.iter().position(|t| &t.id == required);
+                            Some(matches!((tier, need), (Some(t), Some(n)) if t >= n))
+                        }
+                    })
+                    .collect();
+            }
             draft.q = q;
             draft.closed = false;
         }
@@ -480,7 +486,7 @@ fn pay(
         }
         Payout::Rank { amounts, .. } => {
             let group = d.group.unwrap_or_default();
-            if measure <= Decimal::ZERO {
+            if !positive(measure) {
                 steps.push(|| Step::NotRanked { group: group.into() });
                 return Some(paid);
             }
@@ -507,7 +513,7 @@ fn pay(
     let base = if base.is_sign_negative() { Decimal::ZERO } else { base };
     paid.base = base;
     let mut amount = base;
-    if scheme.tier_multiplier && d.multiplier != Decimal::ONE {
+    if scheme.tier_multiplier && cmp_dec(&d.multiplier, &Decimal::ONE).is_ne() {
         amount = amount.checked_mul(d.multiplier)?;
         steps.push(|| Step::Multiplier { tier: tier_id(program, d.tier), multiplier: d.multiplier, payout: amount });
     }
@@ -530,7 +536,7 @@ fn pay(
 fn failed_gate(scheme: &Scheme, d: &LineDraft, measure: Decimal) -> Option<Option<usize>> {
     for (i, gate) in scheme.gates.iter().enumerate() {
         let held = match gate {
-            Gate::MinMeasure { value } => measure >= *value,
+            Gate::MinMeasure { value } => cmp_dec(&measure, value).is_ge(),
             Gate::MinAttainment { percent } => match d.target.filter(|t| !t.is_zero()) {
                 Some(t) => measure.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(t)? >= *percent,
                 None => false,
@@ -573,7 +579,7 @@ fn gate_failure(program: &Program, scheme: &Scheme, d: &LineDraft, gate: usize, 
 /// The measure a line is ranked by, when it takes part in ranking: eligible, a positive
 /// measure, and every gate held.
 pub fn rankable(scheme: &Scheme, d: &LineDraft) -> Option<Decimal> {
-    let measure = d.measure.filter(|m| *m > Decimal::ZERO)?;
+    let measure = d.measure.filter(|m| positive(*m))?;
     (!d.closed && failed_gate(scheme, d, measure)?.is_none()).then_some(measure)
 }
 
