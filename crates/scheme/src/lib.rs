@@ -6,9 +6,9 @@
 //!
 //! - [`model`]: what a program says (schemes, tiers, badges) and the facts it reads;
 //! - [`table`]: facts held compactly for evaluation, grouped by partner and sorted by date;
-//! - [`validate`]: whether a definition makes sense, with every problem named;
+//! - [`validate`](mod@validate): whether a definition makes sense, with every problem named;
 //! - [`eval`]: one partner's [`statement`] and [`what_if`];
-//! - [`population`]: every partner at once, with ranks, leaderboards, budgets and the
+//! - [`population`](mod@population): every partner at once, with ranks, leaderboards, budgets and the
 //!   [`Context`] a single statement needs to agree with it;
 //! - [`report`]: the results, each figure with a structured explanation.
 //!

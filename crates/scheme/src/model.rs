@@ -1,7 +1,7 @@
 //! What a program says: the data model of programs, schemes, tiers, badges, partners and facts.
 //!
 //! Everything here is plain data, (de)serialized from the JSON a designer writes. How it is
-//! evaluated lives in [`crate::eval`]; whether it makes sense is checked by [`crate::validate`].
+//! evaluated lives in [`crate::eval`]; whether it makes sense is checked by [`crate::validate`](mod@crate::validate).
 //! Amounts are [`Decimal`]s and are written as JSON strings (`"1250000"`, `"2.5"`) so that no
 //! figure ever passes through floating point.
 

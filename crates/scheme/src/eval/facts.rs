@@ -8,7 +8,7 @@ use super::exact::Sum;
 use crate::model::{FactFilter, FactKind, GrowthBase, Measure};
 use crate::table::{FactTable, Names, Row, Sym, TargetRow};
 
-/// A partner's facts as of a date: slices of a [`FactTable`](crate::table::FactTable)'s rows,
+/// A partner's facts as of a date: slices of a [`FactTable`]'s rows,
 /// with running totals of the sales so that unfiltered sums over any span are two look-ups.
 #[derive(Debug)]
 pub struct PartnerFacts<'a> {
