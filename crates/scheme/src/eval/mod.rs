@@ -112,6 +112,17 @@ pub fn statement(
     as_of: NaiveDate,
     context: Option<&Context>,
 ) -> Statement {
+    evaluate(program, partner, facts, as_of, context)
+}
+
+/// A partner's full statement on the partner's facts among `facts`.
+fn evaluate<'f>(
+    program: &Program,
+    partner: &Partner,
+    facts: impl IntoIterator<Item = &'f Fact>,
+    as_of: NaiveDate,
+    context: Option<&Context>,
+) -> Statement {
     let table = FactTable::for_partner(&partner.id, facts);
     let pf = PartnerFacts::new(&table, &partner.id, as_of);
     finish(draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), context)
@@ -144,11 +155,8 @@ pub fn project(
     as_of: NaiveDate,
     context: Option<&Context>,
 ) -> WhatIf {
-    let table = FactTable::for_partner(&partner.id, facts.iter().chain(extra));
-    let pf = PartnerFacts::new(&table, &partner.id, as_of);
     let projected_ctx = context.map(|c| without_own_ranks(c, now));
-    let projected =
-        finish(draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), projected_ctx.as_ref());
+    let projected = evaluate(program, partner, facts.iter().chain(extra), as_of, projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
     for (a, b) in projected.schemes.iter().zip(&now.schemes) {
         difference.insert(a.scheme.clone(), a.total.saturating_sub(b.total));
