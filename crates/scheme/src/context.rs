@@ -20,6 +20,13 @@ pub struct RankBoard {
     pub period: String,
     pub group: String,
     pub measures: Vec<Decimal>,
+    /// A partner's measure in the group overflowed, so no rank in it can be decided.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A scheme's budget for a period and the total of the rounded payouts it must cover.
@@ -29,6 +36,10 @@ pub struct BudgetScale {
     pub period: String,
     pub budget: Decimal,
     pub total: Decimal,
+    /// A payout of the period overflowed (or their sum did): `total`, and so the scale factor,
+    /// is undefined, and every non-zero payout of the period is unsettled.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
 }
 
 impl Context {

@@ -79,7 +79,7 @@ pub use model::{Fact, Partner, Program};
 pub use population::population;
 pub use report::{Population, Statement, WhatIf};
 pub use table::FactTable;
-pub use validate::{validate, ValidationError};
+pub use validate::{check_fact, validate, FactProblem, ValidationError};
 
 /// Why a program or facts file could not be read.
 #[derive(Debug)]

@@ -47,17 +47,16 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
         let pf = PartnerFacts::new(facts, &partner.id, as_of);
         let mut schemes: Vec<SchemeFigures> = periods
             .iter()
-            .map(|ps| SchemeFigures { total: Decimal::ZERO, periods: Vec::with_capacity(ps.len()) })
+            .map(|ps| SchemeFigures { total: Decimal::ZERO, periods: Vec::with_capacity(ps.len()), overflow: false })
             .collect();
         let status = draft_lines(program, partner, &pf, as_of, false, &periods, |si, period, line| {
             let scheme = &program.schemes[si];
             let measure = line.measure;
             let figures = if matches!(scheme.payout, Payout::Rank { .. }) {
                 pending.push(PendingRank { partner: pi, scheme: si, period, line });
-                PeriodFigures { measure, rank: None, payout: Decimal::ZERO, provisional: false }
+                PeriodFigures { measure, ..PeriodFigures::default() }
             } else {
-                let (payout, rank, provisional) = settled(program, scheme, &line, None).unwrap_or_default();
-                PeriodFigures { measure, rank, payout, provisional }
+                figures_of(settled(program, scheme, &line, None), measure)
             };
             schemes[si].periods.push(figures);
         });
@@ -71,9 +70,8 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
     let mut context = Context { ranks, budgets: Vec::new() };
     for p in &pending {
         let scheme = &program.schemes[p.scheme];
-        let (payout, rank, provisional) = settled(program, scheme, &p.line, Some(&context)).unwrap_or_default();
         let f = &mut figures[p.partner].schemes[p.scheme].periods[p.period];
-        *f = PeriodFigures { measure: f.measure, rank, payout, provisional };
+        *f = figures_of(settled(program, scheme, &p.line, Some(&context)), f.measure);
     }
     leaderboards.extend(latest_boards(program, &shown, &infos, &figures));
 
@@ -81,9 +79,22 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
     for (si, scheme) in program.schemes.iter().enumerate() {
         let Some(budget) = scheme.budget else { continue };
         for (pi, info) in infos[si].iter().enumerate() {
-            let total =
-                figures.iter().fold(Decimal::ZERO, |acc, f| acc.saturating_add(f.schemes[si].periods[pi].payout));
-            context.budgets.push(BudgetScale { scheme: scheme.id.clone(), period: info.label.clone(), budget, total });
+            // An overflowing payout, or a sum that overflows, leaves the scale factor undefined.
+            let total = figures.iter().try_fold(Decimal::ZERO, |acc, f| {
+                let line = &f.schemes[si].periods[pi];
+                if line.overflow {
+                    None
+                } else {
+                    acc.checked_add(line.payout)
+                }
+            });
+            context.budgets.push(BudgetScale {
+                scheme: scheme.id.clone(),
+                period: info.label.clone(),
+                budget,
+                total: total.unwrap_or_default(),
+                overflow: total.is_none(),
+            });
         }
     }
     let mut totals: Vec<SchemeTotal> = program
@@ -96,26 +107,49 @@ pub fn population(program: &Program, partners: &[Partner], facts: &FactTable, as
             periods: periods.clone(),
             total: Decimal::ZERO,
             partners_paid: 0,
+            unsettled: 0,
+            overflow: false,
         })
         .collect();
     let mut tiers = BTreeMap::new();
     for f in &mut figures {
         for (si, (scheme, sf)) in program.schemes.iter().zip(&mut f.schemes).enumerate() {
             for (pi, pf) in sf.periods.iter_mut().enumerate() {
-                match budgeted(program, scheme, &infos[si][pi].label, pf.payout, Some(&context)) {
-                    Budgeted::Unchanged => {}
-                    Budgeted::Scaled { payout, .. } => pf.payout = payout,
-                    Budgeted::Unknown => pf.provisional = true,
-                    Budgeted::Overflow => pf.payout = Decimal::ZERO,
+                if !pf.overflow {
+                    match budgeted(program, scheme, &infos[si][pi].label, pf.payout, Some(&context)) {
+                        Budgeted::Unchanged => {}
+                        Budgeted::Scaled { payout, .. } => pf.payout = payout,
+                        Budgeted::Unknown => pf.provisional = true,
+                        Budgeted::Overflow => *pf = PeriodFigures::overflowed(pf.measure, pf.rank),
+                    }
                 }
-                sf.total = sf.total.saturating_add(pf.payout);
+                if pf.overflow {
+                    sf.overflow = true;
+                    totals[si].unsettled += 1;
+                    continue;
+                }
+                match sf.total.checked_add(pf.payout) {
+                    Some(sum) => sf.total = sum,
+                    None => sf.overflow = true,
+                }
             }
-            totals[si].total = totals[si].total.saturating_add(sf.total);
+            match totals[si].total.checked_add(sf.total) {
+                Some(sum) => totals[si].total = sum,
+                None => totals[si].overflow = true,
+            }
             totals[si].partners_paid += usize::from(sf.total > Decimal::ZERO);
         }
         *tiers.entry(f.tier.clone().unwrap_or_default()).or_insert(0) += 1;
     }
     Population { as_of, schemes: totals, partners: figures, leaderboards, tiers, context }
+}
+
+/// A line's figures from what [`settled`] found (`None`: it overflowed).
+fn figures_of(settled: Option<(Decimal, Option<u32>, bool)>, measure: Option<Decimal>) -> PeriodFigures {
+    match settled {
+        Some((payout, rank, provisional)) => PeriodFigures { measure, rank, payout, provisional, overflow: false },
+        None => PeriodFigures::overflowed(measure, None),
+    }
 }
 
 /// A partner's id and name as leaderboards show them: shared by every row of the partner, so a
@@ -154,17 +188,21 @@ fn rank_boards(
 ) -> (Vec<RankBoard>, Vec<Leaderboard>) {
     // (scheme, period, group) -> (measure, partner) of each ranked line.
     type Board<'g> = (usize, usize, &'g str);
-    let mut groups: BTreeMap<Board, Vec<(Decimal, usize)>> = BTreeMap::new();
+    // Each board's ranked lines, and whether a line of the group overflowed its measure (then
+    // the group cannot be ranked: that partner might stand anywhere).
+    let mut groups: BTreeMap<Board, (Vec<(Decimal, usize)>, bool)> = BTreeMap::new();
     for p in pending {
         let scheme = &program.schemes[p.scheme];
-        if let Some(m) = rankable(scheme, &p.line) {
-            let group = p.line.group.unwrap_or_default();
-            groups.entry((p.scheme, p.period, group)).or_default().push((m, p.partner));
+        let group = p.line.group.unwrap_or_default();
+        if p.line.overflow {
+            groups.entry((p.scheme, p.period, group)).or_default().1 = true;
+        } else if let Some(m) = rankable(scheme, &p.line) {
+            groups.entry((p.scheme, p.period, group)).or_default().0.push((m, p.partner));
         }
     }
     let mut boards = Vec::new();
     let mut leaderboards = Vec::new();
-    for ((si, pi, group), entries) in groups {
+    for ((si, pi, group), (entries, overflow)) in groups {
         let scheme = &program.schemes[si];
         let Payout::Rank { group_by, amounts } = &scheme.payout else { continue };
         let rows = ranked(entries, shown);
@@ -174,6 +212,7 @@ fn rank_boards(
             period: period.clone(),
             group: group.to_string(),
             measures: rows.iter().take_while(|r| r.rank as usize <= amounts.len()).map(|r| r.measure).collect(),
+            overflow,
         });
         leaderboards.push(Leaderboard {
             scheme: scheme.id.clone(),
@@ -181,6 +220,7 @@ fn rank_boards(
             group_by: *group_by,
             group: group.into(),
             rows,
+            overflow,
         });
     }
     (boards, leaderboards)
@@ -205,7 +245,12 @@ fn latest_boards(
             .enumerate()
             .filter_map(|(p, f)| f.schemes[si].periods[pi].measure.filter(|m| *m > Decimal::ZERO).map(|m| (m, p)))
             .collect();
-        if entries.is_empty() {
+        // A measure that overflowed has no place on the board.
+        let overflow = figures.iter().any(|f| {
+            let line = &f.schemes[si].periods[pi];
+            line.overflow && line.measure.is_none()
+        });
+        if entries.is_empty() && !overflow {
             continue;
         }
         out.push(Leaderboard {
@@ -214,6 +259,7 @@ fn latest_boards(
             group_by: GroupBy::All,
             group: String::new(),
             rows: ranked(entries, shown),
+            overflow,
         });
     }
     out

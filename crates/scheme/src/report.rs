@@ -24,6 +24,14 @@ pub struct Statement {
     pub badges: Vec<BadgeEarned>,
     /// True when a line depends on other partners and no context was given.
     pub provisional: bool,
+    /// True when a line could not be computed (its arithmetic overflowed): that line is left out
+    /// of every total, so the totals are incomplete. See `docs/semantics.md`, "Overflow".
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Totals per instrument over every scheme and period.
@@ -33,6 +41,20 @@ pub struct Totals {
     pub cash: Decimal,
     /// Accrued into funds (before draws).
     pub fund: Decimal,
+    /// Some figure overflowed and is left out: the totals are incomplete.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
+}
+
+impl Totals {
+    /// The total of one instrument.
+    pub fn slot(&mut self, instrument: Instrument) -> &mut Decimal {
+        match instrument {
+            Instrument::Points => &mut self.points,
+            Instrument::Cash => &mut self.cash,
+            Instrument::Fund => &mut self.fund,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,10 +64,13 @@ pub struct SchemeResult {
     pub kind: SchemeKind,
     pub instrument: Instrument,
     pub periods: Vec<PeriodLine>,
-    /// Sum of the period payouts.
+    /// Sum of the period payouts that could be computed.
     pub total: Decimal,
     /// For fund schemes: the balance after the last period evaluated.
     pub fund: Option<FundBalance>,
+    /// A period overflowed: `total` leaves it out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
 }
 
 /// A fund's movements up to and including a period.
@@ -81,9 +106,13 @@ pub struct PeriodLine {
     pub multiplier: Decimal,
     /// Payout after multiplier, cap and rounding, before any budget scaling.
     pub rounded: Decimal,
-    /// What the partner earns for the period.
+    /// What the partner earns for the period; meaningless (and 0) when `overflow` is set.
     pub payout: Decimal,
     pub provisional: bool,
+    /// The figure could not be computed: a sum, product or budget scale overflowed. Such a
+    /// line is unsettled: no total counts it and closing a period posts nothing for it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
     /// The steps that produced the payout, as codes and parameters.
     pub explanation: Vec<Step>,
     /// The facts that counted: their positions among the partner's own facts, in the order
@@ -265,7 +294,9 @@ pub struct BadgeEarned {
 pub struct WhatIf {
     pub statement: Statement,
     /// Projected total − current total, per scheme id.
+    /// Schemes whose current or projected figures overflowed have no difference.
     pub difference: BTreeMap<String, Decimal>,
+    /// Over the schemes that have a difference.
     pub total_difference: Totals,
 }
 
@@ -285,6 +316,9 @@ pub struct Leaderboard {
     pub group_by: GroupBy,
     pub group: String,
     pub rows: Vec<BoardRow>,
+    /// A partner's measure overflowed: the board cannot place it, so its ranks are not final.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
 }
 
 /// A scheme's periods in a population run, with its totals over all partners.
@@ -293,8 +327,19 @@ pub struct SchemeTotal {
     pub scheme: String,
     pub instrument: Instrument,
     pub periods: Vec<PeriodInfo>,
+    /// Sum of every settled payout (lines that overflowed are left out; see `unsettled`).
     pub total: Decimal,
     pub partners_paid: usize,
+    /// Partner period lines that overflowed and are left out of `total`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unsettled: usize,
+    /// The sum itself no longer fits a decimal: `total` is meaningless.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -317,21 +362,46 @@ pub struct PartnerFigures {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SchemeFigures {
+    /// Sum of the periods' settled payouts.
     pub total: Decimal,
     pub periods: Vec<PeriodFigures>,
+    /// A period overflowed: `total` leaves it out.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PeriodFigures {
     pub measure: Option<Decimal>,
     pub rank: Option<u32>,
+    /// Meaningless (and 0) when `overflow` is set: read it through [`PeriodFigures::settled`].
     pub payout: Decimal,
     pub provisional: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
+}
+
+impl PeriodFigures {
+    /// The payout when it is final: computed (no overflow) and not provisional.
+    pub fn settled(&self) -> Option<Decimal> {
+        (!self.overflow && !self.provisional).then_some(self.payout)
+    }
+
+    /// An unsettled line: its arithmetic overflowed.
+    pub fn overflowed(measure: Option<Decimal>, rank: Option<u32>) -> Self {
+        PeriodFigures { measure, rank, payout: Decimal::ZERO, provisional: false, overflow: true }
+    }
 }
 
 impl From<&PeriodLine> for PeriodFigures {
     fn from(l: &PeriodLine) -> Self {
-        PeriodFigures { measure: l.measure, rank: l.rank, payout: l.payout, provisional: l.provisional }
+        PeriodFigures {
+            measure: l.measure,
+            rank: l.rank,
+            payout: l.payout,
+            provisional: l.provisional,
+            overflow: l.overflow,
+        }
     }
 }
 
@@ -363,7 +433,11 @@ impl Statement {
             schemes: self
                 .schemes
                 .iter()
-                .map(|s| SchemeFigures { total: s.total, periods: s.periods.iter().map(PeriodFigures::from).collect() })
+                .map(|s| SchemeFigures {
+                    total: s.total,
+                    periods: s.periods.iter().map(PeriodFigures::from).collect(),
+                    overflow: s.overflow,
+                })
                 .collect(),
         }
     }

@@ -264,3 +264,50 @@ fn check_scheme(s: &Scheme, tiers: &HashSet<&str>, e: &mut Errors) {
         }
     }
 }
+
+/// Why one fact cannot be taken as it is: the field and a stable code, with a sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactProblem {
+    pub field: String,
+    pub problem: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FactProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`: {}", self.field, self.message)
+    }
+}
+
+/// What is wrong with a fact, if anything. Every reader of facts (files, imports, claims) asks
+/// this before a fact reaches the evaluator:
+///
+/// - a target below zero is refused (zero is allowed and means "no target");
+/// - approved marketing spend below zero is refused (a correction is a smaller approval, not a
+///   negative one);
+/// - a sale line whose units and value have opposite signs is refused: a return has both
+///   negative (or one of them zero), a sale both positive.
+pub fn check_fact(fact: &crate::model::Fact) -> Option<FactProblem> {
+    use crate::model::Fact;
+    let problem = |field: &str, problem: &str, message: String| {
+        Some(FactProblem { field: field.into(), problem: problem.into(), message })
+    };
+    match fact {
+        Fact::Target { value, .. } if value.is_sign_negative() && !value.is_zero() => {
+            problem("value", "negative_target", format!("a target cannot be negative ({value})"))
+        }
+        Fact::MarketingSpend { amount, .. } if amount.is_sign_negative() && !amount.is_zero() => {
+            problem("value", "negative_spend", format!("approved spend cannot be negative ({amount})"))
+        }
+        Fact::Sale { units, value, .. }
+            if !units.is_zero() && !value.is_zero() && units.is_sign_negative() != value.is_sign_negative() =>
+        {
+            problem(
+                "units",
+                "mixed_signs",
+                format!("units ({units}) and value ({value}) must have the same sign: a return has both negative"),
+            )
+        }
+        _ => None,
+    }
+}

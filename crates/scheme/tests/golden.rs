@@ -541,3 +541,181 @@ fn tiers_and_badges() {
     assert_eq!(earned("eco"), Some(d("2025-09-01")));
     golden("tiers_and_badges", include_str!("golden/tiers_and_badges.json"), &pop);
 }
+
+/// An overflow is never a figure: a measure or payout that no longer fits a decimal leaves its
+/// line unsettled (flagged, left out of every total), a rank group holding an overflowed measure
+/// cannot be ranked, and a budgeted period with an overflowing payout has no scale factor, so its
+/// non-zero payouts are unsettled too. Statement and population agree (`Case::run`).
+#[test]
+fn overflow_is_never_a_figure() {
+    let flat = json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "10" } });
+    let mut budgeted = quarterly("budgeted", flat.clone(), "points");
+    budgeted["budget"] = json!("100000");
+    let rank = quarterly("rank", json!({ "type": "rank", "group_by": "region", "amounts": ["1000", "500"] }), "points");
+    let case = Case::from_value(json!({
+        "program": program("IDR", 0, json!([quarterly("flat", flat, "points"), budgeted, rank])),
+        "partners": [partner("a", "x"), partner("b", "x"), partner("c", "x"), partner("d", "y"), partner("e", "z")],
+        "facts": [
+            // a: 5 × 10^28 twice: the sum passes the largest decimal (about 7.9 × 10^28).
+            sale("a", "2026-10-02", "S", "1", "50000000000000000000000000000"),
+            sale("a", "2026-10-03", "S", "1", "50000000000000000000000000000"),
+            sale("b", "2026-10-02", "S", "1", "1000000"),
+            sale("d", "2026-10-02", "S", "1", "2000000"),
+            // e: the measure fits, but 10 % of it overflows (value × 10 before dividing by 100).
+            sale("e", "2026-10-02", "S", "1", "70000000000000000000000000000"),
+        ],
+        "as_of": "2026-11-15",
+    }));
+    let pop = case.run();
+    let q4 = |p: &str, s: &str| line(&pop, p, s, "2026-Q4");
+    // a's measure overflowed: no measure, no payout, flagged, explained.
+    let a = q4("a", "flat");
+    assert_eq!((a.measure, a.overflow, a.payout), (None, true, dec("0")));
+    assert!(a.explanation.contains(&Step::Overflow));
+    assert!(statement(&pop, "a").overflow && scheme(statement(&pop, "a"), "flat").overflow);
+    // e's measure fits; its payout does not.
+    let e = q4("e", "flat");
+    assert_eq!((e.measure, e.overflow), (Some(dec("70000000000000000000000000000")), true));
+    // b and d are paid 10 %: 100,000 and 200,000; the flat total is theirs alone, with a's and
+    // e's lines counted as unsettled.
+    assert_eq!((q4("b", "flat").payout, q4("d", "flat").payout), (dec("100000"), dec("200000")));
+    let totals = |s: &str| pop.population.schemes.iter().find(|t| t.scheme == s).unwrap();
+    assert_eq!((totals("flat").total, totals("flat").unsettled), (dec("300000"), 2));
+    // The budget's scale factor is undefined: b's and d's non-zero payouts are unsettled; c earns
+    // nothing, and nothing scaled is still nothing.
+    assert!(q4("b", "budgeted").overflow && q4("d", "budgeted").overflow);
+    assert_eq!((q4("c", "budgeted").overflow, q4("c", "budgeted").payout), (false, dec("0")));
+    assert_eq!((totals("budgeted").total, totals("budgeted").unsettled), (dec("0"), 4));
+    // Region x holds a's overflowed measure: nobody there can be ranked (b is unsettled); regions
+    // y and z rank as usual: d and e are first, 1,000 each.
+    assert!(q4("b", "rank").overflow);
+    assert_eq!((q4("d", "rank").rank, q4("d", "rank").payout), (Some(1), dec("1000")));
+    assert_eq!((q4("e", "rank").rank, q4("e", "rank").payout), (Some(1), dec("1000")));
+    assert_eq!((totals("rank").total, totals("rank").unsettled), (dec("2000"), 2));
+    let board = |g: &str| {
+        pop.population
+            .leaderboards
+            .iter()
+            .find(|b| b.scheme == "rank" && b.period == "2026-Q4" && b.group == g)
+            .unwrap()
+    };
+    assert!(board("x").overflow && !board("y").overflow);
+    // The figures a close reads say "not settled", never 0.
+    let fig = &pop.population.figures("b").unwrap().schemes[2].periods[3];
+    assert_eq!(fig.settled(), None);
+    // A what-if on a scheme that overflows has no difference for it.
+    let extra = vec![serde_json::from_value(sale("b", "2026-11-10", "S", "1", "500000")).unwrap()];
+    let w = mitra_scheme::what_if(
+        &case.program,
+        case.partner("b"),
+        &case.facts,
+        &extra,
+        case.as_of,
+        Some(&pop.population.context),
+    );
+    assert_eq!(w.difference.get("flat"), Some(&dec("50000")));
+    assert_eq!((w.difference.get("budgeted"), w.difference.get("rank")), (None, None));
+    assert!(w.total_difference.overflow);
+    golden("overflow_is_never_a_figure", include_str!("golden/overflow_is_never_a_figure.json"), &pop);
+}
+
+/// A target of zero or below is no target, everywhere: target-relative slabs pay nothing with
+/// the reason `no_target`, a minimum-attainment gate fails with `no_target`, and no milestone is
+/// offered. (Readers refuse a negative target before it gets here; the evaluator does not rely
+/// on it.)
+#[test]
+fn targets_at_or_below_zero_are_no_target() {
+    let target = |p: &str, s: &str, v: &str| json!({ "kind": "target", "partner": p, "scheme": s, "period": "2026-Q4", "value": v });
+    let bands = json!([
+        { "from": "0", "pay": { "type": "percent_of_value", "percent": "0" } },
+        { "from": "80", "pay": { "type": "percent_of_value", "percent": "1" } },
+        { "from": "100", "pay": { "type": "percent_of_value", "percent": "2" } }
+    ]);
+    let mut gated =
+        quarterly("gated", json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "1" } }), "cash");
+    gated["gates"] = json!([{ "type": "min_attainment", "percent": "50" }]);
+    let case = Case::from_value(json!({
+        "program": program("MYR", 2, json!([
+            quarterly("retro", json!({ "type": "slabs", "mode": "retroactive", "bounds": "percent_of_target", "slabs": bands }), "cash"),
+            quarterly("incr", json!({ "type": "slabs", "mode": "incremental", "bounds": "percent_of_target", "slabs": bands }), "cash"),
+            gated,
+        ])),
+        "partners": [partner("zero", "x"), partner("neg", "x"), partner("pos", "x")],
+        "facts": [
+            target("zero", "retro", "0"), target("zero", "incr", "0"), target("zero", "gated", "0"),
+            target("neg", "retro", "-100000"), target("neg", "incr", "-100000"), target("neg", "gated", "-100000"),
+            target("pos", "retro", "100000"), target("pos", "incr", "100000"), target("pos", "gated", "100000"),
+            sale("zero", "2026-10-05", "S", "1", "110000"),
+            sale("neg", "2026-10-05", "S", "1", "110000"),
+            sale("pos", "2026-10-05", "S", "1", "110000"),
+        ],
+        "as_of": "2026-11-15",
+    }));
+    let pop = case.run();
+    for p in ["zero", "neg"] {
+        for s in ["retro", "incr"] {
+            let l = line(&pop, p, s, "2026-Q4");
+            assert_eq!((l.target, l.attainment, l.payout), (None, None, dec("0")), "{p} {s}");
+            assert!(l.explanation.contains(&Step::NoTarget), "{p} {s}");
+            assert_eq!(l.next, None, "{p} {s}: no milestone without a target");
+        }
+        let g = line(&pop, p, "gated", "2026-Q4");
+        assert_eq!(g.payout, dec("0"));
+        assert!(g.explanation.iter().any(|s| matches!(s, Step::GateFailed { actual, .. } if actual == "no_target")));
+        assert_eq!(g.next, None);
+    }
+    // The control partner, target 100,000 and 110,000 sold (110 %): retroactive 2 % of
+    // 110,000 = 2,200.00; incremental 0 % of 80,000 + 1 % of 20,000 + 2 % of 10,000 = 400.00;
+    // the gate holds (110 % ≥ 50 %): 1 % = 1,100.00.
+    let pos = |s: &str| line(&pop, "pos", s, "2026-Q4").payout;
+    assert_eq!((pos("retro"), pos("incr"), pos("gated")), (dec("2200"), dec("400"), dec("1100")));
+    golden("targets_at_or_below_zero", include_str!("golden/targets_at_or_below_zero.json"), &pop);
+}
+
+/// A return line (negative units and value) lowers value and units, but a count counts only the
+/// lines that are not returns: it never raises a per-count payout.
+#[test]
+fn returns_are_not_counted() {
+    let per_order = json!({ "type": "flat", "rate": { "type": "per_count", "amount": "1000" } });
+    let mut filtered = quarterly("orders_paint", per_order.clone(), "points");
+    filtered["counts"] = json!({ "fact": "sale", "categories": ["paint"] });
+    let mut orders = quarterly("orders", per_order, "points");
+    orders["measure"] = json!({ "type": "count" });
+    filtered["measure"] = json!({ "type": "count" });
+    let mut slabs = quarterly(
+        "order_slabs",
+        json!({ "type": "slabs", "mode": "retroactive", "slabs": [
+            { "from": "0", "pay": { "type": "per_count", "amount": "100" } },
+            { "from": "4", "pay": { "type": "per_count", "amount": "200" } }
+        ]}),
+        "points",
+    );
+    slabs["measure"] = json!({ "type": "count" });
+    let case = Case::from_value(json!({
+        "program": program("IDR", 0, json!([orders, filtered, slabs])),
+        "partners": [partner("a", "x"), partner("b", "x")],
+        "facts": [
+            sale("a", "2026-10-02", "S1", "2", "200"),
+            sale("a", "2026-10-03", "S2", "1", "100"),
+            sale("a", "2026-10-04", "S3", "5", "500"),
+            sale("a", "2026-10-09", "S3", "-1", "-100"),
+            sale("b", "2026-10-09", "S3", "-1", "-100"),
+        ],
+        "as_of": "2026-11-15",
+    }));
+    let pop = case.run();
+    // a: four lines, one of them a return: a count of 3, 3 × 1,000 = 3,000 (the unfiltered and
+    // the filtered paths alike). Counted, the return would have reached the 4-order slab:
+    // it stays in the first, 3 × 100 = 300.
+    for s in ["orders", "orders_paint"] {
+        let l = line(&pop, "a", s, "2026-Q4");
+        assert_eq!((l.measure, l.payout), (Some(dec("3")), dec("3000")), "{s}");
+        // The explanation still names all four lines as the facts read.
+        assert!(l.explanation.contains(&Step::Measured { measure: dec("3"), facts: 4 }), "{s}");
+    }
+    let l = line(&pop, "a", "order_slabs", "2026-Q4");
+    assert_eq!((l.slab, l.payout), (Some(0), dec("300")));
+    // b has only a return: a count of 0, nothing paid.
+    assert_eq!(line(&pop, "b", "orders", "2026-Q4").payout, dec("0"));
+    golden("returns_are_not_counted", include_str!("golden/returns_are_not_counted.json"), &pop);
+}

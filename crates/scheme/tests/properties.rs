@@ -321,3 +321,118 @@ proptest! {
         let _ = serde_json::to_string(&run).unwrap();
     }
 }
+
+/// A sale value: usually an ordinary one, sometimes one so large that a few of them no longer
+/// sum within a decimal.
+fn sale_value() -> impl Strategy<Value = i128> {
+    prop_oneof![
+        8 => -5_000_000i128..50_000_000,
+        1 => 1_000_000_000_000_000_000_000_000_000i128..79_228_162_514_264_337_593_543_950_335,
+    ]
+}
+
+/// Slab ladders as a designer may write them (validated): ascending bounds from 0, any
+/// non-negative percent rates, absolute or relative to the target.
+fn any_ladder() -> impl Strategy<Value = Payout> {
+    (any::<bool>(), any::<bool>(), proptest::collection::vec((1i64..40_000_000, 0i64..500), 1..5)).prop_map(
+        |(retro, relative, steps)| {
+            let mut bound = Decimal::ZERO;
+            let slabs = steps
+                .into_iter()
+                .enumerate()
+                .map(|(i, (gap, rate))| {
+                    if i > 0 {
+                        bound += if relative { Decimal::from(gap % 200 + 1) } else { Decimal::from(gap) };
+                    }
+                    Slab { from: bound, pay: SlabPay::PercentOfValue { percent: Decimal::new(rate, 2) } }
+                })
+                .collect();
+            Payout::Slabs {
+                mode: if retro { SlabMode::Retroactive } else { SlabMode::Incremental },
+                bounds: if relative { SlabBounds::PercentOfTarget } else { SlabBounds::Absolute },
+                slabs,
+            }
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// On valid programs: no payout is negative; none exceeds the top slab's rate on the measure
+    /// times the highest tier multiplier (plus half a unit of rounding); and a measure that does
+    /// not fit a decimal (worked out here in 128-bit integers) is always flagged as an overflow,
+    /// never reported as a figure, in the population and in each statement alike.
+    #[test]
+    fn payouts_are_bounded_and_overflow_is_never_a_figure(
+        ladder in any_ladder(),
+        points in any::<bool>(),
+        cap in proptest::option::of(0i64..10_000_000),
+        multiplier in 100i64..300,
+        sales in proptest::collection::vec((0usize..3, 0u64..365, sale_value()), 0..24),
+        targets in proptest::collection::vec((0usize..3, 1u32..5, -60_000_000i64..60_000_000), 0..16),
+    ) {
+        let mut s = scheme(ladder.clone(), Measure::SumValue);
+        s.instrument = if points { Instrument::Points } else { Instrument::Cash };
+        s.cap = cap.map(Decimal::from);
+        s.tier_multiplier = true;
+        let mut prog = program(vec![s]);
+        let multiplier = Decimal::new(multiplier, 2);
+        prog.tiers = vec![Tier {
+            id: "gold".into(), name: "Gold".into(),
+            counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
+            measure: Measure::SumValue, trailing_months: 12, threshold: Decimal::from(10_000_000),
+            min_certifications: 0, multiplier, perks: vec![],
+        }];
+        let problems = validate(&prog);
+        prop_assert!(problems.is_empty(), "{:?}", problems);
+        let mut facts: Vec<Fact> = sales.iter().map(|(p, day, v)| {
+            sale(*p, *day, 1, Decimal::ONE, Decimal::from_i128_with_scale(*v, 0))
+        }).collect();
+        facts.extend(targets.iter().map(|(p, q, v)| Fact::Target {
+            partner: compact_str::format_compact!("p{p}"), scheme: "s".into(),
+            period: compact_str::format_compact!("2026-Q{q}"), value: Decimal::from(*v),
+        }));
+        let partners: Vec<Partner> = (0..3).map(partner).collect();
+        let run = population(&prog, &partners, &FactTable::from(&facts[..]), AS_OF());
+        let Payout::Slabs { slabs, .. } = &ladder else { unreachable!() };
+        let top_rate = slabs.iter().map(|s| match s.pay { SlabPay::PercentOfValue { percent } => percent, _ => unreachable!() }).max().unwrap();
+        let half_unit = if points { Decimal::new(5, 1) } else { Decimal::new(5, 3) };
+        for (pi, p) in partners.iter().enumerate() {
+            let st = statement(&prog, p, &facts, AS_OF(), Some(&run.context));
+            let figures = run.figures(&p.id).unwrap();
+            prop_assert_eq!(&st.figures(), figures);
+            for (q, (line, fig)) in st.schemes[0].periods.iter().zip(&figures.schemes[0].periods).enumerate() {
+                let sum: i128 = sales.iter()
+                    .filter(|(sp, day, _)| *sp == pi && (*day as usize) < 365 && {
+                        let month = (start() + Days::new(*day)).format("%m").to_string().parse::<usize>().unwrap();
+                        (month - 1) / 3 == q
+                    })
+                    .map(|(_, _, v)| *v)
+                    .sum();
+                let fits = sum.unsigned_abs() <= 79_228_162_514_264_337_593_543_950_335u128;
+                if !fits {
+                    prop_assert!(line.overflow && fig.overflow, "{} Q{}: a sum of {} must overflow", p.id, q + 1, sum);
+                    prop_assert_eq!(line.measure, None);
+                    prop_assert_eq!(fig.settled(), None);
+                    prop_assert!(st.overflow && figures.schemes[0].overflow && run.schemes[0].unsettled > 0);
+                    continue;
+                }
+                prop_assert_eq!(line.measure, Some(Decimal::from_i128_with_scale(sum, 0)));
+                prop_assert!(!line.payout.is_sign_negative() || line.payout.is_zero(), "negative payout {}", line.payout);
+                if line.overflow {
+                    prop_assert!(line.payout.is_zero() && fig.settled().is_none());
+                    continue;
+                }
+                let measure = Decimal::from_i128_with_scale(sum.max(0), 0);
+                if let Some(bound) = measure.checked_mul(top_rate)
+                    .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+                    .and_then(|x| x.checked_mul(multiplier))
+                    .and_then(|x| x.checked_add(half_unit))
+                {
+                    prop_assert!(line.payout <= bound, "{} Q{}: {} pays {} > {}", p.id, q + 1, measure, line.payout, bound);
+                }
+            }
+        }
+    }
+}

@@ -117,7 +117,8 @@ mod tests {
             let bits = [3u32, 8, 16, 32, 48, 63, 64, 65, 80, 96][(self.next() % 10) as usize];
             let raw = (u128::from(self.next()) | (u128::from(self.next()) << 64)) & ((1u128 << bits) - 1);
             let mantissa = if self.next().is_multiple_of(2) { raw as i128 } else { -(raw as i128) };
-            let scale = if self.next().is_multiple_of(2) { (self.next() % 4) as u32 } else { (self.next() % 29) as u32 };
+            let scale =
+                if self.next().is_multiple_of(2) { (self.next() % 4) as u32 } else { (self.next() % 29) as u32 };
             Decimal::try_from_i128_with_scale(mantissa, scale).unwrap_or(Decimal::ONE)
         }
     }

@@ -22,25 +22,36 @@ pub struct PartnerFacts<'a> {
     sales_totals: Option<Totals>,
 }
 
-/// Running totals of value and units: entry `i` sums the rows before `i`.
+/// Running totals of value, units and return lines: entry `i` sums the rows before `i`.
 #[derive(Debug, Default)]
 pub struct Totals {
     value: Vec<Sum>,
     units: Vec<Sum>,
+    returns: Vec<u32>,
 }
 
 fn running_totals(rows: &[Row]) -> Option<Totals> {
-    let mut t = Totals { value: Vec::with_capacity(rows.len() + 1), units: Vec::with_capacity(rows.len() + 1) };
-    let (mut v, mut u) = (Sum::default(), Sum::default());
+    let n = rows.len() + 1;
+    let mut t = Totals { value: Vec::with_capacity(n), units: Vec::with_capacity(n), returns: Vec::with_capacity(n) };
+    let (mut v, mut u, mut r) = (Sum::default(), Sum::default(), 0u32);
     t.value.push(v);
     t.units.push(u);
-    for r in rows {
-        v.add(r.value)?;
-        u.add(r.units)?;
+    t.returns.push(r);
+    for row in rows {
+        v.add(row.value)?;
+        u.add(row.units)?;
+        r += u32::from(is_return(row));
         t.value.push(v);
         t.units.push(u);
+        t.returns.push(r);
     }
     Some(t)
+}
+
+/// A return line: negative units or a negative value. It lowers value and units measures and
+/// is not counted by a count (docs/semantics.md, "Returns").
+pub fn is_return(row: &Row) -> bool {
+    row.units.is_sign_negative() && !row.units.is_zero() || row.value.is_sign_negative() && !row.value.is_zero()
 }
 
 impl<'a> PartnerFacts<'a> {
@@ -102,11 +113,13 @@ impl<'a> PartnerFacts<'a> {
                 if let Some(ix) = indices {
                     ix.extend(rows[lo..hi].iter().map(|r| r.index));
                 }
+                let returns = t.returns[hi] - t.returns[lo];
                 Some(Quantities {
                     value: t.value[hi].since(&t.value[lo])?,
                     units: t.units[hi].since(&t.units[lo])?,
-                    count: Decimal::from((hi - lo) as u64),
+                    count: Decimal::from((hi - lo) as u64 - u64::from(returns)),
                     distinct: Decimal::ZERO,
+                    lines: (hi - lo) as u64,
                 })
             }
             _ => self.quantities(filter, &rows[lo..hi], want_distinct, indices),
@@ -127,7 +140,7 @@ impl<'a> PartnerFacts<'a> {
         }
         let admit = Admit::new(self, filter);
         let (mut value, mut units) = (Sum::default(), Sum::default());
-        let mut count: u64 = 0;
+        let (mut count, mut lines): (u64, u64) = (0, 0);
         // (SKU, units) of the rows that count, for distinct SKUs: sorted and netted below.
         let mut units_by_sku: Vec<(Sym, Decimal)> = Vec::with_capacity(if want_distinct { rows.len() } else { 0 });
         for row in rows {
@@ -136,7 +149,8 @@ impl<'a> PartnerFacts<'a> {
             }
             value.add(row.value)?;
             units.add(row.units)?;
-            count += 1;
+            lines += 1;
+            count += u64::from(!is_return(row));
             if want_distinct {
                 units_by_sku.push((row.key, row.units));
             }
@@ -148,6 +162,7 @@ impl<'a> PartnerFacts<'a> {
             value: value.total()?,
             units: units.total()?,
             count: Decimal::from(count),
+            lines,
             ..Default::default()
         };
         if want_distinct {
@@ -170,6 +185,7 @@ impl<'a> PartnerFacts<'a> {
                 let add = match measure {
                     Measure::SumValue => row.value,
                     Measure::SumUnits => row.units,
+                    Measure::Count if is_return(row) => Decimal::ZERO,
                     Measure::Count => Decimal::ONE,
                     Measure::DistinctSkus | Measure::Growth { .. } => return None,
                 };
@@ -201,7 +217,8 @@ impl<'a> PartnerFacts<'a> {
         }
     }
 
-    /// The target of a scheme for a period. When several are given, the last one counts.
+    /// The target of a scheme for a period. When several are given, the last one counts; a
+    /// target of zero or below is no target (docs/semantics.md, "Targets").
     pub fn target(&self, scheme: &str, period: &str) -> Option<Decimal> {
         let names = self.names;
         self.targets
@@ -209,6 +226,7 @@ impl<'a> PartnerFacts<'a> {
             .rev()
             .find(|t| names.text(t.scheme) == scheme && names.text(t.period) == period)
             .map(|t| t.value)
+            .filter(|v| v.is_sign_positive() && !v.is_zero())
     }
 
     /// Certifications held on `date` (optionally in one course).
@@ -235,8 +253,11 @@ pub fn cmp_dec(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
 pub struct Quantities {
     pub value: Decimal,
     pub units: Decimal,
+    /// Lines that are not returns.
     pub count: Decimal,
     pub distinct: Decimal,
+    /// Every line that counted, returns included (for explanations).
+    pub lines: u64,
 }
 
 /// A filter's narrowing lists as symbols of the table, so rows are tested without reading texts.

@@ -59,8 +59,10 @@ pub struct LineDraft<'p> {
     static_gates: Vec<Option<bool>>,
     /// Index of the tier held on the line's eligibility date.
     tier: Option<usize>,
-    /// Ineligible, or no measure (zero baseline): nothing can change the zero.
+    /// Ineligible, or no measure (zero baseline, overflow): nothing can change the figure.
     closed: bool,
+    /// The measure or the fund's spend overflowed: the line has no figure at all.
+    pub overflow: bool,
     spend: Decimal,
     /// Record explanations and the facts that counted (statements do; population runs do not).
     detail: bool,
@@ -158,14 +160,20 @@ pub fn project(
     let projected_ctx = context.map(|c| without_own_ranks(c, now));
     let projected = evaluate(program, partner, facts.iter().chain(extra), as_of, projected_ctx.as_ref());
     let mut difference = std::collections::BTreeMap::new();
-    for (a, b) in projected.schemes.iter().zip(&now.schemes) {
-        difference.insert(a.scheme.clone(), a.total.saturating_sub(b.total));
+    let mut total_difference = Totals::default();
+    for ((a, b), scheme) in projected.schemes.iter().zip(&now.schemes).zip(&program.schemes) {
+        // A scheme whose figures overflowed, now or projected, has no difference to show.
+        let Some(diff) = (!a.overflow && !b.overflow).then(|| a.total.checked_sub(b.total)).flatten() else {
+            total_difference.overflow = true;
+            continue;
+        };
+        let slot = total_difference.slot(scheme.instrument);
+        match slot.checked_add(diff) {
+            Some(sum) => *slot = sum,
+            None => total_difference.overflow = true,
+        }
+        difference.insert(a.scheme.clone(), diff);
     }
-    let total_difference = Totals {
-        points: projected.totals.points.saturating_sub(now.totals.points),
-        cash: projected.totals.cash.saturating_sub(now.totals.cash),
-        fund: projected.totals.fund.saturating_sub(now.totals.fund),
-    };
     WhatIf { statement: projected, difference, total_difference }
 }
 
@@ -269,9 +277,8 @@ fn draft_line<'p>(
             .iter()
             .filter(|r| pf.text(r.key) == scheme.id)
             .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.value))
-            .unwrap_or(Decimal::MAX)
     } else {
-        Decimal::ZERO
+        Some(Decimal::ZERO)
     };
     let mut draft = LineDraft {
         period: p,
@@ -290,7 +297,8 @@ fn draft_line<'p>(
         static_gates: Vec::new(),
         tier,
         closed: true,
-        spend,
+        overflow: spend.is_none(),
+        spend: spend.unwrap_or_default(),
         detail,
         explanation: Vec::new(),
         facts: Vec::new(),
@@ -309,7 +317,10 @@ fn draft_line<'p>(
     );
     match measured {
         Measured::Ineligible => draft.eligible = false,
-        Measured::Nothing { baseline } => draft.baseline = baseline,
+        Measured::Nothing { baseline, overflow } => {
+            draft.baseline = baseline;
+            draft.overflow |= overflow;
+        }
         Measured::Measure { q, measure, baseline } => {
             draft.measure = Some(measure);
             draft.baseline = baseline;
@@ -342,6 +353,7 @@ enum Measured {
     /// No measure: an overflow or a zero growth baseline (the trace says which).
     Nothing {
         baseline: Option<Decimal>,
+        overflow: bool,
     },
     Measure {
         q: Quantities,
@@ -371,7 +383,7 @@ fn measure_line(
     let want_distinct = matches!(scheme.measure, Measure::DistinctSkus);
     let Some(q) = pf.quantities_between(&scheme.counts, p.start, p.end.min(as_of), want_distinct, counted) else {
         trace.push(|| Step::Overflow);
-        return Measured::Nothing { baseline: None };
+        return Measured::Nothing { baseline: None, overflow: true };
     };
     let (measure, baseline) = match &scheme.measure {
         Measure::Growth { of, baseline_offset_months } => {
@@ -381,11 +393,11 @@ fn measure_line(
                 .map(|bq| growth_base(*of, &bq));
             let Some(baseline) = baseline else {
                 trace.push(|| Step::Overflow);
-                return Measured::Nothing { baseline: None };
+                return Measured::Nothing { baseline: None, overflow: true };
             };
             if baseline.is_zero() {
                 trace.push(|| Step::ZeroBaseline);
-                return Measured::Nothing { baseline: Some(baseline) };
+                return Measured::Nothing { baseline: Some(baseline), overflow: false };
             }
             let Some(growth) = current
                 .checked_sub(baseline)
@@ -393,14 +405,14 @@ fn measure_line(
                 .and_then(|d| d.checked_div(baseline))
             else {
                 trace.push(|| Step::Overflow);
-                return Measured::Nothing { baseline: Some(baseline) };
+                return Measured::Nothing { baseline: Some(baseline), overflow: true };
             };
             trace.push(|| Step::Growth { current, baseline, growth });
             (growth, Some(baseline))
         }
         m => (simple_measure(m, &q), None),
     };
-    let facts = q.count.try_into().unwrap_or(usize::MAX);
+    let facts = q.lines.try_into().unwrap_or(usize::MAX);
     trace.push(|| Step::Measured { measure, facts });
     Measured::Measure { q, measure, baseline }
 }
@@ -503,6 +515,10 @@ fn pay(
                 paid.provisional = true;
                 return Some(paid);
             };
+            if board.overflow {
+                // Another partner's measure overflowed: no rank in the group can be decided.
+                return None;
+            }
             let rank = 1 + board.measures.iter().filter(|m| **m > measure).count() as u32;
             match amounts.get(rank as usize - 1) {
                 Some(amount) => {
@@ -588,17 +604,20 @@ fn gate_failure(program: &Program, scheme: &Scheme, d: &LineDraft, gate: usize, 
 /// measure, and every gate held.
 pub fn rankable(scheme: &Scheme, d: &LineDraft) -> Option<Decimal> {
     let measure = d.measure.filter(|m| positive(*m))?;
-    (!d.closed && failed_gate(scheme, d, measure)?.is_none()).then_some(measure)
+    (!d.closed && !d.overflow && failed_gate(scheme, d, measure)?.is_none()).then_some(measure)
 }
 
 /// A line's figures before budget scaling: (rounded payout, rank, provisional); `None` on
-/// overflow.
+/// overflow, whether of the line's own measure or arithmetic or of its rank board.
 pub fn settled(
     program: &Program,
     scheme: &Scheme,
     d: &LineDraft,
     context: Option<&Context>,
 ) -> Option<(Decimal, Option<u32>, bool)> {
+    if d.overflow {
+        return None;
+    }
     if d.closed {
         return Some((Decimal::ZERO, None, false));
     }
@@ -632,6 +651,7 @@ pub fn settle(program: &Program, scheme: &Scheme, d: &mut LineDraft, context: Op
         rounded: Decimal::ZERO,
         payout: Decimal::ZERO,
         provisional: false,
+        overflow: d.overflow,
         explanation: std::mem::take(&mut d.explanation),
         facts: std::mem::take(&mut d.facts),
         next: None,
@@ -650,7 +670,10 @@ pub fn settle(program: &Program, scheme: &Scheme, d: &mut LineDraft, context: Op
             line.rank = paid.rank;
             line.provisional = paid.provisional;
         }
-        None => Trace(d.detail.then_some(&mut line.explanation)).push(|| Step::Overflow),
+        None => {
+            line.overflow = true;
+            Trace(d.detail.then_some(&mut line.explanation)).push(|| Step::Overflow);
+        }
     }
     line
 }
@@ -685,6 +708,13 @@ pub fn budgeted(
     let Some(scale) = context.and_then(|c| c.budget(&scheme.id, label)) else {
         return Budgeted::Unknown;
     };
+    if rounded.is_zero() {
+        // Zero scaled by any factor, even an undefined one, is zero.
+        return Budgeted::Unchanged;
+    }
+    if scale.overflow {
+        return Budgeted::Overflow;
+    }
     if scale.total <= scale.budget || rounded.is_zero() {
         return Budgeted::Unchanged;
     }
@@ -695,6 +725,9 @@ pub fn budgeted(
 }
 
 fn apply_budget(program: &Program, scheme: &Scheme, line: &mut PeriodLine, context: Option<&Context>) {
+    if line.overflow {
+        return;
+    }
     let step = match budgeted(program, scheme, &line.label, line.rounded, context) {
         Budgeted::Unchanged => return,
         Budgeted::Scaled { payout, budget, total } => {
@@ -707,6 +740,7 @@ fn apply_budget(program: &Program, scheme: &Scheme, line: &mut PeriodLine, conte
         }
         Budgeted::Overflow => {
             line.payout = Decimal::ZERO;
+            line.overflow = true;
             Step::Overflow
         }
     };
@@ -737,7 +771,7 @@ fn milestone(
     now: &PeriodLine,
     context: Option<&Context>,
 ) -> Option<Milestone> {
-    if !now.running || d.closed || d.static_gates.contains(&Some(false)) {
+    if !now.running || d.closed || now.overflow || d.static_gates.contains(&Some(false)) {
         return None;
     }
     let measure = now.measure?;
@@ -805,6 +839,7 @@ pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
     let program = draft.program;
     let mut totals = Totals::default();
     let mut provisional = false;
+    let mut overflow = false;
     let schemes = draft
         .schemes
         .iter_mut()
@@ -812,6 +847,7 @@ pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
             let scheme = &program.schemes[sd.scheme];
             let mut fund = scheme_fund(scheme);
             let mut total = Decimal::ZERO;
+            let mut scheme_overflow = false;
             let periods = sd
                 .lines
                 .iter_mut()
@@ -823,17 +859,20 @@ pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
                         draw_fund(program, scheme, f, line.payout, d.spend);
                         line.fund = Some(f.clone());
                     }
-                    total = total.saturating_add(line.payout);
+                    match total.checked_add(line.payout).filter(|_| !line.overflow) {
+                        Some(sum) => total = sum,
+                        None => scheme_overflow = true,
+                    }
                     provisional |= line.provisional;
                     line
                 })
                 .collect();
-            let slot = match scheme.instrument {
-                Instrument::Points => &mut totals.points,
-                Instrument::Cash => &mut totals.cash,
-                Instrument::Fund => &mut totals.fund,
-            };
-            *slot = slot.saturating_add(total);
+            let slot = totals.slot(scheme.instrument);
+            match slot.checked_add(total) {
+                Some(sum) => *slot = sum,
+                None => scheme_overflow = true,
+            }
+            overflow |= scheme_overflow;
             SchemeResult {
                 scheme: scheme.id.clone(),
                 name: scheme.name.clone(),
@@ -842,9 +881,11 @@ pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
                 periods,
                 total,
                 fund,
+                overflow: scheme_overflow,
             }
         })
         .collect::<Vec<_>>();
+    totals.overflow = overflow;
     let badges = gamification::settle_badges(program, &draft.badges, &schemes);
     Statement {
         program: program.id.clone(),
@@ -858,6 +899,7 @@ pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
         tier: draft.tier.clone(),
         badges,
         provisional,
+        overflow,
     }
 }
 
