@@ -20,8 +20,14 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// A file's text; an empty file (nothing but white space) is refused as such.
 fn read(path: &Path) -> Result<String, InputError> {
-    std::fs::read_to_string(path).map_err(|e| InputError(format!("{}: cannot read: {e}", path.display())))
+    let text =
+        std::fs::read_to_string(path).map_err(|e| InputError(format!("{}: cannot read: {e}", path.display())))?;
+    if text.trim().is_empty() {
+        return Err(InputError(format!("{}: the file is empty", path.display())));
+    }
+    Ok(text)
 }
 
 fn is_csv(path: &Path) -> bool {
@@ -33,8 +39,13 @@ pub fn program(path: &Path) -> Result<Program, InputError> {
     mitra_scheme::load_program(&read(path)?).map_err(|e| InputError(format!("{}: {e}", path.display())))
 }
 
-/// Partners from a JSON array or a CSV file with the columns
-/// `id,name,type,region,segment,enrolled,parent`.
+/// The columns of a partners CSV file, in order (`segment` and `parent` may be left out).
+pub const PARTNER_COLUMNS: &str = "id,name,type,region,segment,enrolled,parent";
+const PARTNER_OPTIONAL: &[&str] = &["segment", "parent"];
+/// The columns of a facts CSV file, in order.
+pub const FACT_COLUMNS: &str = "kind,partner,date,invoice,sku,category,units,value,course,referred,scheme,period";
+
+/// Partners from a JSON array or a CSV file with the columns [`PARTNER_COLUMNS`].
 pub fn partners(path: &Path) -> Result<Vec<Partner>, InputError> {
     let text = read(path)?;
     if !is_csv(path) {
@@ -53,7 +64,7 @@ pub fn partners(path: &Path) -> Result<Vec<Partner>, InputError> {
         #[serde(default)]
         parent: String,
     }
-    csv_rows(path, &text, |r: Row| {
+    csv_rows(path, &text, PARTNER_COLUMNS, PARTNER_OPTIONAL, |r: Row| {
         Ok(Partner {
             id: r.id,
             name: r.name,
@@ -150,24 +161,66 @@ impl FactRow {
     }
 }
 
-/// Facts from a JSON array or a CSV file with the columns
-/// `kind,partner,date,invoice,sku,category,units,value,course,referred,scheme,period` (a row fills
-/// the columns its kind uses; marketing spend puts its amount in `value`).
+/// Facts from a JSON array or a CSV file with the columns [`FACT_COLUMNS`] (a row fills the
+/// columns its kind uses; marketing spend puts its amount in `value`). Every fact must pass
+/// [`mitra_scheme::check_fact`] (no negative target or spend, a sale's units and value of one
+/// sign); each one that does not is reported, by its position in a JSON array or its CSV line.
 pub fn facts(path: &Path) -> Result<Vec<Fact>, InputError> {
     let text = read(path)?;
     if !is_csv(path) {
-        return serde_json::from_str(&text).map_err(|e| InputError(format!("{}: {e}", path.display())));
+        let facts: Vec<Fact> =
+            serde_json::from_str(&text).map_err(|e| InputError(format!("{}: {e}", path.display())))?;
+        let errors: Vec<String> = facts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                mitra_scheme::check_fact(f).map(|p| format!("{}: fact {}: {p}", path.display(), i + 1))
+            })
+            .collect();
+        return if errors.is_empty() { Ok(facts) } else { Err(InputError(errors.join("\n"))) };
     }
-    csv_rows(path, &text, FactRow::into_fact)
+    csv_rows(path, &text, FACT_COLUMNS, &[], |row: FactRow| {
+        let fact = row.into_fact()?;
+        match mitra_scheme::check_fact(&fact) {
+            Some(problem) => Err(problem.to_string()),
+            None => Ok(fact),
+        }
+    })
 }
 
-/// Every row of a CSV file converted, or every bad row reported with its line number.
-fn csv_rows<R, T>(path: &Path, text: &str, convert: impl Fn(R) -> Result<T, String>) -> Result<Vec<T>, InputError>
+/// Every row of a CSV file converted, or every bad row reported with its line number. The
+/// header line must name each of `columns` but the `optional` ones, and nothing else (in any
+/// order); a missing or wrong header is refused naming the columns expected.
+fn csv_rows<R, T>(
+    path: &Path,
+    text: &str,
+    columns: &str,
+    optional: &[&str],
+    convert: impl Fn(R) -> Result<T, String>,
+) -> Result<Vec<T>, InputError>
 where
     R: for<'de> Deserialize<'de>,
 {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| InputError(format!("{}: {e}", path.display())))?.clone();
+    let quoted = |list: Vec<&str>| list.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    let missing: Vec<&str> =
+        columns.split(',').filter(|c| !optional.contains(c) && !headers.iter().any(|h| h == *c)).collect();
+    let unknown: Vec<&str> = headers.iter().filter(|h| !columns.split(',').any(|c| c == *h)).collect();
+    if !missing.is_empty() || !unknown.is_empty() {
+        let mut why = Vec::new();
+        if !missing.is_empty() {
+            why.push(format!("it lacks {}", quoted(missing)));
+        }
+        if !unknown.is_empty() {
+            why.push(format!("{} is not a column", quoted(unknown)));
+        }
+        return Err(InputError(format!(
+            "{}: line 1 must be the header `{columns}`: {}",
+            path.display(),
+            why.join("; ")
+        )));
+    }
     let (mut out, mut errors) = (Vec::new(), Vec::new());
     for record in reader.records() {
         let result = record.map_err(|e| e.to_string()).and_then(|rec| {

@@ -26,6 +26,11 @@ struct Args {
     /// context, so rank and budget lines are exact). Without it, every partner's figures.
     #[arg(long)]
     partner: Option<String>,
+    /// With `--partner`: hypothetical facts (JSON or CSV, as `--facts`) to add to the partner's
+    /// own. Prints the projected statement and the difference per scheme and in total, as the
+    /// app's what-if panel computes them.
+    #[arg(long, requires = "partner")]
+    what_if: Option<PathBuf>,
     /// Print compact JSON instead of indented.
     #[arg(long)]
     compact: bool,
@@ -56,7 +61,23 @@ fn run(args: Args) -> Result<String, Box<dyn std::error::Error>> {
                 .find(|p| p.id == id)
                 .ok_or_else(|| format!("no partner `{id}` in {}", args.partners.display()))?;
             let st = mitra_scheme::statement(&program, partner, &facts, args.as_of, Some(&run.context));
-            Ok(to_json(&st, args.compact)?)
+            match &args.what_if {
+                None => Ok(to_json(&st, args.compact)?),
+                Some(path) => {
+                    let extra = mitra_cli::facts(path)?;
+                    if let Some(other) = extra.iter().find(|f| f.partner() != id) {
+                        return Err(format!(
+                            "{}: a what-if adds facts of `{id}` only; one names `{}`",
+                            path.display(),
+                            other.partner()
+                        )
+                        .into());
+                    }
+                    let projected =
+                        mitra_scheme::project(&st, &program, partner, &facts, &extra, args.as_of, Some(&run.context));
+                    Ok(to_json(&projected, args.compact)?)
+                }
+            }
         }
         None => Ok(to_json(&run, args.compact)?),
     }

@@ -270,6 +270,9 @@ pub struct TierStatus {
     pub multiplier: Decimal,
     pub perks: Vec<String>,
     pub next: Option<TierGap>,
+    /// A trailing measure overflowed: the tier held cannot be decided (and none is shown).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overflow: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -719,3 +719,37 @@ fn returns_are_not_counted() {
     assert_eq!(line(&pop, "b", "orders", "2026-Q4").payout, dec("0"));
     golden("returns_are_not_counted", include_str!("golden/returns_are_not_counted.json"), &pop);
 }
+
+/// A tier whose trailing measure overflows cannot be decided: lines that depend on the tier
+/// (multiplier, minimum tier) are unsettled; lines that do not are paid as usual.
+#[test]
+fn an_undecidable_tier_leaves_only_the_lines_that_use_it_unsettled() {
+    let flat = json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "1" } });
+    let mut multiplied = quarterly("multiplied", flat.clone(), "points");
+    multiplied["tier_multiplier"] = json!(true);
+    let mut prog = program("IDR", 0, json!([multiplied, quarterly("plain", flat, "points")]));
+    prog["tiers"] = json!([{ "id": "gold", "name": "Gold", "counts": { "fact": "sale" }, "measure": { "type": "sum_value" },
+        "trailing_months": 12, "threshold": "10000000", "multiplier": "1.5" }]);
+    let case = Case::from_value(json!({
+        "program": prog,
+        "partners": [partner("a", "x"), partner("b", "x")],
+        "facts": [
+            sale("a", "2026-02-01", "S", "1", "50000000000000000000000000000"),
+            sale("a", "2026-02-02", "S", "1", "50000000000000000000000000000"),
+            sale("a", "2026-10-02", "S", "1", "2000000"),
+            sale("b", "2026-10-02", "S", "1", "20000000"),
+        ],
+        "as_of": "2026-11-15",
+    }));
+    let pop = case.run();
+    // a's Q4 alone fits (2 M), but the twelve months behind it do not: Gold is undecided.
+    let a = line(&pop, "a", "multiplied", "2026-Q4");
+    assert_eq!((a.measure, a.overflow), (Some(dec("2000000")), true));
+    assert!(statement(&pop, "a").tier.overflow && statement(&pop, "a").tier.tier.is_none());
+    // The plain scheme does not use the tier: 1 % of 2 M = 20,000.
+    let plain = line(&pop, "a", "plain", "2026-Q4");
+    assert_eq!((plain.overflow, plain.payout), (false, dec("20000")));
+    // b holds Gold (20 M ≥ 10 M): 1 % of 20 M = 200,000 × 1.5 = 300,000.
+    assert_eq!(line(&pop, "b", "multiplied", "2026-Q4").payout, dec("300000"));
+    golden("undecidable_tier", include_str!("golden/undecidable_tier.json"), &pop);
+}

@@ -60,7 +60,7 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
         rewards::insert_item(&tx, &program.id, item)?;
     }
     let run = population(&program, &partners, &FactTable::from(&facts[..]), today);
-    ledger::close(&tx, &program, &run, |_| true, &now)?;
+    ledger::close(&tx, &program, &run, |_| true, &now, &mut ledger::CloseOutcome::default())?;
     tx.commit()?;
     Ok(true)
 }

@@ -46,8 +46,9 @@ async fn demo_points_for_the_previous_quarter_are_posted_once() {
     // Closing again with unchanged data posts nothing.
     let run = s.state.population("nusantara-2026").await.unwrap();
     let conn = s.state.db.blocking().unwrap();
-    let posted = mitra_server::storage::ledger::close(&conn, &run.program, &run.population, |_| true, "now").unwrap();
-    assert_eq!(posted, 0);
+    let mut outcome = mitra_server::storage::ledger::CloseOutcome::default();
+    mitra_server::storage::ledger::close(&conn, &run.program, &run.population, |_| true, "now", &mut outcome).unwrap();
+    assert_eq!((outcome.posted, outcome.skipped.len()), (0, 0));
 }
 
 #[tokio::test]

@@ -93,3 +93,44 @@ async fn designers_adjust_with_a_reason_and_partners_cannot() {
         conn.query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'adjustment'", [], |r| r.get(0)).unwrap();
     assert_eq!(audited, 1);
 }
+
+#[tokio::test]
+async fn a_close_posts_nothing_for_a_period_whose_figure_overflowed_and_says_so() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    // Two Q3 sales of 5 × 10^28 each reach Sinar Jaya's facts (written straight to storage: the
+    // API refuses such amounts): Q3's sum no longer fits a decimal, in the sales scheme and in
+    // the MDF, which accrues on the same sales.
+    {
+        let conn = s.state.db.blocking().unwrap();
+        for day in ["2026-09-01", "2026-09-02"] {
+            let fact: mitra_scheme::Fact = serde_json::from_value(json!({
+                "kind": "sale", "partner": "sinar-jaya", "date": day, "invoice": format!("HUGE-{day}"),
+                "sku": "WS-20L", "category": "exterior", "units": "1", "value": "50000000000000000000000000000"
+            }))
+            .unwrap();
+            mitra_server::storage::queries::insert_fact(&conn, &fact).unwrap();
+        }
+    }
+    let (status, body) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    // Nothing posted: neither a figure for Q3 nor a reversal of the 120,000 posted before.
+    assert_eq!(body["posted"].as_i64(), Some(0));
+    let mut skipped: Vec<(String, String, String, String)> = body["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let f = |k: &str| x[k].as_str().unwrap().to_string();
+            (f("partner"), f("scheme"), f("period"), f("reason"))
+        })
+        .collect();
+    skipped.sort();
+    let want = |scheme: &str| ("sinar-jaya".into(), scheme.into(), "2026-Q3".into(), "overflow".into());
+    assert_eq!(skipped, vec![want("mdf"), want("q-sales")]);
+    assert_eq!(points(&s, &designer, "sinar-jaya").await, "120000");
+    assert_eq!(postings(&s, &designer, "sinar-jaya").await.len(), 1);
+    // The other partners' closed periods are untouched and still settle (nothing new to post).
+    let conn = s.state.db.blocking().unwrap();
+    assert_eq!(mitra_server::storage::ledger::unbalanced_journals(&conn).unwrap(), 0);
+}

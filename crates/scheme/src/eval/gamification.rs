@@ -17,11 +17,19 @@ use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};
 /// ends). Trailing measures come from running totals, shared by tiers that measure the same way.
 pub struct TierCache<'a, 'f> {
     pf: &'a PartnerFacts<'f>,
-    seen: RefCell<Vec<(NaiveDate, Option<usize>)>>,
+    seen: RefCell<Vec<(NaiveDate, Held)>>,
     /// Per tier: the index into `sums` of its running totals (`None`: sum the window directly).
     sums_of: Vec<Option<usize>>,
     sums: Vec<Cow<'a, [Sum]>>,
 }
+
+/// The tier held on a date: the index of the highest tier held (`None`: no tier), or
+/// [`TierOverflow`] when a trailing measure that decides it overflowed.
+pub type Held = Result<Option<usize>, TierOverflow>;
+
+/// A trailing measure no longer fits a decimal, so the tier held cannot be decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TierOverflow;
 
 impl<'a, 'f> TierCache<'a, 'f> {
     pub fn new(program: &Program, pf: &'a PartnerFacts<'f>) -> Self {
@@ -50,49 +58,60 @@ impl<'a, 'f> TierCache<'a, 'f> {
     }
 
     /// The tier's trailing measure over the window ending on `date`, and certifications held then.
-    fn trailing(&self, program: &Program, tier: usize, date: NaiveDate) -> (Decimal, usize) {
+    /// `None` when the measure overflows.
+    fn trailing(&self, program: &Program, tier: usize, date: NaiveDate) -> Option<(Decimal, usize)> {
         let t = &program.tiers[tier];
         let certs = self.pf.certifications_by(date, None);
         let from = trailing_start(date, t.trailing_months);
         let Some(sums) = self.sums_of[tier].map(|i| &self.sums[i]) else {
-            return (trailing(self.pf, t, date).0, certs);
+            return Some((trailing(self.pf, t, date)?.0, certs));
         };
         let rows = self.pf.rows(t.counts.fact);
         let lo = rows.partition_point(|r| r.date < from);
         let hi = rows.partition_point(|r| r.date <= date).max(lo);
-        (sums[hi].since(&sums[lo]).unwrap_or_default(), certs)
+        Some((sums[hi].since(&sums[lo])?, certs))
     }
 
-    /// The index of the highest tier held on `date`.
-    pub fn at(&self, program: &Program, date: NaiveDate) -> Option<usize> {
+    /// The highest tier held on `date`. Tiers are tried from the highest down; a trailing
+    /// measure that overflows before a tier is found held leaves the answer undecided.
+    pub fn at(&self, program: &Program, date: NaiveDate) -> Held {
         if program.tiers.is_empty() {
-            return None;
+            return Ok(None);
         }
         if let Some((_, t)) = self.seen.borrow().iter().find(|(d, _)| *d == date) {
             return *t;
         }
-        let held = (0..program.tiers.len()).rev().find(|&i| {
+        let mut held = Ok(None);
+        for i in (0..program.tiers.len()).rev() {
             let t = &program.tiers[i];
-            let (measure, certs) = self.trailing(program, i, date);
-            measure >= t.threshold && certs >= t.min_certifications as usize
-        });
+            let Some((measure, certs)) = self.trailing(program, i, date) else {
+                held = Err(TierOverflow);
+                break;
+            };
+            if measure >= t.threshold && certs >= t.min_certifications as usize {
+                held = Ok(Some(i));
+                break;
+            }
+        }
         self.seen.borrow_mut().push((date, held));
         held
     }
 
     /// Tier held on `as_of` and the gap to the next one.
     pub fn status(&self, program: &Program, as_of: NaiveDate) -> TierStatus {
-        let held = self.at(program, as_of);
+        let Ok(held) = self.at(program, as_of) else {
+            return TierStatus { multiplier: Decimal::ONE, overflow: true, ..TierStatus::default() };
+        };
         let next_index = held.map_or(0, |t| t + 1);
-        let next = program.tiers.get(next_index).map(|t| {
-            let (measure, certs) = self.trailing(program, next_index, as_of);
-            TierGap {
+        let next = program.tiers.get(next_index).and_then(|t| {
+            let (measure, certs) = self.trailing(program, next_index, as_of)?;
+            Some(TierGap {
                 tier: t.id.clone(),
                 threshold: t.threshold,
                 measure,
                 gap: t.threshold.checked_sub(measure).unwrap_or_default().max(Decimal::ZERO),
                 certifications_missing: t.min_certifications.saturating_sub(certs as u32),
-            }
+            })
         });
         let current = held.map(|t| &program.tiers[t]);
         TierStatus {
@@ -100,19 +119,17 @@ impl<'a, 'f> TierCache<'a, 'f> {
             multiplier: current.map_or(Decimal::ONE, |t| t.multiplier),
             perks: current.map(|t| t.perks.clone()).unwrap_or_default(),
             next,
+            overflow: false,
         }
     }
 }
 
 /// The tier's trailing measure summed directly over the window ending on `date`.
-fn trailing(pf: &PartnerFacts, tier: &Tier, date: NaiveDate) -> (Decimal, usize) {
+fn trailing(pf: &PartnerFacts, tier: &Tier, date: NaiveDate) -> Option<(Decimal, usize)> {
     let rows = pf.between(tier.counts.fact, trailing_start(date, tier.trailing_months), date);
     let want_distinct = matches!(tier.measure, crate::model::Measure::DistinctSkus);
-    let measure = pf
-        .quantities(&tier.counts, rows, want_distinct, None)
-        .map(|q| simple_measure(&tier.measure, &q))
-        .unwrap_or_default();
-    (measure, pf.certifications_by(date, None))
+    let measure = pf.quantities(&tier.counts, rows, want_distinct, None).map(|q| simple_measure(&tier.measure, &q))?;
+    Some((measure, pf.certifications_by(date, None)))
 }
 
 /// A badge whose date is known from the partner's facts alone, or that waits for the

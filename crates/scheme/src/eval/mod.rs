@@ -266,7 +266,8 @@ fn draft_line<'p>(
     let tier_matters = scheme.tier_multiplier
         || scheme.eligibility.min_tier.is_some()
         || scheme.gates.iter().any(|g| matches!(g, Gate::MinTier { .. }));
-    let tier = if detail || tier_matters { tiers.at(program, on) } else { None };
+    let held = if detail || tier_matters { tiers.at(program, on) } else { Ok(None) };
+    let tier = held.unwrap_or(None);
     let multiplier = match (scheme.tier_multiplier, tier) {
         (true, Some(t)) => program.tiers[t].multiplier,
         _ => Decimal::ONE,
@@ -315,6 +316,14 @@ fn draft_line<'p>(
         &mut Trace(detail.then_some(&mut draft.explanation)),
         detail.then_some(&mut draft.facts),
     );
+    // A tier the line depends on that cannot be decided, or spend that does not sum, leaves the
+    // line without a figure.
+    if draft.overflow || (tier_matters && held.is_err()) {
+        draft.overflow = true;
+        if detail && !draft.explanation.contains(&Step::Overflow) {
+            draft.explanation.push(Step::Overflow);
+        }
+    }
     match measured {
         Measured::Ineligible => draft.eligible = false,
         Measured::Nothing { baseline, overflow } => {
@@ -657,7 +666,7 @@ pub fn settle(program: &Program, scheme: &Scheme, d: &mut LineDraft, context: Op
         next: None,
         fund: None,
     };
-    if d.closed {
+    if d.closed || d.overflow {
         return line;
     }
     let measure = line.measure.unwrap_or_default();

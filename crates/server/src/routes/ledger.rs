@@ -16,6 +16,8 @@ use crate::AppState;
 pub struct Closed {
     /// Journals posted: one per partner, scheme and closed period whose payout changed.
     pub posted: usize,
+    /// Closed periods left unposted because their figure is not settled, with the reason.
+    pub skipped: Vec<ledger::Skipped>,
 }
 
 /// `POST /programs/{id}/close`: post, for every closed period, what its payout now is minus what
@@ -27,7 +29,7 @@ pub async fn close(
 ) -> ApiResult<axum::Json<Closed>> {
     let today = state.today();
     let (uid, now) = (user.id, now_rfc3339());
-    let posted = state
+    let outcome = state
         .db
         .write(move |tx| {
             // Each closed period is decided by the version in force when it ended.
@@ -37,18 +39,20 @@ pub async fn close(
             }
             let partners = queries::program_partners(tx, &program)?;
             let facts = queries::program_facts(tx, &program)?;
-            let mut posted = 0;
+            let mut outcome = ledger::CloseOutcome::default();
             for (i, v) in versions.iter().enumerate() {
                 let until = versions.get(i + 1).map(|n| n.effective_from);
                 let run = mitra_scheme::population(&v.program, &partners, &facts, today);
                 let governs = |end: chrono::NaiveDate| end >= v.effective_from && until.is_none_or(|u| end < u);
-                posted += ledger::close(tx, &v.program, &run, governs, &now)?;
+                ledger::close(tx, &v.program, &run, governs, &now, &mut outcome)?;
             }
-            audit::record(tx, uid, "close", &format!("{program}: {posted} journals posted"), &now)?;
-            Ok(posted)
+            let summary =
+                format!("{program}: {} journals posted, {} lines skipped", outcome.posted, outcome.skipped.len());
+            audit::record(tx, uid, "close", &summary, &now)?;
+            Ok(outcome)
         })
         .await?;
-    Ok(axum::Json(Closed { posted }))
+    Ok(axum::Json(Closed { posted: outcome.posted, skipped: outcome.skipped }))
 }
 
 #[derive(Deserialize)]

@@ -80,8 +80,8 @@ fn check(row: Row, partners: &HashSet<String>) -> Result<Valid, String> {
         problems.push(format!("value `{}` is not a number", row.value));
     }
     match (line, date, units, value, problems.is_empty()) {
-        (Some(line), Some(date), Some(units), Some(value), true) => Ok(Valid {
-            fact: Fact::Sale {
+        (Some(line), Some(date), Some(units), Some(value), true) => {
+            let fact = Fact::Sale {
                 partner: row.partner.as_str().into(),
                 date,
                 invoice: row.invoice.as_str().into(),
@@ -89,11 +89,14 @@ fn check(row: Row, partners: &HashSet<String>) -> Result<Valid, String> {
                 category: row.category.into(),
                 units,
                 value,
-            },
-            partner: row.partner,
-            invoice: row.invoice,
-            line,
-        }),
+            };
+            // The evaluator's own rule for what a fact may say (a sale's units and value of one
+            // sign), shared with every other reader of facts.
+            if let Some(problem) = mitra_scheme::check_fact(&fact) {
+                return Err(problem.message);
+            }
+            Ok(Valid { fact, partner: row.partner, invoice: row.invoice, line })
+        }
         _ => Err(problems.join("; ")),
     }
 }

@@ -104,9 +104,31 @@ fn posted(
         .unwrap_or(0))
 }
 
+/// A closed period a close could not post, and why: its figure is not settled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub partner: String,
+    pub scheme: String,
+    pub period: String,
+    /// `overflow` (the figure could not be computed) or `provisional` (it depends on figures
+    /// the run did not have).
+    pub reason: &'static str,
+}
+
+/// What a close did.
+#[derive(Debug, Default)]
+pub struct CloseOutcome {
+    /// Journals posted.
+    pub posted: usize,
+    /// Lines left as they were because their figure is not settled.
+    pub skipped: Vec<Skipped>,
+}
+
 /// Post, for every partner and every closed period, the difference between its payout and
 /// what was already posted. Closing again with unchanged data posts nothing; a late claim or a
-/// return posts its adjustment at the next close. Returns the number of journals posted.
+/// return posts its adjustment at the next close. A line whose figure is not settled (it
+/// overflowed) posts nothing, neither a figure nor a reversal of an earlier posting, and is
+/// listed in the outcome.
 ///
 /// `governs` says which closed periods (by their end date) this program version decides.
 pub fn close(
@@ -115,16 +137,25 @@ pub fn close(
     run: &Population,
     governs: impl Fn(chrono::NaiveDate) -> bool,
     now: &str,
-) -> ApiResult<usize> {
-    let mut count = 0;
+    outcome: &mut CloseOutcome,
+) -> ApiResult<()> {
     for partner in &run.partners {
         for (scheme, (total, figures)) in program.schemes.iter().zip(run.schemes.iter().zip(&partner.schemes)) {
             let dp = precision(program, scheme.instrument);
             for (info, line) in total.periods.iter().zip(&figures.periods) {
-                if info.running || line.provisional || !governs(info.end) {
+                if info.running || !governs(info.end) {
                     continue;
                 }
-                let due = to_minor(line.payout, dp)?;
+                let Some(payout) = line.settled() else {
+                    outcome.skipped.push(Skipped {
+                        partner: partner.partner.clone(),
+                        scheme: scheme.id.clone(),
+                        period: info.label.clone(),
+                        reason: if line.overflow { "overflow" } else { "provisional" },
+                    });
+                    continue;
+                };
+                let due = to_minor(payout, dp)?;
                 let already = posted(conn, &program.id, &partner.partner, scheme.instrument, &scheme.id, &info.label)?;
                 if due != already {
                     post(
@@ -139,12 +170,12 @@ pub fn close(
                         due - already,
                         now,
                     )?;
-                    count += 1;
+                    outcome.posted += 1;
                 }
             }
         }
     }
-    Ok(count)
+    Ok(())
 }
 
 /// One posting as a partner sees it.
