@@ -12,56 +12,37 @@
 //!   [`Context`] a single statement needs to agree with it;
 //! - [`report`]: the results, each figure with a structured explanation.
 //!
-//! # Choices where the semantics are silent
+//! # The rules
 //!
-//! These complete SEMANTICS.md and are covered by tests:
+//! `docs/semantics.md`, at the root of the repository, states every rule this crate implements, and every choice it makes where a rule
+//! could be read more than one way, each with a worked example. In short, the choices:
 //!
-//! - **Periods** that have not started by the as-of date are not listed. Facts dated after the
-//!   as-of date are ignored.
-//! - **Enrolment**: a partner enrolled after the eligibility date of a period is ineligible for it
-//!   (`not_enrolled`).
-//! - **Negative periods**: a period never pays below zero. A return lowers the measure of the
-//!   period it is dated in; the ledger claws back by posting the difference when a closed period
-//!   is re-evaluated.
-//! - **Slabs** are chosen by the measure; a retroactive slab's pay is applied to the period's
-//!   value (percent), units (per unit) or count (per count), so a units-measured slab can pay a
-//!   percent of value. Incremental slabs pay each slice of the measure itself, so their rate
-//!   must fit the measure (checked by validation). A measure below the first bound (after
-//!   returns) is in the first slab.
-//! - **Distinct SKUs** counts SKUs with a positive net unit total in the period.
-//! - **Targets** are facts keyed by scheme and period label (`window`, `2026-07`, `2026-Q3`);
-//!   when a partner has several for one period, the last one given counts.
-//! - **Growth** compares the period with the same dates `baseline_offset_months` earlier; a
-//!   period ending on a month end compares with the whole month (Feb 2025 with Feb 2024).
-//! - **Gates** are checked in the order listed; the first that fails is reported. A minimum
-//!   attainment gate fails when the partner has no target.
-//! - **Ranks** include only partners that are eligible, have a positive measure and hold every
-//!   gate. Ties share a rank (leaderboards list tied partners in the order they were given);
-//!   the board a context publishes holds every measure at a rewarded rank, which is enough for a
-//!   partner to find its own rank exactly.
-//! - **Sums** of values and units are exact; a sum that no longer fits a decimal (96 bits) is an
-//!   overflow, reported as such, never rounded.
-//! - **Population runs** read facts from a [`FactTable`] (grouped by partner, sorted by date, short
-//!   texts interned), which a server fills one row at a time; invoice numbers are not kept there,
-//!   as no rule reads them. They keep figures only (measure, rank, payout per partner, scheme and
-//!   period); a partner's full statement with explanations comes from [`statement`] with the
-//!   run's context, and has the same figures.
-//! - **What-if ranks** take the other partners' published measures as they are.
-//! - **Budgets** scale by `floor(payout × budget / total)` computed exactly in integers of the
-//!   instrument's smallest unit, so the total never exceeds the budget.
-//! - **Funds** accrue each period's payout; approved spend of the period (marketing spend facts
-//!   naming the scheme) is reimbursed at the fund's share, rounded to the program's decimals and
-//!   limited to the balance, which includes the same period's accrual. Balances carry over
-//!   within the window.
-//! - **Tiers** are listed lowest first; eligibility and multipliers use the tier held at the end
-//!   of the period (at the as-of date while it runs). The multiplier applies to the base payout
+//! - **Periods** that have not started by the as-of date are not listed; facts dated after it
+//!   are ignored; a partner enrolled after a period's eligibility date is ineligible.
+//! - **Returns** lower value and units in the period they are dated in (a period never pays below
+//!   zero) and are **not counted** by a count; distinct SKUs count SKUs with positive net units.
+//! - **Targets** are keyed by scheme and period label (the last one given counts); a target of
+//!   **zero or below is no target** everywhere (`no_target`).
+//! - **Slabs**: a retroactive slab pays on the period's value, units or count; incremental slabs
+//!   pay each slice of the measure, so their rate must fit it; below the first bound is slab 0.
+//! - **Growth** compares the same dates `baseline_offset_months` earlier (month ends compare
+//!   whole months); a zero baseline pays nothing.
+//! - **Gates** are checked in order, the first failure reported.
+//! - **Ranks** include only eligible partners with a positive measure holding every gate; ties
+//!   share a rank.
+//! - **Overflow** is never a figure: an unsettled line is flagged and left out of every total;
+//!   it spreads to its rank group, its budgeted period and the lines using an undecidable tier.
+//! - **Budgets** scale by `floor(payout × budget / total)` exactly, in the smallest unit.
+//! - **Funds** accrue each period's payout and reimburse approved spend at their share, within
+//!   the balance, which carries over in the window.
+//! - **Tiers** are listed lowest first and taken at the period's end; the multiplier applies
 //!   before the cap.
-//! - **Milestones** are computed for running periods from slab bounds, gate thresholds and
-//!   published ranks; the payout there is before budget scaling, assuming the measure's own
-//!   quantity (value, units, count) grows by the difference.
-//! - **Badges**: first sale is the first positive sale line; a category share is cumulative over
-//!   all sales to date, checked at the end of each day; target streaks and top-N count closed
-//!   periods only (top-N needs the context).
+//! - **Milestones** are for running periods, before budget scaling.
+//! - **Badges** are earned on the first date their rule holds; streaks and top-N count closed
+//!   periods only.
+//! - **Population runs** keep figures only; a statement with the run's [`Context`] has the same.
+//! - Readers of facts refuse what [`check_fact`] refuses: negative targets and spend, sales with
+//!   units and value of opposite signs.
 
 pub mod context;
 pub mod eval;

@@ -1,4 +1,4 @@
-//! Golden tests: one per incentive type and per mechanic of SEMANTICS.md. The figures asserted
+//! Golden tests: one per incentive type and per mechanic of `docs/semantics.md`. The figures asserted
 //! here were worked out by hand (the comments show the arithmetic); the whole results are also
 //! committed as golden JSON, which the wasm32 run in headless Chromium must reproduce exactly.
 
@@ -64,7 +64,7 @@ fn demo_program() {
     golden("demo_program", include_str!("golden/demo_program.json"), &pop);
 }
 
-/// SEMANTICS.md's example: retroactive slabs at 0 (2 %) and 50 M (3 %), measure 40 M.
+/// The slab example of `docs/semantics.md`: retroactive slabs at 0 (2 %) and 50 M (3 %), measure 40 M.
 #[test]
 fn retroactive_and_incremental_slabs() {
     let slabs = json!([

@@ -1,4 +1,4 @@
-//! Property tests: invariants of SEMANTICS.md over generated programs and facts, and no panic
+//! Property tests: invariants of `docs/semantics.md` over generated programs and facts, and no panic
 //! on any input.
 
 #![cfg(not(target_arch = "wasm32"))]

@@ -1,5 +1,5 @@
 //! How a program is computed for one partner: periods, eligibility, measure, gates, base payout,
-//! tier multiplier, cap, rounding and budget, in the order SEMANTICS.md sets.
+//! tier multiplier, cap, rounding and budget, in the order `docs/semantics.md` sets.
 //!
 //! Evaluation is split in two so that a single partner's statement and the population run share
 //! every line of code: [`draft`] computes everything that depends on the partner alone, and
@@ -87,7 +87,7 @@ pub struct Draft<'p> {
     pub badges: Vec<gamification::PendingBadge>,
 }
 
-/// Round half away from zero to `dp` decimals: the one rounding of SEMANTICS.md step 7.
+/// Round half away from zero to `dp` decimals: the one rounding (`docs/semantics.md`, "Rounding").
 pub fn round(amount: Decimal, dp: u32) -> Decimal {
     exact::round(amount, dp)
 }
