@@ -38,6 +38,12 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
+    /// The same error with structured details the app words it from.
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
     pub fn internal(message: impl std::fmt::Display) -> Self {
         eprintln!("internal error: {message}");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server; try again")

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod input;
 pub mod routes;
 pub mod storage;
 

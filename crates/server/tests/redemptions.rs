@@ -159,7 +159,7 @@ async fn stock_limits_and_tier_are_checked_and_nothing_is_half_written() {
 }
 
 #[tokio::test]
-async fn vouchers_get_codes_and_a_cancellation_refunds_and_restocks() {
+async fn vouchers_get_codes_and_only_a_designer_can_void_one() {
     let s = start().await;
     let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
     let (status, r) =
@@ -167,26 +167,80 @@ async fn vouchers_get_codes_and_a_cancellation_refunds_and_restocks() {
     assert_eq!(status, 201);
     let code = r["lines"][0]["voucher_code"].as_str().unwrap();
     assert_eq!(code.len(), 14, "{code}");
+    assert_eq!(r["cancellable"], false, "a shown code is handed out");
     assert_eq!(balance(&s, &token, "sinar-jaya").await, 25_000);
     assert_eq!(stock(&s, "grab-100k"), 499);
     let id = r["id"].as_i64().unwrap();
-    let (status, c) =
-        post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
-    assert_eq!((status, c["status"].as_str()), (200, Some("cancelled")));
-    assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000);
-    assert_eq!(stock(&s, "grab-100k"), 500);
-    let (status, c) =
-        post(&s, &token, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
-    assert_eq!((status, c["error"]["code"].as_str()), (409, Some("already_cancelled")));
-    let (_, history) = get(&s, &token, &format!("/api/partners/sinar-jaya/redemptions?program={PROGRAM}")).await;
-    assert_eq!(history.as_array().unwrap().len(), 1);
+    let cancel = format!("/api/partners/sinar-jaya/redemptions/{id}/cancel");
+    // The partner has seen the code: no refund.
+    let (status, c) = post(&s, &token, &cancel, None, &json!({})).await;
+    assert_eq!((status, c["error"]["code"].as_str()), (409, Some("not_cancellable")));
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 25_000);
     // Another organisation can neither see nor cancel it.
     let other = sign_in(&s, &demo::owner_email("bangun-warna")).await;
     let (status, _) = get(&s, &other, &format!("/api/partners/sinar-jaya/redemptions?program={PROGRAM}")).await;
     assert_eq!(status, 403);
-    let (status, _) =
-        post(&s, &other, &format!("/api/partners/sinar-jaya/redemptions/{id}/cancel"), None, &json!({})).await;
-    assert_eq!(status, 403);
+    assert_eq!(post(&s, &other, &cancel, None, &json!({})).await.0, 403);
+    // A designer voids it: points back, stock back, the code kept but void.
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let (status, c) = post(&s, &designer, &cancel, None, &json!({})).await;
+    assert_eq!((status, c["status"].as_str()), (200, Some("cancelled")));
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000);
+    assert_eq!(stock(&s, "grab-100k"), 500);
+    let void: Option<String> = s
+        .state
+        .db
+        .blocking()
+        .unwrap()
+        .query_row("SELECT voucher_void_at FROM redemption_lines WHERE voucher_code = ?1", [code], |r| r.get(0))
+        .unwrap();
+    assert!(void.is_some());
+    let (status, c) = post(&s, &designer, &cancel, None, &json!({})).await;
+    assert_eq!((status, c["error"]["code"].as_str()), (409, Some("already_cancelled")));
+    let (_, history) = get(&s, &token, &format!("/api/partners/sinar-jaya/redemptions?program={PROGRAM}")).await;
+    assert_eq!(history.as_array().unwrap().len(), 1);
+}
+
+/// The attack: redeem a voucher, cancel, repeat, collecting codes for nothing. Cancelling is
+/// refused once a code is shown, and the per-partner limit counts codes handed out even when a
+/// designer voided them.
+#[tokio::test]
+async fn vouchers_cannot_be_farmed_by_cancelling() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let path = "/api/partners/sinar-jaya/redemptions";
+    let mut codes = std::collections::HashSet::new();
+    // grab-100k: 95,000 points, 5 per partner. Sinar Jaya holds 120,000.
+    for round in 0..5 {
+        let (status, r) = post(&s, &token, path, Some(&format!("farm-{round}")), &redeem_body("grab-100k", 1)).await;
+        assert_eq!(status, 201, "round {round}: {r}");
+        codes.insert(r["lines"][0]["voucher_code"].as_str().unwrap().to_string());
+        let cancel = format!("{path}/{}/cancel", r["id"]);
+        assert_eq!(post(&s, &token, &cancel, None, &json!({})).await.0, 409);
+        // Only a designer gives the points back (voiding the code).
+        assert_eq!(post(&s, &designer, &cancel, None, &json!({})).await.0, 200);
+    }
+    assert_eq!(codes.len(), 5);
+    // Five codes were handed out: the limit of 5 is reached, voided or not.
+    let (status, e) = post(&s, &token, path, Some("farm-5"), &redeem_body("grab-100k", 1)).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (409, Some("limit_reached")));
+    assert_eq!(balance(&s, &token, "sinar-jaya").await, 120_000);
+}
+
+#[tokio::test]
+async fn merchandise_not_yet_fulfilled_can_be_cancelled_by_the_partner() {
+    let s = start().await;
+    add_item(&s, "cap", 10_000, Some(3), Some(1));
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let path = "/api/partners/sinar-jaya/redemptions";
+    let (status, r) = post(&s, &token, path, Some("cap-1"), &redeem_body("cap", 1)).await;
+    assert_eq!((status, r["cancellable"].as_bool()), (201, Some(true)));
+    let (status, c) = post(&s, &token, &format!("{path}/{}/cancel", r["id"]), None, &json!({})).await;
+    assert_eq!((status, c["status"].as_str(), c["cancellable"].as_bool()), (200, Some("cancelled"), Some(false)));
+    assert_eq!((balance(&s, &token, "sinar-jaya").await, stock(&s, "cap")), (120_000, 3));
+    // Nothing was handed out, so the limit of one is free again.
+    assert_eq!(post(&s, &token, path, Some("cap-2"), &redeem_body("cap", 1)).await.0, 201);
 }
 
 #[tokio::test]

@@ -7,7 +7,9 @@ use sha2::{Digest, Sha256};
 use super::{Json, ProgramQuery};
 use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
-use crate::storage::rewards::{self, CatalogItem, CatalogQuery, Redeemed, Redemption, RedemptionRequest};
+use crate::storage::audit;
+use crate::storage::queries::Role;
+use crate::storage::rewards::{self, CancelledBy, CatalogItem, CatalogQuery, Redeemed, Redemption, RedemptionRequest};
 use crate::AppState;
 
 #[derive(serde::Deserialize)]
@@ -134,12 +136,28 @@ pub async fn history(
     Ok(axum::Json(state.db.read(move |c| rewards::history(c, &q.program, &partner)).await?))
 }
 
+/// `POST /partners/{id}/redemptions/{redemption}/cancel`: a partner cancels what has not been
+/// handed out; a designer cancels anything, voiding its voucher codes (see [`rewards`]).
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((partner, id)): Path<(String, i64)>,
 ) -> ApiResult<axum::Json<Redemption>> {
     user.may_see_partner(&partner)?;
-    let now = now_rfc3339();
-    Ok(axum::Json(state.db.write(move |tx| rewards::cancel(tx, &partner, id, &now)).await?))
+    let by = match user.0.role {
+        Role::Designer => CancelledBy::Designer,
+        Role::Partner => CancelledBy::Partner,
+    };
+    let (uid, now) = (user.0.id, now_rfc3339());
+    let cancelled = state
+        .db
+        .write(move |tx| {
+            let r = rewards::cancel(tx, &partner, id, by, &now)?;
+            if by == CancelledBy::Designer {
+                audit::record(tx, uid, "cancel_redemption", &format!("{partner} #{id}"), &now)?;
+            }
+            Ok(r)
+        })
+        .await?;
+    Ok(axum::Json(cancelled))
 }

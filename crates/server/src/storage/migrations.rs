@@ -173,6 +173,10 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     "#,
+    // 7: voided voucher codes (a cancelled redemption's codes are kept, marked void).
+    r#"
+    ALTER TABLE redemption_lines ADD COLUMN voucher_void_at TEXT;
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

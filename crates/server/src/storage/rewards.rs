@@ -2,6 +2,13 @@
 //! and tier and debits them in one write transaction, so concurrent requests never overdraw a
 //! balance or a stock; its idempotency key makes a retry return the first result instead of
 //! debiting again.
+//!
+//! What a cancellation may do: a voucher's code is shown the moment it is redeemed, and a
+//! donation is made at once, so both are handed out on redemption: a partner cannot cancel a
+//! redemption holding either. A partner can cancel one that only holds merchandise or
+//! experiences not yet fulfilled. A designer can cancel any redemption, which voids its voucher
+//! codes. Per-partner limits count what was handed out: every line of a redemption still in
+//! force, and the voucher and donation lines of cancelled ones.
 
 use mitra_scheme::model::Instrument;
 use rand::Rng;
@@ -131,6 +138,13 @@ pub struct Redemption {
     pub balance_after: Option<i64>,
     pub created_at: String,
     pub lines: Vec<RedeemedLine>,
+    /// Whether the partner may still cancel it: in force, and nothing in it handed out yet.
+    pub cancellable: bool,
+}
+
+/// Kinds handed out the moment they are redeemed (a voucher's code is shown, a donation made).
+fn handed_out_at_once(kind: &str) -> bool {
+    matches!(kind, "voucher" | "donation")
 }
 
 fn refuse(code: &'static str, message: String) -> ApiError {
@@ -168,26 +182,38 @@ pub fn redemption(conn: &Connection, id: i64) -> ApiResult<Option<Redemption>> {
                     balance_after: None,
                     created_at: r.get(5)?,
                     lines: Vec::new(),
+                    cancellable: false,
                 })
             },
         )
         .optional()?;
     let Some(mut head) = head else { return Ok(None) };
     let mut stmt = conn.prepare(
-        "SELECT l.item_id, c.name, l.quantity, l.price, l.voucher_code FROM redemption_lines l
+        "SELECT l.item_id, c.name, l.quantity, l.price, l.voucher_code, c.kind FROM redemption_lines l
          JOIN catalog_items c ON c.id = l.item_id WHERE l.redemption_id = ?1 ORDER BY l.rowid",
     )?;
+    let mut handed_out = false;
     head.lines = stmt
         .query_map([id], |r| {
-            Ok(RedeemedLine {
-                item: r.get(0)?,
-                name: r.get(1)?,
-                quantity: r.get(2)?,
-                price: r.get(3)?,
-                voucher_code: r.get(4)?,
-            })
+            Ok((
+                RedeemedLine {
+                    item: r.get(0)?,
+                    name: r.get(1)?,
+                    quantity: r.get(2)?,
+                    price: r.get(3)?,
+                    voucher_code: r.get(4)?,
+                },
+                r.get::<_, String>(5)?,
+            ))
         })?
+        .map(|row| {
+            row.map(|(line, kind)| {
+                handed_out |= handed_out_at_once(&kind);
+                line
+            })
+        })
         .collect::<Result<_, _>>()?;
+    head.cancellable = head.status == "completed" && !handed_out;
     Ok(Some(head))
 }
 
@@ -271,10 +297,12 @@ pub fn redeem(
             }
         }
         if let Some(limit) = item.per_partner_limit {
+            // What was handed out: lines in force, and voucher or donation lines even when their
+            // redemption was cancelled (a shown code stays seen).
             let already: i64 = conn.query_row(
                 "SELECT COALESCE(SUM(l.quantity), 0) FROM redemption_lines l JOIN redemptions r ON r.id = l.redemption_id
-                 WHERE r.partner_id = ?1 AND r.status = 'completed' AND l.item_id = ?2",
-                params![partner, item.id],
+                 WHERE r.partner_id = ?1 AND l.item_id = ?2 AND (r.status = 'completed' OR ?3)",
+                params![partner, item.id, handed_out_at_once(&item.kind)],
                 |r| r.get(0),
             )?;
             if already + requested > limit {
@@ -331,14 +359,34 @@ pub fn redeem(
     Ok(Redeemed::New(done))
 }
 
-/// Cancel a completed redemption: refund its points and restore stock.
-pub fn cancel(conn: &Connection, partner: &str, id: i64, now: &str) -> ApiResult<Redemption> {
+/// Who asks for a cancellation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelledBy {
+    /// The partner's own user: only what has not been handed out.
+    Partner,
+    /// A designer: anything, voiding voucher codes.
+    Designer,
+}
+
+/// Cancel a redemption in force: refund its points and restore stock. Voucher codes of a
+/// cancelled redemption are voided (kept for the record, marked void).
+pub fn cancel(conn: &Connection, partner: &str, id: i64, by: CancelledBy, now: &str) -> ApiResult<Redemption> {
     let r =
         redemption(conn, id)?.filter(|r| r.partner == partner).ok_or_else(|| ApiError::not_found("the redemption"))?;
     if r.status != "completed" {
         return Err(refuse("already_cancelled", format!("redemption #{id} was already cancelled")));
     }
+    if by == CancelledBy::Partner && !r.cancellable {
+        return Err(refuse(
+            "not_cancellable",
+            format!("redemption #{id} was already handed out (a voucher code shown or a donation made)"),
+        ));
+    }
     conn.execute("UPDATE redemptions SET status = 'cancelled' WHERE id = ?1", [id])?;
+    conn.execute(
+        "UPDATE redemption_lines SET voucher_void_at = ?2 WHERE redemption_id = ?1 AND voucher_code IS NOT NULL",
+        params![id, now],
+    )?;
     for line in &r.lines {
         conn.execute(
             "UPDATE catalog_items SET stock = stock + ?1 WHERE id = ?2 AND stock IS NOT NULL",
