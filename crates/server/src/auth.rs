@@ -17,8 +17,43 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(ApiError::internal)
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+/// A hash no password matches in practice, verified against when there is no real hash (an
+/// unknown email, an invited user without a password) so every sign-in costs the same time.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        rand::rng().fill_bytes(&mut secret);
+        hash_password(&hex::encode(secret)).unwrap_or_default()
+    })
+}
+
+/// Whether `password` matches `hash` (`None`: no account, or no password set yet). Takes the
+/// same time either way.
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    let parsed = hash.and_then(|h| PasswordHash::new(h).ok());
+    let matches = |h: &PasswordHash| Argon2::default().verify_password(password.as_bytes(), h).is_ok();
+    match parsed {
+        Some(h) => matches(&h),
+        None => {
+            let _ = PasswordHash::new(dummy_hash()).map(|h| matches(&h));
+            false
+        }
+    }
+}
+
+/// [`verify_password`] off the async threads, at most `hash_concurrency` at once server-wide.
+pub async fn verify_bounded(state: &AppState, password: String, hash: Option<String>) -> ApiResult<bool> {
+    let _permit = state.hashing.acquire().await.map_err(ApiError::internal)?;
+    state.hashes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref())).await.map_err(ApiError::internal)
+}
+
+/// [`hash_password`] off the async threads, at most `hash_concurrency` at once server-wide.
+pub async fn hash_bounded(state: &AppState, password: String) -> ApiResult<String> {
+    let _permit = state.hashing.acquire().await.map_err(ApiError::internal)?;
+    state.hashes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?
 }
 
 /// A fresh session token (what the client keeps) and its hash (what the database keeps).
@@ -93,15 +128,43 @@ impl CurrentUser {
     }
 }
 
-/// The client's address, when the server knows it.
+/// The client's address, when the server knows it. Behind a trusted proxy (see
+/// [`crate::Config::trusted_proxies`]) it is the right-most address of `X-Forwarded-For` that is
+/// not a trusted proxy; otherwise the connection's own address.
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(client_addr(peer, &parts.headers, &state.config.trusted_proxies)))
     }
+}
+
+/// The client's address from the connection's and the proxies' `X-Forwarded-For`.
+pub fn client_addr(
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    // Entries are appended left to right, each proxy adding the address it saw: reading from the
+    // right, the first that is not a trusted proxy was written by one, so it can be believed.
+    // Anything further left is what the client claimed.
+    let forwarded: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    for entry in forwarded.into_iter().rev() {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(a) if trusted.contains(&a) => continue,
+            Ok(a) => return Some(a),
+            Err(_) => return Some(peer),
+        }
+    }
+    Some(peer)
 }
 
 /// An RFC 3339 timestamp `minutes` from now (negative: in the past).

@@ -42,6 +42,46 @@ pub struct Config {
     pub session_ttl: chrono::Duration,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client's address
+    /// is the right-most address of that header that is not itself a trusted proxy.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How failed sign-ins and reset requests are limited.
+    pub limits: Limits,
+    /// Password hashes (argon2, about 19 MiB each) computed at once, server-wide.
+    pub hash_concurrency: usize,
+}
+
+/// Rate limits on sign-ins and password-reset requests (see the README, "Accounts").
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Failed sign-ins per account and client address within `pair_window` before that pair is
+    /// refused until the window has passed.
+    pub pair_failures: i64,
+    pub pair_window: chrono::Duration,
+    /// Failed sign-ins per account within `account_window`, from any address, after which every
+    /// further attempt is slowed down by `slowdown` (the account is never locked).
+    pub account_failures: i64,
+    pub account_window: chrono::Duration,
+    pub slowdown: std::time::Duration,
+    /// Reset mails per email, and reset requests per client address, within `reset_window`.
+    pub resets_per_email: i64,
+    pub resets_per_address: i64,
+    pub reset_window: chrono::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            pair_failures: 5,
+            pair_window: chrono::Duration::minutes(15),
+            account_failures: 50,
+            account_window: chrono::Duration::hours(1),
+            slowdown: std::time::Duration::from_secs(3),
+            resets_per_email: 3,
+            resets_per_address: 10,
+            reset_window: chrono::Duration::hours(1),
+        }
+    }
 }
 
 impl Default for Config {
@@ -52,6 +92,9 @@ impl Default for Config {
             cors_origins: Vec::new(),
             session_ttl: chrono::Duration::hours(12),
             body_limit: 2 * 1024 * 1024,
+            trusted_proxies: Vec::new(),
+            limits: Limits::default(),
+            hash_concurrency: 4,
         }
     }
 }
@@ -76,11 +119,23 @@ pub struct AppState {
     /// Bumped by every write that changes what a program computes, so cached runs are redone.
     generation: Arc<AtomicU64>,
     runs: Arc<Mutex<HashMap<String, Cached>>>,
+    /// Bounds the password hashes computed at once (each takes ~19 MiB for ~50 ms).
+    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Password hashes computed or verified since start (what the tests and figures read).
+    pub hashes: Arc<AtomicU64>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
-        AppState { db, config: Arc::new(config), generation: Arc::default(), runs: Arc::default() }
+        let hashing = Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency.max(1)));
+        AppState {
+            db,
+            config: Arc::new(config),
+            generation: Arc::default(),
+            runs: Arc::default(),
+            hashing,
+            hashes: Arc::default(),
+        }
     }
 
     pub fn today(&self) -> NaiveDate {

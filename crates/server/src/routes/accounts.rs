@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::Json;
-use crate::auth::{self, now_rfc3339, Designer};
+use crate::auth::{self, now_rfc3339, ClientAddr, Designer};
 use crate::error::{ApiError, ApiResult};
+use crate::input;
 use crate::storage::queries::{self, Role};
 use crate::storage::{accounts, audit};
 use crate::AppState;
@@ -39,6 +40,8 @@ pub async fn invite(
     Designer(user): Designer,
     Json(body): Json<Invitation>,
 ) -> ApiResult<(StatusCode, axum::Json<Invited>)> {
+    input::text("email", &body.email, input::MAX_EMAIL)?;
+    input::text("name", &body.name, input::MAX_NAME)?;
     let email = body.email.trim().to_lowercase();
     if !email.contains('@') || body.name.trim().is_empty() {
         return Err(ApiError::bad_request("invalid_invitation", "give the person's name and a valid email address"));
@@ -89,13 +92,16 @@ pub struct Accepted {
 /// same either way, so it does not reveal who has an account.
 pub async fn request_reset(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Json(body): Json<ResetRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Accepted>)> {
+    input::text("email", &body.email, input::MAX_EMAIL)?;
     let email = body.email.trim().to_lowercase();
-    let now = now_rfc3339();
+    let (now, limits) = (now_rfc3339(), state.config.limits.clone());
     state
         .db
         .write(move |tx| {
+            accounts::reserve_reset(tx, &email, addr, &limits, &now)?;
             if let Some((user, _)) = queries::user_by_email(tx, &email)? {
                 let (token, hash) = auth::new_token();
                 accounts::insert_token(tx, &hash, user.id, "reset", &auth::minutes_from_now(RESET_MINUTES))?;
@@ -120,20 +126,26 @@ pub struct NewPassword {
 }
 
 /// `POST /password`: set a password with a one-time token (from an invitation or a reset).
+/// The token is checked before the password is hashed, and hashes are bounded server-wide, so
+/// made-up tokens cost nothing but a look-up. Setting it ends every session of the account and
+/// voids every other outstanding link.
 pub async fn set_password(State(state): State<AppState>, Json(body): Json<NewPassword>) -> ApiResult<StatusCode> {
+    input::text("password", &body.password, input::MAX_PASSWORD)?;
+    input::text("token", &body.token, input::MAX_ID)?;
     if body.password.chars().count() < MIN_PASSWORD {
-        return Err(ApiError::bad_request("weak_password", format!("use at least {MIN_PASSWORD} characters")));
+        return Err(ApiError::bad_request("weak_password", format!("use at least {MIN_PASSWORD} characters"))
+            .with_details(serde_json::json!({ "min": MIN_PASSWORD })));
     }
-    let password = body.password;
-    let hash =
-        tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??;
     let token_hash = auth::token_hash(body.token.trim());
+    let (check, now) = (token_hash.clone(), now_rfc3339());
+    state.db.read(move |conn| accounts::check_token(conn, &check, &now)).await?;
+    let hash = auth::hash_bounded(&state, body.password).await?;
     let now = now_rfc3339();
     state
         .db
         .write(move |tx| {
             let user = accounts::use_token(tx, &token_hash, &now)?;
-            accounts::set_password(tx, user, &hash)
+            accounts::set_password(tx, user, &hash, &now)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Json;
 use crate::auth::{self, ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
+use crate::input;
 use crate::storage::accounts;
 use crate::storage::queries::{self, User};
 use crate::AppState;
@@ -26,55 +27,40 @@ pub struct Session {
     user: User,
 }
 
-/// Sign in with email and password. After [`accounts::MAX_FAILURES`] failures within
-/// [`accounts::FAILURE_WINDOW_MINUTES`] minutes, for the account or from the client's address,
-/// further attempts are refused until the window has passed.
+/// Sign in with email and password, within the limits of [`crate::Limits`]: after
+/// `pair_failures` failures of one account from one client address the pair waits out
+/// `pair_window`; past `account_failures` failures of the account from anywhere, every attempt
+/// is slowed down and a reset offered, but the owner is never locked out by strangers. Each
+/// attempt is recorded before the password is checked, so concurrent guesses count each other.
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Json(body): Json<SignIn>,
 ) -> ApiResult<axum::Json<Session>> {
+    input::text("email", &body.email, input::MAX_EMAIL)?;
+    input::text("password", &body.password, input::MAX_PASSWORD)?;
     let email = body.email.trim().to_lowercase();
     if email.is_empty() || body.password.is_empty() {
         return Err(ApiError::bad_request("missing_credentials", "enter your email and password"));
     }
-    let mut subjects = vec![format!("account:{email}")];
-    if let Some(ip) = addr {
-        subjects.push(format!("address:{ip}"));
-    }
-    let since = auth::minutes_from_now(-accounts::FAILURE_WINDOW_MINUTES);
-    let (checked, lookup) = (subjects.clone(), email.clone());
-    let found = state
+    let (limits, now) = (state.config.limits.clone(), auth::now_rfc3339());
+    let (reservation, found) = state
         .db
-        .read(move |conn| {
-            for s in &checked {
-                if accounts::failures_since(conn, s, &since)? >= accounts::MAX_FAILURES {
-                    return Err(ApiError::new(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "too_many_attempts",
-                        format!(
-                            "too many failed sign-ins; wait {} minutes or reset your password",
-                            accounts::FAILURE_WINDOW_MINUTES
-                        ),
-                    ));
-                }
-            }
-            queries::user_by_email(conn, &lookup)
+        .write(move |tx| {
+            let reservation = accounts::reserve_sign_in(tx, &email, addr, &limits, &now)?;
+            Ok((reservation, queries::user_by_email(tx, &email)?))
         })
         .await?;
-    let password = body.password;
-    let verified = tokio::task::spawn_blocking(move || {
-        found.and_then(|(user, hash)| auth::verify_password(&password, &hash).then_some(user))
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let Some(user) = verified else {
-        let now = auth::now_rfc3339();
-        state.db.write(move |tx| accounts::record_failure(tx, &subjects, &now)).await?;
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong email or password"));
+    if reservation.slow {
+        tokio::time::sleep(state.config.limits.slowdown).await;
+    }
+    let (user, hash) = found.map_or((None, None), |(u, h)| (Some(u), Some(h)));
+    let verified = auth::verify_bounded(&state, body.password, hash).await?;
+    let Some(user) = user.filter(|_| verified) else {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong email or password")
+            .with_details(serde_json::json!({ "reset_suggested": reservation.slow })));
     };
-    let account = format!("account:{email}");
-    state.db.write(move |tx| accounts::clear_failures(tx, &account)).await?;
+    state.db.write(move |tx| accounts::release(tx, &reservation)).await?;
     let (token, hash) = auth::new_token();
     let expires_at =
         (chrono::Utc::now() + state.config.session_ttl).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

@@ -32,10 +32,16 @@ fn unique() -> String {
 }
 
 pub async fn start() -> Server {
+    start_with(|_| {}).await
+}
+
+/// A server whose settings `adjust` changes first.
+pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Server {
     let dir = std::env::temp_dir().join(format!("mitra-api-{}", unique()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = Db::open(&dir.join("test.db")).unwrap();
-    let config = Config { today: Some(TODAY.parse().unwrap()), ..Config::default() };
+    let mut config = Config { today: Some(TODAY.parse().unwrap()), ..Config::default() };
+    adjust(&mut config);
     let state = AppState::new(db, config);
     assert!(demo::seed(&state.db, state.today()).unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
