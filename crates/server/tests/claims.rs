@@ -27,10 +27,18 @@ async fn sale_claims_refuse_duplicates_and_become_facts_when_approved() {
     let (status, e) = post(&s, &sinar, "/api/partners/sinar-jaya/claims", None, &sale("SJ-1114", &[])).await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate_invoice")));
     assert_eq!(e["error"]["message"], format!("invoice SJ-1114 was already claimed in claim #{id} (pending)"));
-    // A serial already claimed by anyone.
+    // A serial already claimed by anyone: another partner is not told whose claim it was.
     let (status, e) = post(&s, &bangun, "/api/partners/bangun-warna/claims", None, &sale("BW-9", &["SN-2"])).await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate_serial")));
-    assert_eq!(e["error"]["message"], format!("serial number SN-2 was already claimed in claim #{id}"));
+    assert_eq!(e["error"]["message"], "serial number SN-2 was already claimed in another partner's claim");
+    assert_eq!(
+        (e["error"]["details"]["claim"].clone(), e["error"]["details"]["field"].as_str()),
+        (Value::Null, Some("lines[0].serials"))
+    );
+    // The partner's own earlier claim is named.
+    let (status, e) = post(&s, &sinar, "/api/partners/sinar-jaya/claims", None, &sale("SJ-1115", &["SN-1"])).await;
+    assert_eq!((status, e["error"]["details"]["claim"].as_i64()), (409, Some(id)));
+    assert_eq!(e["error"]["message"], format!("serial number SN-1 was already claimed in claim #{id}"));
     // A future date is refused.
     let mut future = sale("SJ-X", &[]);
     future["date"] = json!("2026-12-01");
@@ -97,4 +105,100 @@ async fn spend_claims_stay_within_the_fund() {
     not_fund["scheme"] = json!("q-sales");
     let (status, e) = post(&s, &sinar, "/api/partners/sinar-jaya/claims", None, &not_fund).await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("not_a_fund")));
+}
+
+#[tokio::test]
+async fn look_alike_invoice_and_serial_numbers_are_duplicates() {
+    let s = start().await;
+    let sinar = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let bangun = sign_in(&s, &demo::owner_email("bangun-warna")).await;
+    let path = "/api/partners/sinar-jaya/claims";
+    let (status, c) = post(&s, &sinar, path, None, &sale("uni-100", &["sn-77"])).await;
+    assert_eq!(status, 201, "{c}");
+    for invoice in ["UNI-100", "UNI-\u{200B}100", "UNI\u{2011}100", "ＵＮＩ－１００", "\u{200F}UNI-100", " uni-100 "]
+    {
+        let (status, e) = post(&s, &sinar, path, None, &sale(invoice, &[])).await;
+        assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate_invoice")), "{invoice:?}");
+    }
+    for serial in ["SN-77", "SN\u{2011}77", "ＳＮ－７７", "sn-\u{200B}77"] {
+        let (status, e) = post(&s, &bangun, "/api/partners/bangun-warna/claims", None, &sale("BW-1", &[serial])).await;
+        assert_eq!((status, e["error"]["code"].as_str()), (409, Some("duplicate_serial")), "{serial:?}");
+    }
+    // The number is kept as it was entered.
+    let (_, mine) = get(&s, &sinar, "/api/partners/sinar-jaya/claims?program=nusantara-2026").await;
+    assert_eq!(mine[0]["invoice"], "uni-100");
+}
+
+#[tokio::test]
+async fn claims_are_checked_at_the_edge() {
+    let s = start().await;
+    let sinar = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let path = "/api/partners/sinar-jaya/claims";
+    let code = |v: &Value| v["error"]["code"].as_str().map(String::from);
+    // A program that does not exist, or one the partner is not in.
+    let mut nowhere = sale("SJ-N", &[]);
+    nowhere["program"] = json!("no-such-program");
+    let (status, e) = post(&s, &sinar, path, None, &nowhere).await;
+    assert_eq!((status, code(&e).as_deref()), (404, Some("not_found")));
+    // IDR pays whole rupiah; amounts and units are bounded; dates are sane; texts are short.
+    let mut line = |field: &str, value: Value| {
+        let mut c = sale("SJ-E", &[]);
+        c["lines"][0][field] = value;
+        c
+    };
+    let cases = [
+        (line("value", json!("10000000.5")), "invalid_amount"),
+        (line("value", json!("792281625142643375935439504")), "invalid_amount"),
+        (line("units", json!("1e-27")), "invalid_units"),
+        (line("units", json!("0.5")), "invalid_units"),
+        (line("sku", json!("S".repeat(65))), "too_long"),
+        (line("serials", json!(["X".repeat(65)])), "too_long"),
+    ];
+    for (body, want) in cases {
+        let (status, e) = post(&s, &sinar, path, None, &body).await;
+        assert_eq!((status, code(&e).as_deref()), (400, Some(want)), "{body}");
+    }
+    let mut old = sale("SJ-OLD", &[]);
+    old["date"] = json!("0001-01-01");
+    assert_eq!(code(&post(&s, &sinar, path, None, &old).await.1).as_deref(), Some("invalid_date"));
+    let long = sale(&"9".repeat(1_000_000), &[]);
+    assert_eq!(code(&post(&s, &sinar, path, None, &long).await.1).as_deref(), Some("too_long"));
+    let spend = json!({ "kind": "spend", "program": "nusantara-2026", "scheme": "mdf", "date": "2026-11-01",
+                        "amount": "792281625142643375935439504", "description": "billboard" });
+    let (status, e) = post(&s, &sinar, path, None, &spend).await;
+    assert_eq!((status, code(&e).as_deref()), (400, Some("invalid_amount")));
+    let conn = s.state.db.blocking().unwrap();
+    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM claims", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0);
+}
+
+/// Claims stored before numbers were compared under a key: the migration keeps rows that now
+/// collide and flags the later one for a designer.
+#[tokio::test]
+async fn keys_filled_in_for_old_claims_flag_collisions_and_delete_nothing() {
+    let s = start().await;
+    let conn = s.state.db.blocking().unwrap();
+    let user: i64 = conn.query_row("SELECT id FROM users LIMIT 1", [], |r| r.get(0)).unwrap();
+    let body = serde_json::to_string(&sale("x", &[])).unwrap();
+    for (id, invoice, serial) in [(1, "UNI-100", "SN-1"), (2, "uni\u{2011}100", "sn-2"), (3, "OTHER", "SN\u{2011}1")] {
+        conn.execute(
+            "INSERT INTO claims (id, program_id, partner_id, user_id, kind, invoice, date, body, status, created_at)
+             VALUES (?1, 'nusantara-2026', 'sinar-jaya', ?2, 'sale', ?3, '2026-11-01', ?4, 'pending', 'now')",
+            rusqlite::params![id, user, invoice, body],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO claim_serials (serial, claim_id) VALUES (?1, ?2)", rusqlite::params![serial, id])
+            .unwrap();
+    }
+    mitra_server::storage::migrations::backfill_keys(&conn).unwrap();
+    let flags: Vec<Option<String>> = conn
+        .prepare("SELECT flag FROM claims ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(flags, vec![None, Some("same_invoice_as:1".into()), Some("same_serial_as:1".into())]);
+    let count: i64 = conn.query_row("SELECT COUNT(*) FROM claim_serials", [], |r| r.get(0)).unwrap();
+    assert_eq!(count, 3);
 }

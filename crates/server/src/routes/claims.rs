@@ -19,15 +19,23 @@ pub async fn submit(
     ForPartner { user, partner }: ForPartner,
     Json(request): Json<ClaimRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Claim>)> {
-    let partner = state
+    let (id, program) = (partner.clone(), request.program().to_string());
+    let (partner, enrolled) = state
         .db
-        .read(move |c| crate::storage::queries::partner(c, &partner))
-        .await?
-        .ok_or_else(|| ApiError::not_found("the partner"))?;
-    claims::check(&request, state.today())?;
+        .read(move |c| {
+            let partner =
+                crate::storage::queries::partner(c, &id)?.ok_or_else(|| ApiError::not_found("the partner"))?;
+            Ok((partner, crate::storage::queries::partner_programs(c, &id)?.contains(&program)))
+        })
+        .await?;
+    // The program must exist and the partner take part in it.
+    let run = state.population(request.program()).await?;
+    if !enrolled {
+        return Err(ApiError::forbidden("your organisation does not take part in this program"));
+    }
+    claims::check(&request, state.today(), run.program.decimals)?;
     let fund = match &request {
         ClaimRequest::Spend { program, scheme, .. } => {
-            let run = state.population(program).await?;
             let def = run
                 .program
                 .schemes

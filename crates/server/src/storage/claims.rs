@@ -1,7 +1,9 @@
 //! Claims: a partner claims a sale (invoice, date, lines with optional serial numbers) or
-//! approved marketing spend against a fund. Duplicates are refused naming the earlier claim;
-//! designers approve (the claim becomes facts) or reject with a reason (which frees its invoice
-//! number and serials for a corrected claim).
+//! approved marketing spend against a fund. Invoice and serial numbers are compared under their
+//! normalised key ([`crate::input::match_key`]), so look-alikes are duplicates; a duplicate is
+//! refused naming the earlier claim when it is the partner's own (another partner's claim is
+//! never named). Designers approve (the claim becomes facts) or reject with a reason (which
+//! frees its invoice number and serials for a corrected claim).
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
@@ -13,6 +15,7 @@ use mitra_scheme::model::Fact;
 
 use super::queries;
 use crate::error::{ApiError, ApiResult};
+use crate::input;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,53 +52,89 @@ pub struct Claim {
     pub status: String,
     pub reason: Option<String>,
     pub created_at: String,
+    /// Set when a designer should look at it (e.g. `same_invoice_as:12`: stored before numbers
+    /// were compared under their normalised key, it matches an earlier claim).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
     #[serde(flatten)]
     pub request: ClaimRequest,
 }
+
+/// Most serial numbers one claim may list.
+pub const MAX_SERIALS: usize = 1_000;
 
 fn conflict(code: &'static str, message: String) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, message)
 }
 
-/// Check a claim's own content: what can be said without the database.
-pub fn check(request: &ClaimRequest, today: NaiveDate) -> ApiResult<()> {
-    let bad = |m: String| Err(ApiError::bad_request("invalid_claim", m));
+/// Check a claim's own content, what can be said without the database: lengths, amounts in
+/// the program's `decimals` and within bounds, whole units, sane dates, no serial twice.
+pub fn check(request: &ClaimRequest, today: NaiveDate, decimals: u32) -> ApiResult<()> {
+    let bad = |m: String, field: &str| {
+        Err(ApiError::bad_request("invalid_claim", m).with_details(serde_json::json!({ "field": field })))
+    };
+    input::text("program", request.program(), input::MAX_ID)?;
     match request {
         ClaimRequest::Sale { invoice, date, lines, .. } => {
-            if invoice.trim().is_empty() {
-                return bad("the invoice number is missing".into());
+            input::text("invoice", invoice, input::MAX_ID)?;
+            if input::match_key(invoice).is_empty() {
+                return bad("the invoice number is missing".into(), "invoice");
             }
+            input::date("date", *date)?;
             if *date > today {
-                return bad(format!("the invoice date {date} is in the future"));
+                return bad(format!("the invoice date {date} is in the future"), "date");
             }
             if lines.is_empty() {
-                return bad("a sale claim needs at least one line".into());
+                return bad("a sale claim needs at least one line".into(), "lines");
+            }
+            if lines.iter().map(|l| l.serials.len()).sum::<usize>() > MAX_SERIALS {
+                return bad(format!("a claim lists at most {MAX_SERIALS} serial numbers"), "serials");
             }
             let mut serials = std::collections::HashSet::new();
             for (i, l) in lines.iter().enumerate() {
+                let n = i + 1;
+                input::text(&format!("lines[{i}].sku"), &l.sku, input::MAX_ID)?;
+                input::text(&format!("lines[{i}].category"), &l.category, input::MAX_ID)?;
                 if l.sku.trim().is_empty() {
-                    return bad(format!("line {}: the SKU is missing", i + 1));
+                    return bad(format!("line {n}: the SKU is missing"), &format!("lines[{i}].sku"));
                 }
-                if l.units <= Decimal::ZERO || l.value < Decimal::ZERO {
-                    return bad(format!("line {}: units must be positive and value not negative", i + 1));
-                }
+                input::units(&format!("lines[{i}].units"), l.units)?;
+                input::money(&format!("lines[{i}].value"), l.value, decimals)?;
                 for s in &l.serials {
-                    if s.trim().is_empty() || !serials.insert(s.trim()) {
-                        return bad(format!("line {}: serial `{s}` is empty or given twice", i + 1));
+                    input::text(&format!("lines[{i}].serials"), s, input::MAX_ID)?;
+                    let key = input::match_key(s);
+                    if key.is_empty() || !serials.insert(key) {
+                        return bad(
+                            format!("line {n}: serial `{s}` is empty or given twice"),
+                            &format!("lines[{i}].serials"),
+                        );
                     }
                 }
             }
         }
-        ClaimRequest::Spend { date, amount, .. } => {
+        ClaimRequest::Spend { scheme, date, amount, description, .. } => {
+            input::text("scheme", scheme, input::MAX_ID)?;
+            input::text("description", description, input::MAX_TEXT)?;
+            input::date("date", *date)?;
             if *date > today {
-                return bad(format!("the spend date {date} is in the future"));
+                return bad(format!("the spend date {date} is in the future"), "date");
             }
-            if *amount <= Decimal::ZERO {
-                return bad("the amount must be positive".into());
+            input::money("amount", *amount, decimals)?;
+            if amount.is_zero() {
+                return bad("the amount must be positive".into(), "amount");
             }
         }
     }
     Ok(())
+}
+
+/// Name an earlier claim to the partner only when it is the partner's own.
+fn earlier_claim(own: bool, id: i64) -> String {
+    if own {
+        format!("claim #{id}")
+    } else {
+        "another partner's claim".into()
+    }
 }
 
 /// Record a claim (in the caller's write transaction), refusing duplicates. For spend,
@@ -112,8 +151,8 @@ pub fn submit(
         ClaimRequest::Sale { invoice, date, lines, .. } => {
             let earlier: Option<(i64, String)> = conn
                 .query_row(
-                    "SELECT id, status FROM claims WHERE partner_id = ?1 AND invoice = ?2 AND kind = 'sale' AND status != 'rejected'",
-                    params![partner, invoice.trim()],
+                    "SELECT id, status FROM claims WHERE partner_id = ?1 AND invoice_key = ?2 AND kind = 'sale' AND status != 'rejected'",
+                    params![partner, input::match_key(invoice)],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -121,17 +160,31 @@ pub fn submit(
                 return Err(conflict(
                     "duplicate_invoice",
                     format!("invoice {} was already claimed in claim #{id} ({status})", invoice.trim()),
-                ));
+                )
+                .with_details(serde_json::json!({ "field": "invoice", "claim": id, "status": status })));
             }
-            for s in lines.iter().flat_map(|l| &l.serials) {
-                let earlier: Option<i64> = conn
-                    .query_row("SELECT claim_id FROM claim_serials WHERE serial = ?1", [s.trim()], |r| r.get(0))
-                    .optional()?;
-                if let Some(id) = earlier {
-                    return Err(conflict(
-                        "duplicate_serial",
-                        format!("serial number {} was already claimed in claim #{id}", s.trim()),
-                    ));
+            for (i, line) in lines.iter().enumerate() {
+                for s in &line.serials {
+                    let earlier: Option<(i64, String)> = conn
+                        .query_row(
+                            "SELECT s.claim_id, c.partner_id FROM claim_serials s JOIN claims c ON c.id = s.claim_id
+                             WHERE s.serial_key = ?1 LIMIT 1",
+                            [input::match_key(s)],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )
+                        .optional()?;
+                    if let Some((id, owner)) = earlier {
+                        let own = owner == partner;
+                        return Err(conflict(
+                            "duplicate_serial",
+                            format!("serial number {} was already claimed in {}", s.trim(), earlier_claim(own, id)),
+                        )
+                        .with_details(serde_json::json!({
+                            "field": format!("lines[{i}].serials"),
+                            "serial": s.trim(),
+                            "claim": if own { Some(id) } else { None },
+                        })));
+                    }
                 }
             }
             ("sale", Some(invoice.trim().to_string()), None, *date)
@@ -155,15 +208,19 @@ pub fn submit(
         }
     };
     let body = serde_json::to_string(request).map_err(ApiError::internal)?;
+    let invoice_key = invoice.as_deref().map(input::match_key);
     conn.execute(
-        "INSERT INTO claims (program_id, partner_id, user_id, kind, invoice, scheme_id, date, body, status, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9)",
-        params![request.program(), partner, user, kind, invoice, scheme, date.to_string(), body, now],
+        "INSERT INTO claims (program_id, partner_id, user_id, kind, invoice, invoice_key, scheme_id, date, body, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10)",
+        params![request.program(), partner, user, kind, invoice, invoice_key, scheme, date.to_string(), body, now],
     )?;
     let id = conn.last_insert_rowid();
     if let ClaimRequest::Sale { lines, .. } = request {
         for s in lines.iter().flat_map(|l| &l.serials) {
-            conn.execute("INSERT INTO claim_serials (serial, claim_id) VALUES (?1, ?2)", params![s.trim(), id])?;
+            conn.execute(
+                "INSERT INTO claim_serials (serial, serial_key, claim_id) VALUES (?1, ?2, ?3)",
+                params![s.trim(), input::match_key(s), id],
+            )?;
         }
     }
     claim(conn, id)?.ok_or_else(|| ApiError::internal("claim vanished"))
@@ -183,24 +240,25 @@ fn pending_spend(conn: &Connection, partner: &str, scheme: &str) -> ApiResult<De
         .sum())
 }
 
-fn claim_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String, String, Option<String>, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+type ClaimRow = (i64, String, String, Option<String>, String, String, Option<String>);
+
+fn claim_row(r: &rusqlite::Row) -> rusqlite::Result<ClaimRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
-fn to_claim(
-    (id, partner, status, reason, created_at, body): (i64, String, String, Option<String>, String, String),
-) -> ApiResult<Claim> {
+fn to_claim((id, partner, status, reason, created_at, body, flag): ClaimRow) -> ApiResult<Claim> {
     Ok(Claim {
         id,
         partner,
         status,
         reason,
         created_at,
+        flag,
         request: serde_json::from_str(&body).map_err(ApiError::internal)?,
     })
 }
 
-const CLAIM_COLUMNS: &str = "id, partner_id, status, reason, created_at, body";
+const CLAIM_COLUMNS: &str = "id, partner_id, status, reason, created_at, body, flag";
 
 pub fn claim(conn: &Connection, id: i64) -> ApiResult<Option<Claim>> {
     conn.query_row(&format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = ?1"), [id], claim_row)

@@ -1,7 +1,7 @@
 //! Versioned schema migrations, applied in order on start; `PRAGMA user_version` records the
 //! last one applied.
 
-use rusqlite::Connection;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// Each entry is one migration; never edit a released one, append a new one.
 const MIGRATIONS: &[&str] = &[
@@ -177,6 +177,15 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE redemption_lines ADD COLUMN voucher_void_at TEXT;
     "#,
+    // 8: invoice and serial numbers compared under a normalised key (filled in by
+    // `backfill_keys`), and a flag on claims a designer should look at.
+    r#"
+    ALTER TABLE claims ADD COLUMN invoice_key TEXT;
+    ALTER TABLE claims ADD COLUMN flag TEXT;
+    ALTER TABLE claim_serials ADD COLUMN serial_key TEXT;
+    CREATE INDEX claims_invoice_key ON claims(partner_id, invoice_key);
+    CREATE INDEX claim_serials_key ON claim_serials(serial_key);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -186,6 +195,58 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
+    }
+    let tx = conn.transaction()?;
+    backfill_keys(&tx)?;
+    tx.commit()
+}
+
+/// Fill in the match keys of claims and serials stored before keys existed. Rows whose keys now
+/// collide with an earlier claim's (`UNI-100` and `uni‑100`, say) are kept as they are and
+/// flagged for a designer, naming the earlier claim; nothing is deleted.
+pub fn backfill_keys(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::input::match_key;
+    let claims: Vec<(i64, String, String)> = conn
+        .prepare(
+            "SELECT id, partner_id, invoice FROM claims WHERE invoice IS NOT NULL AND invoice_key IS NULL ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, partner, invoice) in claims {
+        let key = match_key(&invoice);
+        let earlier: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM claims WHERE partner_id = ?1 AND invoice_key = ?2 AND status != 'rejected' AND id < ?3
+                 ORDER BY id LIMIT 1",
+                params![partner, key, id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        conn.execute("UPDATE claims SET invoice_key = ?2 WHERE id = ?1", params![id, key])?;
+        if let Some(e) = earlier {
+            conn.execute("UPDATE claims SET flag = ?2 WHERE id = ?1", params![id, format!("same_invoice_as:{e}")])?;
+        }
+    }
+    let serials: Vec<(String, i64)> = conn
+        .prepare("SELECT serial, claim_id FROM claim_serials WHERE serial_key IS NULL ORDER BY claim_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (serial, claim) in serials {
+        let key = match_key(&serial);
+        let earlier: Option<i64> = conn
+            .query_row(
+                "SELECT claim_id FROM claim_serials WHERE serial_key = ?1 AND claim_id != ?2 LIMIT 1",
+                params![key, claim],
+                |r| r.get(0),
+            )
+            .optional()?;
+        conn.execute("UPDATE claim_serials SET serial_key = ?2 WHERE serial = ?1", params![serial, key])?;
+        if let Some(e) = earlier {
+            conn.execute(
+                "UPDATE claims SET flag = ?2 WHERE id = ?1 AND flag IS NULL",
+                params![claim, format!("same_serial_as:{e}")],
+            )?;
+        }
     }
     Ok(())
 }
