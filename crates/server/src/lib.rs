@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod headers;
 pub mod input;
 pub mod routes;
 pub mod storage;
@@ -176,10 +177,12 @@ impl AppState {
     }
 }
 
-/// The whole application: the API under `/api`, and the app for every other path.
+/// The whole application: the API under `/api`, and the app for every other path. Every
+/// response carries the headers of [`headers::secure`]; every API error is JSON.
 pub fn app(state: AppState) -> Router {
+    let api = routes::api().layer(axum::middleware::map_response(headers::json_errors));
     let mut router =
-        Router::new().nest("/api", routes::api()).layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
+        Router::new().nest("/api", api).layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
     if !state.config.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = state.config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
         router = router.layer(
@@ -193,5 +196,16 @@ pub fn app(state: AppState) -> Router {
         let index = dist.join("index.html");
         router = router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
     }
-    router.with_state(state)
+    let policy: Arc<str> = headers::policy_for(state.config.dist.as_deref(), &[]).into();
+    router
+        .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let policy = policy.clone();
+            async move {
+                let path = req.uri().path().to_string();
+                let mut res = next.run(req).await;
+                headers::secure(&path, &policy, &mut res);
+                res
+            }
+        }))
+        .with_state(state)
 }

@@ -141,7 +141,7 @@ async fn claims_are_checked_at_the_edge() {
     let (status, e) = post(&s, &sinar, path, None, &nowhere).await;
     assert_eq!((status, code(&e).as_deref()), (404, Some("not_found")));
     // IDR pays whole rupiah; amounts and units are bounded; dates are sane; texts are short.
-    let mut line = |field: &str, value: Value| {
+    let line = |field: &str, value: Value| {
         let mut c = sale("SJ-E", &[]);
         c["lines"][0][field] = value;
         c

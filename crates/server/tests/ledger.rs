@@ -134,3 +134,47 @@ async fn a_close_posts_nothing_for_a_period_whose_figure_overflowed_and_says_so(
     let conn = s.state.db.blocking().unwrap();
     assert_eq!(mitra_server::storage::ledger::unbalanced_journals(&conn).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn adjustments_are_bounded_and_no_stored_posting_breaks_a_read() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let path = "/api/partners/sinar-jaya/adjustments";
+    for points in [i64::MAX, 1_000_000_000_000_001, -1_000_000_000_000_001] {
+        let body = json!({ "program": "nusantara-2026", "points": points, "reason": "x" });
+        let (status, e) = post(&s, &designer, path, None, &body).await;
+        assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_amount")), "{points}");
+    }
+    let body = json!({ "program": "nusantara-2026", "points": 1_000_000_000_000_000i64, "reason": "largest allowed" });
+    assert_eq!(post(&s, &designer, path, None, &body).await.0, 201);
+    let long = json!({ "program": "nusantara-2026", "points": 1, "reason": "r".repeat(2_001) });
+    assert_eq!(post(&s, &designer, path, None, &long).await.1["error"]["code"], "too_long");
+    // Two postings of i64::MAX stored by some other path: the partner's reads still answer.
+    {
+        let conn = s.state.db.blocking().unwrap();
+        for _ in 0..2 {
+            mitra_server::storage::ledger::post(
+                &conn,
+                "nusantara-2026",
+                "bangun-warna",
+                mitra_scheme::model::Instrument::Points,
+                "adjustment",
+                None,
+                None,
+                "huge",
+                i64::MAX,
+                "now",
+            )
+            .unwrap();
+        }
+    }
+    let partner = sign_in(&s, &demo::owner_email("bangun-warna")).await;
+    for read in ["ledger", "dashboard", "statement"] {
+        let (status, body) =
+            get(&s, &partner, &format!("/api/partners/bangun-warna/{read}?program=nusantara-2026")).await;
+        assert_eq!(status, 200, "{read}: {body}");
+    }
+    let body = json!({ "program": "nusantara-2026", "lines": [{ "item": "pulsa-50k", "quantity": 1 }] });
+    let (status, r) = post(&s, &partner, "/api/partners/bangun-warna/redemptions", Some("k"), &body).await;
+    assert_eq!(status, 201, "{r}");
+}

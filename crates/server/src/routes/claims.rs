@@ -119,6 +119,7 @@ pub async fn reject(
     Path(id): Path<i64>,
     Json(body): Json<Rejection>,
 ) -> ApiResult<axum::Json<Claim>> {
+    crate::input::text("reason", &body.reason, crate::input::MAX_TEXT)?;
     if body.reason.trim().is_empty() {
         return Err(ApiError::bad_request("reason_required", "say why the claim is rejected"));
     }

@@ -9,6 +9,7 @@ use mitra_scheme::model::Instrument;
 use super::Json;
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
+use crate::input;
 use crate::storage::{audit, ledger, queries};
 use crate::AppState;
 
@@ -71,8 +72,16 @@ pub async fn adjust(
     Path(partner): Path<String>,
     Json(body): Json<Adjustment>,
 ) -> ApiResult<(StatusCode, axum::Json<ledger::Posting>)> {
+    input::text("reason", &body.reason, input::MAX_TEXT)?;
     if body.reason.trim().is_empty() {
         return Err(ApiError::bad_request("reason_required", "say why the points are adjusted"));
+    }
+    if body.points.unsigned_abs() > input::MAX_MINOR.unsigned_abs() {
+        return Err(ApiError::bad_request(
+            "invalid_amount",
+            format!("an adjustment is at most {} points either way", input::MAX_MINOR),
+        )
+        .with_details(serde_json::json!({ "field": "points", "max": input::MAX_MINOR })));
     }
     if body.points == 0 {
         return Err(ApiError::bad_request("zero_adjustment", "an adjustment of 0 points changes nothing"));

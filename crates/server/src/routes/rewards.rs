@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use super::{Json, ProgramQuery};
 use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
+use crate::input;
 use crate::storage::audit;
 use crate::storage::queries::Role;
 use crate::storage::rewards::{self, CancelledBy, CatalogItem, CatalogQuery, Redeemed, Redemption, RedemptionRequest};
@@ -27,6 +28,17 @@ pub async fn add_item(
     Json(body): Json<NewItem>,
 ) -> ApiResult<(StatusCode, axum::Json<CatalogItem>)> {
     let item = body.item;
+    input::text("id", &item.id, input::MAX_ID)?;
+    input::text("name", &item.name, input::MAX_NAME)?;
+    input::text("category", &item.category, input::MAX_ID)?;
+    input::text("image", &item.image, input::MAX_NAME)?;
+    input::text("description", &item.description, input::MAX_TEXT)?;
+    if item.price > input::MAX_MINOR || item.stock.is_some_and(|s| s > input::MAX_UNITS) {
+        return Err(ApiError::bad_request(
+            "invalid_item",
+            format!("the price is at most {} points and the stock at most {}", input::MAX_MINOR, input::MAX_UNITS),
+        ));
+    }
     if !["voucher", "merchandise", "experience", "donation"].contains(&item.kind.as_str()) {
         return Err(ApiError::bad_request(
             "invalid_item",

@@ -45,8 +45,25 @@ pub fn from_minor(minor: i64, decimals: u32) -> Decimal {
     Decimal::new(minor, decimals)
 }
 
+/// An account's balance. Summed in 128 bits, so no stored postings can make it fail; a balance
+/// beyond 64 bits (impossible through the API, which bounds every amount) reads as the nearest
+/// 64-bit value, which every check against it still handles.
 pub fn balance(conn: &Connection, account: &str) -> ApiResult<i64> {
-    Ok(conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM entries WHERE account = ?1", [account], |r| r.get(0))?)
+    let quick = conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM entries WHERE account = ?1", [account], |r| {
+        r.get::<_, i64>(0)
+    });
+    match quick {
+        Ok(sum) => Ok(sum),
+        // SQLite's SUM refuses to overflow 64 bits: add the postings up in 128.
+        Err(_) => {
+            let mut stmt = conn.prepare_cached("SELECT amount FROM entries WHERE account = ?1")?;
+            let mut sum: i128 = 0;
+            for amount in stmt.query_map([account], |r| r.get::<_, i64>(0))? {
+                sum += i128::from(amount?);
+            }
+            Ok(sum.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+        }
+    }
 }
 
 /// How many journals do not sum to zero: 0 in a sound ledger (an integrity check).
