@@ -21,3 +21,6 @@ cargo test --release --target wasm32-unknown-unknown -p mitra-scheme --features 
 
 say "API load (10,000 partners; statement at 200 req/s; redemptions)"
 cargo run --release -p mitra-server --example load
+
+say "What an attacker measures (sign-in timing; memory under made-up password tokens)"
+cargo run --release -p mitra-server --example probe

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: native cargo tests, wasm tests in headless Chromium, and the end-to-end
-# suite driving headless Chromium against a running server. Installs what is missing first.
+# Runs every test: native cargo tests, wasm tests in headless Chromium, the end-to-end suite
+# driving headless Chromium against a running server, and schemathesis fuzzing the API.
+# Installs what is missing first.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MITRA_ROOT"
@@ -19,3 +20,6 @@ trunk build --release
 cargo build -p mitra-server
 ln -sfn "$MITRA_TOOLS/node_modules" tests/e2e/node_modules
 MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" node --test tests/e2e/
+
+say "API fuzzing from the OpenAPI document (schemathesis)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-90}" tests/fuzz/schemathesis.sh "$CARGO_TARGET_DIR/debug/mitra-server"

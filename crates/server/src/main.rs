@@ -31,6 +31,13 @@ struct Args {
     /// Origins allowed to call the API from another site (comma separated).
     #[arg(long, env = "MITRA_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// Addresses of reverse proxies in front of the server (comma separated): behind them, the
+    /// client's address for rate limits comes from `X-Forwarded-For`.
+    #[arg(long, env = "MITRA_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// How long a session lasts, in minutes.
+    #[arg(long, env = "MITRA_SESSION_MINUTES", default_value_t = 12 * 60)]
+    session_minutes: i64,
 }
 
 #[tokio::main]
@@ -44,7 +51,14 @@ async fn main() {
 
 async fn run(args: Args) -> Result<(), String> {
     let db = Db::open(&args.db)?;
-    let config = Config { today: args.today, dist: args.dist, cors_origins: args.cors_origins, ..Config::default() };
+    let config = Config {
+        today: args.today,
+        dist: args.dist,
+        cors_origins: args.cors_origins,
+        trusted_proxies: args.trusted_proxies,
+        session_ttl: chrono::Duration::minutes(args.session_minutes.max(1)),
+        ..Config::default()
+    };
     let state = AppState::new(db, config);
     if args.demo {
         let today = state.today();

@@ -88,3 +88,38 @@ async fn the_app_is_served_under_a_policy_it_works_with_and_cached_by_kind() {
     assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn texts_are_bounded_and_failed_sign_ins_store_little() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let long = "x".repeat(1_000_000);
+    let post = |path: &'static str, body: Value| {
+        let (url, token) = (format!("{}{path}", s.url), designer.clone());
+        async move {
+            json_error(reqwest::Client::new().post(url).bearer_auth(token).json(&body).send().await.unwrap()).await
+        }
+    };
+    let invite = serde_json::json!({ "email": "a@b.demo", "name": long, "role": "designer", "partner": null });
+    assert_eq!(post("/api/invitations", invite).await, (400, "too_long".into()));
+    let item = serde_json::json!({ "program": "nusantara-2026", "id": "big", "name": long, "kind": "merchandise",
+        "category": "x", "price": 1, "stock": null, "per_partner_limit": null, "min_tier": null });
+    assert_eq!(post("/api/catalog", item).await, (400, "too_long".into()));
+    // Thirty concurrent sign-ins with megabyte emails: refused before anything is recorded.
+    let attempts: Vec<_> = (0..30)
+        .map(|i| {
+            let url = format!("{}/api/sessions", s.url);
+            let email = format!("{i}{}", "e".repeat(1_900_000));
+            tokio::spawn(async move {
+                let body = serde_json::json!({ "email": email, "password": "x" });
+                json_error(reqwest::Client::new().post(url).json(&body).send().await.unwrap()).await
+            })
+        })
+        .collect();
+    for a in attempts {
+        assert_eq!(a.await.unwrap().0, 400);
+    }
+    let conn = s.state.db.blocking().unwrap();
+    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM sign_in_failures", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0);
+}
