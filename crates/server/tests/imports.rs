@@ -57,19 +57,27 @@ nobody,SJ-2002,1,2026-11-12,WS-20L,exterior,4,5000000
 sinar-jaya,SJ-2003,1,2026-11-31,WS-20L,exterior,four,5000000
 sinar-jaya,SJ-2001,1,2026-11-12,WS-20L,exterior,4,5000000
 sinar-jaya,SJ-2004,1,2026-11-12,WS-20L,exterior,4,-5000000
+sinar-jaya,SJ-2005,1,0001-01-01,WS-20L,exterior,0.000001,79228162514264337593543950335
 ";
     let (status, body) = upload(&s, &designer, csv).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["code"], "invalid_rows");
     let rows = body["error"]["details"].as_array().unwrap();
     let lines: Vec<i64> = rows.iter().map(|r| r["line"].as_i64().unwrap()).collect();
-    assert_eq!(lines, [3, 4, 5, 6]);
+    assert_eq!(lines, [3, 4, 5, 6, 7]);
     assert!(rows[0]["reason"].as_str().unwrap().contains("partner `nobody`"));
     let reason = rows[1]["reason"].as_str().unwrap();
     assert!(reason.contains("date `2026-11-31`") && reason.contains("units `four`"), "{reason}");
     assert!(rows[2]["reason"].as_str().unwrap().contains("appears twice"));
     let reason = rows[3]["reason"].as_str().unwrap();
     assert!(reason.contains("units (4) and value (-5000000) must have the same sign"), "{reason}");
+    let reason = rows[4]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("date 0001-01-01 is not between")
+            && reason.contains("units `0.000001`")
+            && reason.contains("value is above"),
+        "{reason}"
+    );
     assert_eq!(fact_count(&s), before);
 }
 

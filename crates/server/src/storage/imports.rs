@@ -14,6 +14,7 @@ use mitra_scheme::model::Fact;
 
 use super::queries;
 use crate::error::{ApiError, ApiResult};
+use crate::input;
 
 /// The columns of a sales CSV.
 pub const COLUMNS: &str = "partner,invoice,line,date,sku,category,units,value";
@@ -52,8 +53,17 @@ struct Valid {
     fact: Fact,
 }
 
-fn check(row: Row, partners: &HashSet<String>) -> Result<Valid, String> {
+fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, String> {
     let mut problems = Vec::new();
+    for (what, text, max) in [
+        ("the invoice number", &row.invoice, input::MAX_ID),
+        ("the SKU", &row.sku, input::MAX_ID),
+        ("the category", &row.category, input::MAX_ID),
+    ] {
+        if let Err(e) = input::text(what, text, max) {
+            problems.push(e.message);
+        }
+    }
     if !partners.contains(&row.partner) {
         problems.push(format!("partner `{}` does not take part in this program", row.partner));
     }
@@ -65,19 +75,39 @@ fn check(row: Row, partners: &HashSet<String>) -> Result<Valid, String> {
         problems.push(format!("line `{}` is not a positive whole number", row.line));
     }
     let date = row.date.parse::<NaiveDate>().ok();
-    if date.is_none() {
-        problems.push(format!("date `{}` is not a date (YYYY-MM-DD)", row.date));
+    match date {
+        None => problems.push(format!("date `{}` is not a date (YYYY-MM-DD)", row.date)),
+        Some(d) => {
+            if let Err(e) = input::date("date", d) {
+                problems.push(e.message);
+            }
+        }
     }
     if row.sku.is_empty() {
         problems.push("the SKU is missing".to_string());
     }
+    // Returns are negative: the bounds apply to the size either way.
     let units = row.units.parse::<Decimal>().ok();
-    if units.is_none() {
-        problems.push(format!("units `{}` is not a number", row.units));
+    match units {
+        None => problems.push(format!("units `{}` is not a number", row.units)),
+        Some(u) => {
+            if u.is_zero() || input::units("units", u.abs()).is_err() {
+                problems.push(format!(
+                    "units `{}` must be a whole number from 1 to {} (negative for a return)",
+                    row.units,
+                    input::MAX_UNITS
+                ));
+            }
+        }
     }
     let value = row.value.parse::<Decimal>().ok();
-    if value.is_none() {
-        problems.push(format!("value `{}` is not a number", row.value));
+    match value {
+        None => problems.push(format!("value `{}` is not a number", row.value)),
+        Some(v) => {
+            if let Err(e) = input::money("value", v.abs(), decimals) {
+                problems.push(e.message);
+            }
+        }
     }
     match (line, date, units, value, problems.is_empty()) {
         (Some(line), Some(date), Some(units), Some(value), true) => {
@@ -103,6 +133,7 @@ fn check(row: Row, partners: &HashSet<String>) -> Result<Valid, String> {
 
 /// Validate every row, then import them all in the caller's transaction, or none.
 pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ImportReport> {
+    let (_, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
     let partners: HashSet<String> = queries::program_partners(conn, program)?.into_iter().map(|p| p.id).collect();
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
     let headers = reader
@@ -123,8 +154,10 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
         let (line, result) = match record {
             Ok(rec) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                let parsed =
-                    rec.deserialize::<Row>(Some(&headers)).map_err(|e| e.to_string()).and_then(|r| check(r, &partners));
+                let parsed = rec
+                    .deserialize::<Row>(Some(&headers))
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| check(r, &partners, definition.decimals));
                 (line, parsed)
             }
             Err(e) => (e.position().map_or(0, |p| p.line()), Err(e.to_string())),
