@@ -12,7 +12,18 @@ use mitra_scheme::{Context, Program};
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ApiError {
     pub code: String,
+    /// The server's own words, for logs; pages word errors by `code` ([`crate::locale::error_text`]).
     pub message: String,
+    /// What the page needs to word it (a field, a limit).
+    #[serde(default)]
+    pub details: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// An error the app itself raises.
+    pub fn local(code: &str, message: impl Into<String>) -> Self {
+        ApiError { code: code.into(), message: message.into(), details: None }
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -51,26 +62,19 @@ fn url(path: &str) -> String {
 fn unreachable(e: impl std::fmt::Display) -> ApiError {
     let base = base_url();
     let at = if base.is_empty() { "this site".to_string() } else { base };
-    ApiError {
-        code: "unreachable".into(),
-        message: format!("The Mitra server at {at} cannot be reached ({e}). Check your connection and try again."),
-    }
+    ApiError::local("unreachable", format!("The Mitra server at {at} cannot be reached ({e})."))
 }
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     if resp.ok() {
-        return resp.json::<T>().await.map_err(|e| ApiError {
-            code: "bad_response".into(),
-            message: format!("The server sent an answer the app cannot read: {e}"),
+        return resp.json::<T>().await.map_err(|e| {
+            ApiError::local("bad_response", format!("The server sent an answer the app cannot read: {e}"))
         });
     }
     let status = resp.status();
     match resp.json::<ErrorBody>().await {
         Ok(body) => Err(body.error),
-        Err(_) => Err(ApiError {
-            code: format!("http_{status}"),
-            message: format!("The server answered with status {status}."),
-        }),
+        Err(_) => Err(ApiError::local(&format!("http_{status}"), format!("The server answered with status {status}."))),
     }
 }
 

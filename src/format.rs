@@ -7,7 +7,7 @@ use js_sys::{Array, Intl, Object, Reflect};
 use rust_decimal::Decimal;
 use wasm_bindgen::JsValue;
 
-use crate::i18n::Locale;
+use crate::locale::Locale;
 
 fn options(pairs: &[(&str, JsValue)]) -> Object {
     let o = Object::new();

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::Session;
-use crate::i18n::Locale;
+use crate::locale::Locale;
 
 const SESSION_KEY: &str = "mitra.session";
 const LOCALE_KEY: &str = "mitra.locale";

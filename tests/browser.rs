@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use mitra::api::{Dashboard, Ledger};
 use mitra::format;
-use mitra::i18n::Locale;
+use mitra::locale::Locale;
 use mitra::pages::dashboard::DashboardView;
 use mitra::session::AppState;
 use mitra_scheme::model::{Fact, Partner, Program};
@@ -111,5 +111,31 @@ fn dashboard_shows_the_demo_figures() {
             "2 Nov 2026 · BW-1102 · EM-5L × 111 · IDR 19,980,000"
         ]
     );
+    // The same explanation in Bahasa Indonesia: words from the translations, figures per CLDR.
+    let handle_id = {
+        let root_id = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root_id).unwrap();
+        let data = demo_dashboard("bangun-warna");
+        let el: web_sys::HtmlElement = root_id.clone().dyn_into().unwrap();
+        let h = leptos::mount::mount_to(el, move || {
+            let state = AppState::load();
+            state.locale.set(Locale::Id);
+            provide_context(state);
+            view! { <DashboardView data=data.clone()/> }
+        });
+        let steps = items(&root_id, "[data-scheme=q-sales] [data-test=explanation] ol li");
+        assert_eq!(
+            steps,
+            [
+                "Capaian 94.980.000 dari 2 data",
+                "Slab 2 (mulai 50.000.000): 0,15 % = 142.470 poin",
+                "Tingkat Silver ×1,1: 156.717 poin",
+            ]
+        );
+        // Trailing twelve months: Q3 150 M + Q4 94.98 M = 244.98 M; Gold at 300 M is 55.02 M away.
+        assert_eq!(text(&root_id, "[data-test=tier-gap]"), "Rp 55.020.000 lagi untuk mencapai Gold");
+        h
+    };
+    drop(handle_id);
     drop(handle);
 }

@@ -3,14 +3,21 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::i18n::td_string;
+use crate::locale::error_text;
+use crate::session::AppState;
 
+/// An error in the reader's language (worded from its code), and a way to try again.
 #[component]
 pub fn ErrorPanel(error: ApiError, #[prop(into)] retry: Callback<()>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let code = error.code.clone();
     view! {
-        <section class="card error-panel" role="alert" data-test="error">
-            <h2>"Something went wrong"</h2>
-            <p>{error.message}</p>
-            <button on:click=move |_| retry.run(())>"Try again"</button>
+        <section class="card error-panel" role="alert" data-test="error" data-code=code>
+            <h2>{move || td_string!(l().i18n(), something_wrong).to_string()}</h2>
+            <p>{move || error_text(l(), &error)}</p>
+            <button on:click=move |_| retry.run(())>{move || td_string!(l().i18n(), try_again).to_string()}</button>
         </section>
     }
 }

@@ -7,11 +7,13 @@ use mitra_scheme::report::{EligibilityField, GateKind, RateKind, Step};
 use rust_decimal::Decimal;
 
 use crate::format;
-use crate::i18n::Locale;
+use crate::i18n::td_string;
+use crate::locale::Locale;
 use crate::session::AppState;
 
-/// The words for one step, with figures in the reader's locale.
+/// The words for one step, in the reader's language, with figures in the reader's locale.
 pub fn describe(step: &Step, locale: Locale, scheme: &Scheme, program: &Program) -> String {
+    let l = locale.i18n();
     let num = |x: Decimal| format::number(locale, x, 4);
     let money = |x: Decimal| format::money(locale, x, &program.currency, program.decimals);
     let paid = |x: Decimal| match scheme.instrument {
@@ -20,60 +22,95 @@ pub fn describe(step: &Step, locale: Locale, scheme: &Scheme, program: &Program)
     };
     let rate = |kind: RateKind, r: Decimal| match kind {
         RateKind::PercentOfValue => format!("{} %", num(r)),
-        RateKind::PerUnit => format!("{} per unit", paid(r)),
-        RateKind::PerCount => format!("{} each", paid(r)),
+        RateKind::PerUnit => td_string!(l, rate_per_unit, amount = paid(r)).to_string(),
+        RateKind::PerCount => td_string!(l, rate_each, amount = paid(r)).to_string(),
         RateKind::Fixed => paid(r),
     };
+    let tier_name = |id: &str| program.tiers.iter().find(|t| t.id == id).map_or(id.to_string(), |t| t.name.clone());
     match step {
         Step::Ineligible { field, required, .. } => {
             let what = match field {
-                EligibilityField::Type => "partner type",
-                EligibilityField::Region => "region",
-                EligibilityField::Segment => "segment",
-                EligibilityField::Tier => "tier",
+                EligibilityField::Type => td_string!(l, field_type).to_string(),
+                EligibilityField::Region => td_string!(l, field_region).to_string(),
+                EligibilityField::Segment => td_string!(l, field_segment).to_string(),
+                EligibilityField::Tier => td_string!(l, field_tier).to_string(),
             };
-            format!("Not eligible: the {what} must be {}", required.join(" or "))
+            let or = format!(" {} ", td_string!(l, or));
+            let required = match field {
+                EligibilityField::Tier => required.iter().map(|t| tier_name(t)).collect::<Vec<_>>().join(&or),
+                _ => required.join(&or),
+            };
+            td_string!(l, step_ineligible, field = what, required = required).to_string()
         }
         Step::NotEnrolled { enrolled } => {
-            format!("Not eligible before enrolment on {}", format::date(locale, *enrolled))
+            td_string!(l, step_not_enrolled, date = format::date(locale, *enrolled)).to_string()
         }
-        Step::Measured { measure, facts } => format!("Measured {} over {facts} facts", num(*measure)),
+        Step::Measured { measure, facts } => {
+            td_string!(l, step_measured, measure = num(*measure), facts = *facts).to_string()
+        }
         Step::Growth { current, baseline, growth } => {
-            format!("Growth {} %: {} against {} a year earlier", num(*growth), num(*current), num(*baseline))
+            td_string!(l, step_growth, growth = num(*growth), current = num(*current), baseline = num(*baseline))
+                .to_string()
         }
-        Step::ZeroBaseline => "Nothing sold in the baseline period, so there is no growth to pay".into(),
-        Step::NoTarget => "No target is set for this period yet".into(),
-        Step::Attainment { target, attainment } => format!("{} % of the target of {}", num(*attainment), num(*target)),
-        Step::GateFailed { kind, required, actual, .. } => match kind {
-            GateKind::MinMeasure => format!("Needs at least {required} to earn (now {actual})"),
-            GateKind::MinAttainment => format!("Needs {required} % of target to earn (now {actual})"),
-            GateKind::Certification => format!("Needs the {required} certification to earn"),
-            GateKind::MinTier => format!("Needs the {required} tier or higher to earn"),
-        },
+        Step::ZeroBaseline => td_string!(l, step_zero_baseline).to_string(),
+        Step::NoTarget => td_string!(l, step_no_target).to_string(),
+        Step::Attainment { target, attainment } => {
+            td_string!(l, step_attainment, attainment = num(*attainment), target = num(*target)).to_string()
+        }
+        Step::GateFailed { kind, required, actual, .. } => {
+            let figure = |s: &str| s.parse::<Decimal>().map(num).unwrap_or_else(|_| s.to_string());
+            match kind {
+                GateKind::MinMeasure => {
+                    td_string!(l, step_gate_min_measure, required = figure(required), actual = figure(actual))
+                        .to_string()
+                }
+                GateKind::MinAttainment if actual == "no_target" => {
+                    td_string!(l, step_gate_no_target, required = figure(required)).to_string()
+                }
+                GateKind::MinAttainment => {
+                    td_string!(l, step_gate_min_attainment, required = figure(required), actual = figure(actual))
+                        .to_string()
+                }
+                GateKind::Certification => {
+                    td_string!(l, step_gate_certification, course = required.clone()).to_string()
+                }
+                GateKind::MinTier => td_string!(l, step_gate_min_tier, tier = tier_name(required)).to_string(),
+            }
+        }
         Step::FlatRate { rate: kind, amount, base, payout } => {
-            format!("{} on {} = {}", rate(*kind, *amount), num(*base), paid(*payout))
+            td_string!(l, step_flat_rate, rate = rate(*kind, *amount), base = num(*base), payout = paid(*payout))
+                .to_string()
         }
-        Step::FixedAmount { amount } => format!("Fixed reward of {}", paid(*amount)),
+        Step::FixedAmount { amount } => td_string!(l, step_fixed_amount, amount = paid(*amount)).to_string(),
         Step::Slab { slab, from, pay, rate: r, payout, .. } => {
-            format!("Slab {} (from {}): {} = {}", slab + 1, num(*from), rate(*pay, *r), paid(*payout))
+            td_string!(l, step_slab, slab = slab + 1, from = num(*from), rate = rate(*pay, *r), payout = paid(*payout))
+                .to_string()
         }
         Step::SlabSlice { slab, slice, rate: r, payout, .. } => {
-            format!("Slab {}: {} at {} = {}", slab + 1, num(*slice), num(*r), paid(*payout))
+            td_string!(l, step_slab_slice, slab = slab + 1, slice = num(*slice), rate = num(*r), payout = paid(*payout))
+                .to_string()
         }
-        Step::Rank { group, rank, amount } => format!("Rank {rank} in {group}: {}", paid(*amount)),
-        Step::NotRanked { .. } => "Not among the rewarded ranks".into(),
-        Step::RankUnknown => "Ranks are not published yet".into(),
-        Step::Multiplier { tier, multiplier, payout } => {
-            let name = program.tiers.iter().find(|t| &t.id == tier).map_or(tier.as_str(), |t| t.name.as_str());
-            format!("{name} tier ×{}: {}", num(*multiplier), paid(*payout))
+        Step::Rank { group, rank, amount } => {
+            td_string!(l, step_rank, rank = *rank, group = group.clone(), amount = paid(*amount)).to_string()
         }
-        Step::Capped { cap, .. } => format!("Capped at {}", paid(*cap)),
-        Step::Rounded { payout, .. } => format!("Rounded to {}", paid(*payout)),
+        Step::NotRanked { .. } => td_string!(l, step_not_ranked).to_string(),
+        Step::RankUnknown => td_string!(l, step_rank_unknown).to_string(),
+        Step::Multiplier { tier, multiplier, payout } => td_string!(
+            l,
+            step_multiplier,
+            tier = tier_name(tier),
+            multiplier = num(*multiplier),
+            payout = paid(*payout)
+        )
+        .to_string(),
+        Step::Capped { cap, .. } => td_string!(l, step_capped, cap = paid(*cap)).to_string(),
+        Step::Rounded { payout, .. } => td_string!(l, step_rounded, payout = paid(*payout)).to_string(),
         Step::BudgetScaled { budget, total, payout } => {
-            format!("Budget of {} shared over {} earned: {}", paid(*budget), paid(*total), paid(*payout))
+            td_string!(l, step_budget_scaled, budget = paid(*budget), total = paid(*total), payout = paid(*payout))
+                .to_string()
         }
-        Step::BudgetUnknown => "The budget share is not known yet".into(),
-        Step::Overflow => "The figures are too large to compute".into(),
+        Step::BudgetUnknown => td_string!(l, step_budget_unknown).to_string(),
+        Step::Overflow => td_string!(l, step_overflow).to_string(),
     }
 }
 
@@ -106,7 +143,7 @@ pub fn Explanation(steps: Vec<Step>, counted: Vec<Fact>, scheme: Scheme, program
     let more = counted.len().saturating_sub(SHOWN_FACTS);
     view! {
         <details class="why" data-test="explanation">
-            <summary>"How this was worked out"</summary>
+            <summary>{move || td_string!(state.locale.get().i18n(), how_worked_out).to_string()}</summary>
             <ol>
                 {move || {
                     let locale = state.locale.get();
@@ -118,7 +155,9 @@ pub fn Explanation(steps: Vec<Step>, counted: Vec<Fact>, scheme: Scheme, program
                     let locale = state.locale.get();
                     counted.iter().take(SHOWN_FACTS).map(|f| view! { <li>{fact_line(f, locale, &p2)}</li> }).collect_view()
                 }}
-                {(more > 0).then(|| view! { <li class="muted">{format!("and {more} more")}</li> })}
+                {(more > 0).then(|| view! {
+                    <li class="muted">{move || td_string!(state.locale.get().i18n(), and_more, count = more).to_string()}</li>
+                })}
             </ul>
         </details>
     }

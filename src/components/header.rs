@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::i18n::Locale;
+use crate::i18n::td_string;
+use crate::locale::Locale;
 use crate::session::AppState;
 
 #[component]
@@ -24,7 +25,7 @@ pub fn Header() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">"Mitra"</a>
             <div class="topbar-actions">
-                <select aria-label="Language" data-test="language"
+                <select aria-label=move || td_string!(state.locale.get().i18n(), language).to_string() data-test="language"
                     on:change=move |ev| {
                         if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
                             state.set_locale(l);
@@ -36,7 +37,9 @@ pub fn Header() -> impl IntoView {
                 </select>
                 <Show when=move || state.session.get().is_some()>
                     <span class="user">{move || state.session.get().map(|s| s.user.name)}</span>
-                    <button class="link" data-test="sign-out" on:click=sign_out.clone()>"Sign out"</button>
+                    <button class="link" data-test="sign-out" on:click=sign_out.clone()>
+                        {move || td_string!(state.locale.get().i18n(), sign_out).to_string()}
+                    </button>
                 </Show>
             </div>
         </header>

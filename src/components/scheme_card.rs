@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::components::explanation::Explanation;
 use crate::format;
-use crate::i18n::Locale;
+use crate::i18n::td_string;
+use crate::locale::Locale;
 use crate::session::AppState;
 
 /// How a scheme's measure reads: money for value measures, plain numbers otherwise.
@@ -37,11 +38,12 @@ pub fn SchemeCard(
     facts: std::sync::Arc<Vec<Fact>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let l = move || state.locale.get().i18n();
     let Some(line) = result.periods.iter().rev().find(|l| l.running).or(result.periods.last()).cloned() else {
         return view! {
             <article class="card scheme" data-scheme=scheme.id.clone()>
                 <h3>{scheme.name.clone()}</h3>
-                <p class="muted">"Not started yet."</p>
+                <p class="muted">{move || td_string!(l(), not_started).to_string()}</p>
             </article>
         }
         .into_any();
@@ -68,7 +70,7 @@ pub fn SchemeCard(
                 </div>
                 <p>
                     <strong data-test="next-needed">{move || measure_text(state.locale.get(), &s, &p, n.needed)}</strong>
-                    " more to reach the next step: "
+                    " " {move || td_string!(l(), next_step).to_string()} " "
                     <strong data-test="next-payout">{move || payout_text(state.locale.get(), instrument, &p2, n.payout)}</strong>
                     " ("
                     <span data-test="next-gain">{move || format!("+{}", payout_text(state.locale.get(), instrument, &p3, n.gain))}</span>
@@ -82,17 +84,26 @@ pub fn SchemeCard(
         <Explanation steps=line.explanation.clone() counted=counted scheme=scheme.clone() program=program.clone()/>
     };
     let label = line.label.clone();
-    let status = if line.running { "so far" } else { "closed" };
+    let running = line.running;
+    let status = move || {
+        // A scheme evaluated over its whole window has no period label of its own.
+        let period = if label == "window" { td_string!(l(), period_whole).to_string() } else { label.clone() };
+        if running {
+            td_string!(l(), period_so_far, period = period).to_string()
+        } else {
+            td_string!(l(), period_closed, period = period).to_string()
+        }
+    };
     view! {
         <article class="card scheme" data-scheme=scheme.id.clone()>
             <h3>{scheme.name.clone()}</h3>
-            <p class="muted">{label} " · " {status}</p>
+            <p class="muted">{status}</p>
             <dl>
-                <dt>"Measure"</dt>
+                <dt>{move || td_string!(l(), measure).to_string()}</dt>
                 <dd data-test="measure">{move || measure_text(state.locale.get(), &s1, &p1, measure)}</dd>
-                <dt>"Earned this period"</dt>
+                <dt>{move || td_string!(l(), earned_period).to_string()}</dt>
                 <dd data-test="earned">{move || payout_text(state.locale.get(), instrument, &p2, earned)}</dd>
-                <dt>"Earned in the scheme"</dt>
+                <dt>{move || td_string!(l(), earned_scheme).to_string()}</dt>
                 <dd data-test="scheme-total">{move || payout_text(state.locale.get(), instrument, &p_total, total)}</dd>
             </dl>
             {next}

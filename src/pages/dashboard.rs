@@ -10,18 +10,14 @@ use crate::components::error::ErrorPanel;
 use crate::components::scheme_card::SchemeCard;
 use crate::components::tier::TierCard;
 use crate::format;
+use crate::i18n::td_string;
 use crate::session::AppState;
 
 async fn load(token: String, partner: Option<String>) -> Result<Dashboard, ApiError> {
     let me = api::me(&token).await?;
-    let partner = partner.ok_or_else(|| ApiError {
-        code: "no_partner".into(),
-        message: "This account belongs to no partner organisation; the dashboard is for partners.".into(),
-    })?;
-    let program = me.programs.first().cloned().ok_or_else(|| ApiError {
-        code: "no_program".into(),
-        message: "Your organisation does not take part in any program yet.".into(),
-    })?;
+    let partner = partner.ok_or_else(|| ApiError::local("no_partner", "this account belongs to no partner"))?;
+    let program =
+        me.programs.first().cloned().ok_or_else(|| ApiError::local("no_program", "the partner is in no program"))?;
     api::dashboard(&token, &partner, &program).await
 }
 
@@ -31,8 +27,7 @@ pub fn DashboardPage() -> impl IntoView {
     let data = LocalResource::new(move || {
         let session = state.session.get();
         async move {
-            let session =
-                session.ok_or_else(|| ApiError { code: "unauthorized".into(), message: "Sign in first.".into() })?;
+            let session = session.ok_or_else(|| ApiError::local("unauthorized", "sign in first"))?;
             load(session.token, session.user.partner).await
         }
     });
@@ -41,7 +36,9 @@ pub fn DashboardPage() -> impl IntoView {
             return view! { <Redirect path="/sign-in"/> }.into_any();
         }
         view! {
-            <Suspense fallback=|| view! { <p class="loading">"Loading your figures…"</p> }>
+            <Suspense fallback=move || view! {
+                <p class="loading">{move || td_string!(state.locale.get().i18n(), loading_figures).to_string()}</p>
+            }>
                 {move || data.get().map(|result| match result {
                     Ok(d) => view! { <DashboardView data=d/> }.into_any(),
                     Err(e) if e.code == "unauthorized" => {
@@ -79,13 +76,16 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
             <header class="dashboard-head">
                 <h1 data-test="partner-name">{data.partner.name.clone()}</h1>
                 <p class="muted">
-                    {data.program.name.clone()} " · as of "
-                    <span data-test="as-of">{move || format::date(state.locale.get(), today)}</span>
+                    {data.program.name.clone()} " · "
+                    <span data-test="as-of-line">
+                        {move || td_string!(state.locale.get().i18n(), as_of, date = format::date(state.locale.get(), today)).to_string()}
+                    </span>
+                    <span data-test="as-of" hidden>{move || format::date(state.locale.get(), today)}</span>
                 </p>
             </header>
             <div class="summary">
                 <article class="card balance">
-                    <h2>"Balance"</h2>
+                    <h2>{move || td_string!(state.locale.get().i18n(), balance).to_string()}</h2>
                     <p class="figure">
                         <span data-test="points-balance">{move || format::number(state.locale.get(), balance, 0)}</span>
                         " " {points_name}

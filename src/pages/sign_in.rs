@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::i18n::td_string;
+use crate::locale::error_text;
 use crate::session::AppState;
 
 #[component]
@@ -23,26 +25,35 @@ pub fn SignIn() -> impl IntoView {
         }
     });
     let error = move || submit.value().get().and_then(|r| r.err());
+    let l = move || state.locale.get().i18n();
     view! {
         <section class="card sign-in">
-            <h1>"Sign in"</h1>
+            <h1>{move || td_string!(l(), sign_in_title).to_string()}</h1>
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 submit.dispatch((email.get_untracked(), password.get_untracked()));
             }>
                 <label>
-                    "Email"
+                    {move || td_string!(l(), email).to_string()}
                     <input type="email" name="email" autocomplete="username" required
                         bind:value=email/>
                 </label>
                 <label>
-                    "Password"
+                    {move || td_string!(l(), password).to_string()}
                     <input type="password" name="password" autocomplete="current-password" required
                         bind:value=password/>
                 </label>
-                {move || error().map(|e| view! { <p class="error" role="alert" data-test="sign-in-error">{e.message}</p> })}
+                {move || error().map(|e| view! {
+                    <p class="error" role="alert" data-test="sign-in-error" data-code=e.code.clone()>
+                        {error_text(state.locale.get(), &e)}
+                    </p>
+                })}
                 <button type="submit" disabled=move || submit.pending().get()>
-                    {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if submit.pending().get() {
+                        td_string!(l(), signing_in).to_string()
+                    } else {
+                        td_string!(l(), sign_in_button).to_string()
+                    }}
                 </button>
             </form>
         </section>

@@ -12,6 +12,9 @@
 //   5.02 M more, 200,000 × 1.1 = 220,000, +63,283. SPIF: 50 × 500 = 25,000, capped at 20,000.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launchBrowser, PASSWORD, signIn, startServer } from './harness.mjs';
 
 let server;
@@ -63,13 +66,29 @@ describe('dashboard', () => {
     await page.context().close();
   });
 
-  test('figures follow the chosen language', async () => {
+  test('labels, explanations and figures follow the chosen language, kept across a reload', async () => {
     const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
     await page.selectOption('[data-test=language]', 'id');
     assert.equal(await text(page, inScheme('q-sales', 'measure')), 'Rp 40.500.000');
     assert.equal(await text(page, '[data-test=points-balance]'), '120.000');
+    assert.equal(await text(page, '[data-test=tier]'), 'Belum ada tingkat');
+    assert.equal(await text(page, '[data-test=tier-gap]'), 'Rp 29.500.000 lagi untuk mencapai Silver');
+    assert.equal(await text(page, '[data-test=sign-out]'), 'Keluar');
+    await page.click(`[data-scheme=q-sales] [data-test=explanation] summary`);
+    assert.equal(await text(page, '[data-scheme=q-sales] [data-test=explanation] summary'), 'Cara perhitungannya');
+    assert.equal(
+      await text(page, '[data-scheme=q-sales] [data-test=explanation] ol li:nth-child(2)'),
+      'Slab 1 (mulai 0): 0,1 % = 40.500 poin',
+    );
+    await page.reload();
+    await page.waitForSelector('[data-test=points-balance]');
+    assert.equal(await text(page, '[data-test=tier]'), 'Belum ada tingkat');
     await page.selectOption('[data-test=language]', 'nl');
     assert.equal(await text(page, '[data-test=points-balance]'), '120.000');
+    assert.equal(await text(page, '[data-test=tier-gap]'), 'Nog € 29.500.000 om Silver te bereiken'.replace('€', 'IDR'));
+    assert.equal(await text(page, '[data-test=sign-out]'), 'Afmelden');
+    await page.selectOption('[data-test=language]', 'ms');
+    assert.equal(await text(page, '[data-test=tier]'), 'Belum ada peringkat');
     await page.context().close();
   });
 
@@ -81,7 +100,11 @@ describe('dashboard', () => {
     await page.fill('input[name=password]', PASSWORD + 'x');
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-test=sign-in-error]');
-    assert.equal(await text(page, '[data-test=sign-in-error]'), 'wrong email or password');
+    // Worded by the app from the error's code, not the server's message.
+    assert.equal(await text(page, '[data-test=sign-in-error]'), 'Wrong email or password.');
+    await page.selectOption('[data-test=language]', 'nl');
+    assert.equal(await text(page, '[data-test=sign-in-error]'), 'Onjuist e-mailadres of wachtwoord.');
+    assert.equal(await text(page, 'button[type=submit]'), 'Aanmelden');
     assert.ok(page.url().endsWith('/sign-in'));
     await context.close();
   });
@@ -111,6 +134,24 @@ describe('dashboard', () => {
       if (status !== 401) await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(status, 401);
+    await page.context().close();
+  });
+
+  test('the dashboard fits a phone and a desktop in every language (screenshots saved)', async () => {
+    const dir = process.env.MITRA_SCREENSHOTS || join(tmpdir(), 'mitra-screenshots');
+    mkdirSync(dir, { recursive: true });
+    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    for (const lang of ['en', 'id', 'ms', 'nl']) {
+      await page.selectOption('[data-test=language]', lang);
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.click(`[data-scheme=q-sales] [data-test=explanation] summary`);
+        const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scroll <= width, `${lang} at ${width} px scrolls sideways (${scroll} px)`);
+        await page.screenshot({ path: join(dir, `dashboard-${lang}-${width}.png`), fullPage: true });
+        await page.click(`[data-scheme=q-sales] [data-test=explanation] summary`);
+      }
+    }
     await page.context().close();
   });
 

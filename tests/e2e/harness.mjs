@@ -64,7 +64,7 @@ export async function launchBrowser() {
 /// A new page with English chosen, signed in as `email`, on the dashboard.
 export async function signIn(browser, url, email) {
   const context = await browser.newContext();
-  await context.addInitScript(() => localStorage.setItem('mitra.locale', 'en'));
+  await context.addInitScript(() => localStorage.getItem('mitra.locale') || localStorage.setItem('mitra.locale', 'en'));
   const page = await context.newPage();
   await page.goto(`${url}/`);
   await page.waitForURL('**/sign-in');

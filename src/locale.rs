@@ -1,0 +1,93 @@
+//! The languages the portal speaks, and the reader's choice (kept in the browser); errors from
+//! the API worded by their code in the reader's language.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    Id,
+    Ms,
+    Nl,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 4] = [Locale::En, Locale::Id, Locale::Ms, Locale::Nl];
+
+    /// The BCP 47 tag `Intl` formats for.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en-GB",
+            Locale::Id => "id-ID",
+            Locale::Ms => "ms-MY",
+            Locale::Nl => "nl-NL",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Id => "id",
+            Locale::Ms => "ms",
+            Locale::Nl => "nl",
+        }
+    }
+
+    /// The language's own name, for the picker.
+    pub fn name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Id => "Bahasa Indonesia",
+            Locale::Ms => "Bahasa Melayu",
+            Locale::Nl => "Nederlands",
+        }
+    }
+
+    /// The same language in the translation tables.
+    pub fn i18n(self) -> crate::i18n::Locale {
+        match self {
+            Locale::En => crate::i18n::Locale::en,
+            Locale::Id => crate::i18n::Locale::id,
+            Locale::Ms => crate::i18n::Locale::ms,
+            Locale::Nl => crate::i18n::Locale::nl,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        let lang = code.split(['-', '_']).next()?.to_ascii_lowercase();
+        Locale::ALL.into_iter().find(|l| l.code() == lang)
+    }
+}
+
+/// An API error in the reader's language, from its stable code and details (never the server's
+/// English message).
+pub fn error_text(locale: Locale, error: &crate::api::ApiError) -> String {
+    use crate::i18n::td_string;
+    let l = locale.i18n();
+    let detail =
+        |k: &str| error.details.as_ref().and_then(|d| d.get(k)).map(|v| v.to_string().trim_matches('"').to_string());
+    match error.code.as_str() {
+        "unreachable" => td_string!(l, error_unreachable).to_string(),
+        "bad_response" => td_string!(l, error_bad_response).to_string(),
+        "unauthorized" => td_string!(l, error_unauthorized).to_string(),
+        "invalid_credentials" => td_string!(l, error_invalid_credentials).to_string(),
+        "too_many_attempts" => {
+            td_string!(l, error_too_many_attempts, minutes = detail("minutes").unwrap_or_else(|| "15".into()))
+                .to_string()
+        }
+        "missing_credentials" => td_string!(l, error_missing_credentials).to_string(),
+        "too_long" => td_string!(
+            l,
+            error_too_long,
+            field = detail("field").unwrap_or_default(),
+            max = detail("max").unwrap_or_default()
+        )
+        .to_string(),
+        "no_partner" => td_string!(l, error_no_partner).to_string(),
+        "no_program" => td_string!(l, error_no_program).to_string(),
+        "forbidden" => td_string!(l, error_forbidden).to_string(),
+        "not_found" => td_string!(l, error_not_found).to_string(),
+        code => td_string!(l, error_other, code = code).to_string(),
+    }
+}
