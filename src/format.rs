@@ -63,3 +63,20 @@ pub fn date(locale: Locale, d: NaiveDate) -> String {
     let js_date = js_sys::Date::new(&JsValue::from_str(&format!("{d}T00:00:00Z")));
     dtf.format().call1(&JsValue::NULL, &js_date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| d.to_string())
 }
+
+/// An amount as a reader types it in their locale: grouping separators and spaces dropped, the
+/// locale's decimal separator read as such ("9.500.000" is nine and a half million in Bahasa
+/// Indonesia and Nederlands, "9,500,000" in English and Bahasa Melayu). `None` if it is no number.
+pub fn parse_amount(locale: Locale, text: &str) -> Option<Decimal> {
+    let (group, decimal) = match locale {
+        Locale::En | Locale::Ms => (',', '.'),
+        Locale::Id | Locale::Nl => ('.', ','),
+    };
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != group && !c.is_whitespace() && *c != '\u{a0}')
+        .map(|c| if c == decimal { '.' } else { c })
+        .collect();
+    cleaned.parse().ok()
+}

@@ -139,3 +139,73 @@ fn dashboard_shows_the_demo_figures() {
     drop(handle_id);
     drop(handle);
 }
+
+#[wasm_bindgen_test]
+fn typed_amounts_follow_the_locale() {
+    assert_eq!(format::parse_amount(Locale::Id, "9.500.000"), Some(dec("9500000")));
+    assert_eq!(format::parse_amount(Locale::Nl, "1.250,50"), Some(dec("1250.50")));
+    assert_eq!(format::parse_amount(Locale::En, "9,500,000.5"), Some(dec("9500000.5")));
+    assert_eq!(format::parse_amount(Locale::Ms, " 12 "), Some(dec("12")));
+    assert_eq!(format::parse_amount(Locale::En, "twelve"), None);
+}
+
+/// Type into an input as a person would: set its value and send the `input` event.
+fn type_into(root: &web_sys::Element, selector: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = root.query_selector(selector).unwrap().unwrap().dyn_into().unwrap();
+    input.set_value(value);
+    input
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("input", web_sys::EventInit::new().bubbles(true)).unwrap(),
+        )
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_what_if_panel_shows_what_project_computes() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let data = demo_dashboard("sinar-jaya");
+    let mounted = data.clone();
+    let el: web_sys::HtmlElement = root.clone().dyn_into().unwrap();
+    let handle = leptos::mount::mount_to(el, move || {
+        let state = AppState::load();
+        state.locale.set(Locale::Id);
+        provide_context(state);
+        view! { <DashboardView data=mounted.clone()/> }
+    });
+    // Typed the Indonesian way: 9.500.000 is Rp 9,500,000.
+    type_into(&root, "[data-test=what-if-value]", "9.500.000");
+    leptos::task::tick().await;
+    // By hand: Q4 40.5 M + 9.5 M = 50 M reaches slab 2, 0.15 % = 75,000 instead of 40,500
+    // (+34,500 poin); the MDF accrues 2 % of 9.5 M = +Rp 190,000; the SPIF counts another SKU.
+    let diff = |scheme: &str| text(&root, &format!("tr[data-scheme={scheme}] [data-test=what-if-diff]"));
+    assert_eq!(diff("q-sales"), "+34.500 poin");
+    assert_eq!(diff("mdf"), "+Rp 190.000");
+    assert_eq!(diff("spif-ultra"), "+0 poin");
+    assert_eq!(text(&root, "[data-test=what-if-total-points]"), "+34.500 poin");
+    // The same as crates/scheme's own projection of that sale.
+    let now = mitra_scheme::statement(&data.program, &data.partner, &data.facts, data.today, Some(&data.context));
+    let sale: Fact = serde_json::from_value(serde_json::json!({
+        "kind": "sale", "partner": "sinar-jaya", "date": "2026-11-15", "sku": "WS-20L", "category": "exterior",
+        "units": "1", "value": "9500000" }))
+    .unwrap();
+    let w = mitra_scheme::project(
+        &now,
+        &data.program,
+        &data.partner,
+        &data.facts,
+        &[sale],
+        data.today,
+        Some(&data.context),
+    );
+    assert_eq!(w.difference["q-sales"], dec("34500"));
+    assert_eq!(w.total_difference.points, dec("34500"));
+    // Cleared, nothing is projected.
+    let clear: web_sys::HtmlElement =
+        root.query_selector("[data-test=what-if-clear]").unwrap().unwrap().dyn_into().unwrap();
+    clear.click();
+    leptos::task::tick().await;
+    assert!(root.query_selector("[data-test=what-if-total-points]").unwrap().is_none());
+    drop(handle);
+}

@@ -5,3 +5,4 @@ pub mod explanation;
 pub mod header;
 pub mod scheme_card;
 pub mod tier;
+pub mod what_if;

@@ -9,6 +9,7 @@ use crate::api::{self, ApiError, Dashboard};
 use crate::components::error::ErrorPanel;
 use crate::components::scheme_card::SchemeCard;
 use crate::components::tier::TierCard;
+use crate::components::what_if::{Basis, WhatIfPanel};
 use crate::format;
 use crate::i18n::td_string;
 use crate::session::AppState;
@@ -63,6 +64,14 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
     let balance = data.ledger.points;
     let today = data.today;
     let facts = std::sync::Arc::new(data.facts.clone());
+    let basis = std::sync::Arc::new(Basis {
+        program: data.program.clone(),
+        partner: data.partner.clone(),
+        facts: data.facts.clone(),
+        context: data.context.clone(),
+        today: data.today,
+        now: statement.clone(),
+    });
     let cards = statement
         .schemes
         .iter()
@@ -94,6 +103,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
                 <TierCard status=statement.tier.clone() program=program.clone()/>
             </div>
             <div class="schemes">{cards}</div>
+            <WhatIfPanel basis=basis/>
         </section>
     }
 }

@@ -92,6 +92,30 @@ describe('dashboard', () => {
     await page.context().close();
   });
 
+  test('a what-if is worked out in the browser with no request to the server', async () => {
+    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    // 9.5 M more in Q4: 40.5 M → 50 M reaches slab 2: 75,000 instead of 40,500 = +34,500 poin;
+    // the MDF accrues 2 % of 9.5 M = +IDR 190,000; the SPIF (another SKU) does not move.
+    await page.fill('[data-test=what-if-value]', '9,500,000');
+    const diff = (id) => text(page, `tr[data-scheme="${id}"] [data-test=what-if-diff]`);
+    assert.equal(await diff('q-sales'), '+34,500 poin');
+    assert.equal(await diff('mdf'), '+IDR 190,000');
+    assert.equal(await diff('spif-ultra'), '+0 poin');
+    assert.equal(await text(page, '[data-test=what-if-total-points]'), '+34,500 poin');
+    // Kept, and another 50 M on top: 100 M reaches slab 3 (0.2 %): 200,000 − 40,500 = +159,500;
+    // trailing sales (Q3 80 M + Q4 100 M = 180 M) pass Silver's 150 M, ×1.1 = 220,000: +179,500 poin.
+    await page.click('[data-test=what-if-add]');
+    await page.fill('[data-test=what-if-value]', '50,000,000');
+    assert.equal(await diff('q-sales'), '+179,500 poin');
+    assert.equal(await text(page, '[data-test=what-if-tier]'), 'Your tier would be Silver');
+    await page.click('[data-test=what-if-clear]');
+    assert.equal(await page.locator('[data-test=what-if-total-points]').count(), 0);
+    assert.deepEqual(requests, []);
+    await page.context().close();
+  });
+
   test('a wrong password says so', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

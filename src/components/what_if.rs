@@ -1,0 +1,236 @@
+//! "What if I sell more?": hypothetical sales added to the partner's own, every scheme's payout
+//! projected at once by crates/scheme's `project` right here in the browser, with no request to
+//! the server. The sale being typed counts as you type; "add" keeps it and starts another.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use mitra_scheme::model::{Fact, Instrument};
+use mitra_scheme::{Context, Program, Statement, WhatIf};
+use rust_decimal::Decimal;
+
+use crate::format;
+use crate::i18n::td_string;
+use crate::locale::Locale;
+use crate::session::AppState;
+
+/// What the projection needs, shared by every keystroke's computation.
+pub struct Basis {
+    pub program: Program,
+    pub partner: mitra_scheme::Partner,
+    pub facts: Vec<Fact>,
+    pub context: Context,
+    pub today: NaiveDate,
+    pub now: Statement,
+}
+
+/// The products the partner has sold (SKU and category), most recent first, for the picker.
+fn products(facts: &[Fact]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for f in facts.iter().rev() {
+        if let Fact::Sale { sku, category, .. } = f {
+            if !out.iter().any(|(s, _)| s == sku.as_str()) {
+                out.push((sku.to_string(), category.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// A sale as typed, when its figures read as numbers (units default to 1).
+fn typed_sale(
+    locale: Locale,
+    basis: &Basis,
+    sku: &str,
+    category: &str,
+    units: &str,
+    value: &str,
+    date: NaiveDate,
+) -> Option<Fact> {
+    let value = format::parse_amount(locale, value).filter(|v| *v > Decimal::ZERO)?;
+    let units = if units.trim().is_empty() { Decimal::ONE } else { format::parse_amount(locale, units)? };
+    Some(Fact::Sale {
+        partner: basis.partner.id.as_str().into(),
+        date,
+        invoice: "what-if".into(),
+        sku: sku.into(),
+        category: category.into(),
+        units,
+        value,
+    })
+}
+
+fn signed(locale: Locale, instrument: Instrument, program: &Program, x: Decimal) -> String {
+    let body = match instrument {
+        Instrument::Points => format!("{} {}", format::number(locale, x.abs(), 0), program.points_name),
+        Instrument::Cash | Instrument::Fund => format::money(locale, x.abs(), &program.currency, program.decimals),
+    };
+    if x.is_sign_negative() && !x.is_zero() {
+        format!("−{body}")
+    } else {
+        format!("+{body}")
+    }
+}
+
+#[component]
+pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let catalog = products(&basis.facts);
+    let first = catalog.first().cloned().unwrap_or_default();
+    let sku = RwSignal::new(first.0.clone());
+    let units = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let date = RwSignal::new(basis.today.to_string());
+    let added: RwSignal<Vec<Fact>> = RwSignal::new(Vec::new());
+    let category_of = {
+        let catalog = catalog.clone();
+        move |s: &str| catalog.iter().find(|(k, _)| k == s).map(|(_, c)| c.clone()).unwrap_or_default()
+    };
+    // Every hypothetical sale: those added, and the one being typed.
+    let extra = {
+        let basis = basis.clone();
+        let category_of = category_of.clone();
+        Memo::new(move |_| {
+            let mut all = added.get();
+            let when = date.get().parse().unwrap_or(basis.today).min(basis.today);
+            let s = sku.get();
+            if let Some(f) = typed_sale(l(), &basis, &s, &category_of(&s), &units.get(), &value.get(), when) {
+                all.push(f);
+            }
+            all
+        })
+    };
+    let projection: Memo<Option<Arc<WhatIf>>> = {
+        let basis = basis.clone();
+        Memo::new(move |_| {
+            let extra = extra.get();
+            (!extra.is_empty()).then(|| {
+                Arc::new(mitra_scheme::project(
+                    &basis.now,
+                    &basis.program,
+                    &basis.partner,
+                    &basis.facts,
+                    &extra,
+                    basis.today,
+                    Some(&basis.context),
+                ))
+            })
+        })
+    };
+    let add = {
+        let basis = basis.clone();
+        let category_of = category_of.clone();
+        move |_| {
+            let when = date.get_untracked().parse().unwrap_or(basis.today).min(basis.today);
+            let s = sku.get_untracked();
+            let locale = state.locale.get_untracked();
+            if let Some(f) =
+                typed_sale(locale, &basis, &s, &category_of(&s), &units.get_untracked(), &value.get_untracked(), when)
+            {
+                added.update(|a| a.push(f));
+                units.set(String::new());
+                value.set(String::new());
+            }
+        }
+    };
+    let clear = move |_| {
+        added.set(Vec::new());
+        units.set(String::new());
+        value.set(String::new());
+    };
+    let rows = {
+        let basis = basis.clone();
+        move || {
+            let locale = l();
+            let p = projection.get()?;
+            let lines = basis
+                .program
+                .schemes
+                .iter()
+                .map(|s| {
+                    let diff = p.difference.get(&s.id).copied();
+                    let text =
+                        diff.map_or_else(|| "—".to_string(), |d| signed(locale, s.instrument, &basis.program, d));
+                    let class = match diff {
+                        Some(d) if d > Decimal::ZERO => "up",
+                        Some(d) if d < Decimal::ZERO => "down",
+                        _ => "same",
+                    };
+                    view! {
+                        <tr data-scheme=s.id.clone()>
+                            <th scope="row">{s.name.clone()}</th>
+                            <td class=class data-test="what-if-diff">{text}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let total = signed(locale, Instrument::Points, &basis.program, p.total_difference.points);
+            let tier = p.statement.tier.tier.clone();
+            let tier_changed = tier != basis.now.tier.tier;
+            let tier_name = tier
+                .and_then(|t| basis.program.tiers.iter().find(|x| x.id == t).map(|x| x.name.clone()))
+                .unwrap_or_else(|| td_string!(locale.i18n(), no_tier).to_string());
+            Some(view! {
+                <table class="what-if-table">
+                    <tbody>{lines}</tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row">{td_string!(locale.i18n(), what_if_total_points).to_string()}</th>
+                            <td data-test="what-if-total-points">{total}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+                {tier_changed.then(|| view! {
+                    <p data-test="what-if-tier">{td_string!(locale.i18n(), what_if_tier, tier = tier_name).to_string()}</p>
+                })}
+            })
+        }
+    };
+    let count = move || added.get().len();
+    let (currency, max_date) = (basis.program.currency.clone(), basis.today.to_string());
+    view! {
+        <section class="card what-if" aria-labelledby="what-if-title">
+            <h2 id="what-if-title">{move || td_string!(l().i18n(), what_if_title).to_string()}</h2>
+            <p class="muted">{move || td_string!(l().i18n(), what_if_hint).to_string()}</p>
+            <form class="what-if-form" on:submit=move |ev| ev.prevent_default()>
+                <label>
+                    {move || td_string!(l().i18n(), product).to_string()}
+                    <select data-test="what-if-sku" on:change=move |ev| sku.set(event_target_value(&ev))>
+                        {catalog.iter().map(|(s, c)| {
+                            let s2 = s.clone();
+                            view! { <option value=s.clone() selected=move || sku.get() == s2>{format!("{s} · {c}")}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {move || td_string!(l().i18n(), units).to_string()}
+                    <input type="number" min="1" step="1" inputmode="numeric" data-test="what-if-units" bind:value=units/>
+                </label>
+                <label>
+                    {move || td_string!(l().i18n(), value_label, currency = currency.clone()).to_string()}
+                    <input type="text" inputmode="decimal" data-test="what-if-value" bind:value=value/>
+                </label>
+                <label>
+                    {move || td_string!(l().i18n(), date_label).to_string()}
+                    <input type="date" data-test="what-if-date" max=max_date bind:value=date/>
+                </label>
+                <div class="actions">
+                    <button type="button" data-test="what-if-add" on:click=add>
+                        {move || td_string!(l().i18n(), add_sale).to_string()}
+                    </button>
+                    <button type="button" class="secondary" data-test="what-if-clear" on:click=clear>
+                        {move || td_string!(l().i18n(), clear).to_string()}
+                    </button>
+                </div>
+            </form>
+            <Show when=move || { count() > 0 }>
+                <p class="muted" data-test="what-if-added">
+                    {move || td_string!(l().i18n(), sales_added, count = count()).to_string()}
+                </p>
+            </Show>
+            <div aria-live="polite">{rows}</div>
+        </section>
+    }
+}
