@@ -91,3 +91,23 @@ async fn only_designers_import() {
     let (status, body) = upload(&s, &designer, "partner,invoice\nx,y\n").await;
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_csv")));
 }
+
+#[tokio::test]
+async fn no_path_stores_a_fact_the_evaluator_refuses() {
+    let s = start().await;
+    let conn = s.state.db.blocking().unwrap();
+    for fact in [
+        serde_json::json!({ "kind": "target", "partner": "sinar-jaya", "scheme": "q-sales", "period": "2026-Q4", "value": "-1" }),
+        serde_json::json!({ "kind": "marketing_spend", "partner": "sinar-jaya", "date": "2026-11-01", "scheme": "mdf", "amount": "-5" }),
+    ] {
+        let fact: mitra_scheme::Fact = serde_json::from_value(fact).unwrap();
+        let e = mitra_server::storage::queries::insert_fact(&conn, &fact).unwrap_err();
+        assert_eq!(e.code, "invalid_fact");
+    }
+    // A target of zero means "no target" and is kept.
+    let zero: mitra_scheme::Fact = serde_json::from_value(
+        serde_json::json!({ "kind": "target", "partner": "sinar-jaya", "scheme": "q-sales", "period": "2026-Q4", "value": "0" }),
+    )
+    .unwrap();
+    assert!(mitra_server::storage::queries::insert_fact(&conn, &zero).is_ok());
+}

@@ -123,7 +123,14 @@ pub fn partner_programs(conn: &Connection, partner: &str) -> ApiResult<Vec<Strin
     Ok(rows)
 }
 
+/// Store a fact. Every path that records facts (claims approved, imports, the demo) comes
+/// through here, so what the evaluator's readers refuse ([`mitra_scheme::check_fact`]: a
+/// negative target or spend, a sale with units and value of opposite signs) is never stored.
 pub fn insert_fact(conn: &Connection, fact: &Fact) -> ApiResult<i64> {
+    if let Some(problem) = mitra_scheme::check_fact(fact) {
+        return Err(ApiError::bad_request("invalid_fact", problem.message)
+            .with_details(serde_json::json!({ "field": problem.field, "problem": problem.problem })));
+    }
     let body = serde_json::to_string(fact).map_err(ApiError::internal)?;
     let kind = serde_json::to_value(fact).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default();
     conn.prepare_cached("INSERT INTO facts (partner_id, kind, date, body) VALUES (?1, ?2, ?3, ?4)")?
