@@ -126,6 +126,18 @@ pub struct Me {
     pub programs: Vec<String>,
 }
 
+/// Set a password with the one-time token of an invitation or reset link.
+pub async fn set_password(token: &str, password: &str) -> Result<(), ApiError> {
+    let body = serde_json::json!({ "token": token, "password": password });
+    let req = Request::post(&url("/password")).json(&body).map_err(unreachable)?;
+    let resp = req.send().await.map_err(unreachable)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        decode::<serde_json::Value>(resp).await.map(|_| ())
+    }
+}
+
 pub async fn me(token: &str) -> Result<Me, ApiError> {
     get("/me", token).await
 }

@@ -88,6 +88,10 @@ pub fn error_text(locale: Locale, error: &crate::api::ApiError) -> String {
         "no_program" => td_string!(l, error_no_program).to_string(),
         "forbidden" => td_string!(l, error_forbidden).to_string(),
         "not_found" => td_string!(l, error_not_found).to_string(),
+        "invalid_token" => td_string!(l, error_invalid_token).to_string(),
+        "weak_password" => {
+            td_string!(l, password_too_short, min = detail("min").unwrap_or_else(|| "10".into())).to_string()
+        }
         code => td_string!(l, error_other, code = code).to_string(),
     }
 }

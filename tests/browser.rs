@@ -155,7 +155,12 @@ fn type_into(root: &web_sys::Element, selector: &str, value: &str) {
     input.set_value(value);
     input
         .dispatch_event(
-            &web_sys::Event::new_with_event_init_dict("input", web_sys::EventInit::new().bubbles(true)).unwrap(),
+            &web_sys::Event::new_with_event_init_dict("input", &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
         )
         .unwrap();
 }

@@ -1,6 +1,7 @@
 //! The top bar: the brand, the language picker and signing out.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -24,6 +25,13 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Mitra"</a>
+            <Show when=move || state.session.get().is_some_and(|s| s.user.partner.is_some())>
+                <nav class="nav" aria-label=move || td_string!(state.locale.get().i18n(), nav_label).to_string()>
+                    <A href="/dashboard">{move || td_string!(state.locale.get().i18n(), nav_dashboard).to_string()}</A>
+                    <A href="/tier">{move || td_string!(state.locale.get().i18n(), nav_tier).to_string()}</A>
+                    <A href="/account">{move || td_string!(state.locale.get().i18n(), nav_account).to_string()}</A>
+                </nav>
+            </Show>
             <div class="topbar-actions">
                 <select aria-label=move || td_string!(state.locale.get().i18n(), language).to_string() data-test="language"
                     on:change=move |ev| {

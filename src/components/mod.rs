@@ -3,6 +3,7 @@
 pub mod error;
 pub mod explanation;
 pub mod header;
+pub mod loaded;
 pub mod scheme_card;
 pub mod tier;
 pub mod what_if;

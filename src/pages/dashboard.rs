@@ -2,56 +2,19 @@
 //! was earned and the next milestone. Figures are computed here by crates/scheme from the
 //! program, the partner's facts and the context the server publishes.
 
-use leptos::prelude::*;
-use leptos_router::components::Redirect;
-
-use crate::api::{self, ApiError, Dashboard};
-use crate::components::error::ErrorPanel;
+use crate::api::Dashboard;
+use crate::components::loaded::WithDashboard;
 use crate::components::scheme_card::SchemeCard;
 use crate::components::tier::TierCard;
 use crate::components::what_if::{Basis, WhatIfPanel};
 use crate::format;
 use crate::i18n::td_string;
 use crate::session::AppState;
-
-async fn load(token: String, partner: Option<String>) -> Result<Dashboard, ApiError> {
-    let me = api::me(&token).await?;
-    let partner = partner.ok_or_else(|| ApiError::local("no_partner", "this account belongs to no partner"))?;
-    let program =
-        me.programs.first().cloned().ok_or_else(|| ApiError::local("no_program", "the partner is in no program"))?;
-    api::dashboard(&token, &partner, &program).await
-}
+use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let data = LocalResource::new(move || {
-        let session = state.session.get();
-        async move {
-            let session = session.ok_or_else(|| ApiError::local("unauthorized", "sign in first"))?;
-            load(session.token, session.user.partner).await
-        }
-    });
-    move || {
-        if state.session.get().is_none() {
-            return view! { <Redirect path="/sign-in"/> }.into_any();
-        }
-        view! {
-            <Suspense fallback=move || view! {
-                <p class="loading">{move || td_string!(state.locale.get().i18n(), loading_figures).to_string()}</p>
-            }>
-                {move || data.get().map(|result| match result {
-                    Ok(d) => view! { <DashboardView data=d/> }.into_any(),
-                    Err(e) if e.code == "unauthorized" => {
-                        state.set_session(None);
-                        view! { <Redirect path="/sign-in"/> }.into_any()
-                    }
-                    Err(e) => view! { <ErrorPanel error=e retry=move || data.refetch()/> }.into_any(),
-                })}
-            </Suspense>
-        }
-        .into_any()
-    }
+    view! { <WithDashboard view=|d| view! { <DashboardView data=d/> }/> }
 }
 
 /// The dashboard for loaded data.

@@ -1,4 +1,7 @@
-//! The app's pages, one per route.
+//! One component per route.
 
+pub mod account;
 pub mod dashboard;
+pub mod set_password;
 pub mod sign_in;
+pub mod tier;

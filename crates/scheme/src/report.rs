@@ -275,6 +275,19 @@ pub struct TierStatus {
     pub overflow: bool,
 }
 
+/// Where a partner stands against one tier (see [`crate::eval::tier_standings`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TierStanding {
+    pub tier: String,
+    pub threshold: Decimal,
+    /// The trailing measure on the date (`None`: it overflowed).
+    pub measure: Option<Decimal>,
+    pub certifications: u32,
+    pub min_certifications: u32,
+    /// Threshold and requirements both met.
+    pub reached: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TierGap {
     pub tier: String,

@@ -753,3 +753,17 @@ fn an_undecidable_tier_leaves_only_the_lines_that_use_it_unsettled() {
     assert_eq!(line(&pop, "b", "multiplied", "2026-Q4").payout, dec("300000"));
     golden("undecidable_tier", include_str!("golden/undecidable_tier.json"), &pop);
 }
+
+/// Standings against every tier: the demo's Bangun Warna on 2026-11-15 has Q3 150 M and Q4
+/// 94.98 M over the last twelve months (244.98 M): Silver (150 M) reached, Gold (300 M) not.
+#[test]
+fn tier_standings_show_every_tier() {
+    let program: mitra_scheme::Program = serde_json::from_str(include_str!("../../server/demo/program.json")).unwrap();
+    let partners: Vec<mitra_scheme::Partner> =
+        serde_json::from_str(include_str!("../../server/demo/partners.json")).unwrap();
+    let facts: Vec<mitra_scheme::Fact> = serde_json::from_str(include_str!("../../server/demo/facts.json")).unwrap();
+    let bw = partners.iter().find(|p| p.id == "bangun-warna").unwrap();
+    let s = mitra_scheme::eval::tier_standings(&program, bw, &facts, d("2026-11-15"));
+    let got: Vec<_> = s.iter().map(|t| (t.tier.as_str(), t.measure, t.reached)).collect();
+    assert_eq!(got, vec![("silver", Some(dec("244980000")), true), ("gold", Some(dec("244980000")), false)]);
+}

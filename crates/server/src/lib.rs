@@ -50,6 +50,9 @@ pub struct Config {
     pub limits: Limits,
     /// Password hashes (argon2, about 19 MiB each) computed at once, server-wide.
     pub hash_concurrency: usize,
+    /// Where the app is reached (`https://portal.example.com`), so invitation and reset links
+    /// are whole links; without it they are relative to the app's origin.
+    pub public_url: Option<String>,
 }
 
 /// Rate limits on sign-ins and password-reset requests (see the README, "Accounts").
@@ -96,6 +99,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             limits: Limits::default(),
             hash_concurrency: 4,
+            public_url: None,
         }
     }
 }
@@ -127,6 +131,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A link into the app (`/set-password?token=…`), whole when the public URL is known.
+    pub fn app_link(&self, path_and_query: &str) -> String {
+        let base = self.config.public_url.as_deref().unwrap_or("").trim_end_matches('/');
+        format!("{base}{path_and_query}")
+    }
+
     pub fn new(db: Db, config: Config) -> Self {
         let hashing = Arc::new(tokio::sync::Semaphore::new(config.hash_concurrency.max(1)));
         AppState {

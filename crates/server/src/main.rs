@@ -35,6 +35,10 @@ struct Args {
     /// client's address for rate limits comes from `X-Forwarded-For`.
     #[arg(long, env = "MITRA_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where people reach the app (e.g. https://portal.example.com): invitation and reset links
+    /// are made whole with it.
+    #[arg(long, env = "MITRA_PUBLIC_URL")]
+    public_url: Option<String>,
     /// How long a session lasts, in minutes.
     #[arg(long, env = "MITRA_SESSION_MINUTES", default_value_t = 12 * 60)]
     session_minutes: i64,
@@ -56,6 +60,7 @@ async fn run(args: Args) -> Result<(), String> {
         dist: args.dist,
         cors_origins: args.cors_origins,
         trusted_proxies: args.trusted_proxies,
+        public_url: args.public_url,
         session_ttl: chrono::Duration::minutes(args.session_minutes.max(1)),
         ..Config::default()
     };

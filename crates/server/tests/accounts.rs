@@ -293,3 +293,18 @@ async fn an_expired_session_is_refused() {
     let (status, body) = get(&s, &token, "/api/me").await;
     assert_eq!((status, body["error"]["code"].as_str()), (401, Some("unauthorized")));
 }
+
+#[tokio::test]
+async fn links_are_whole_when_the_public_url_is_set() {
+    let s = common::start_with(|c| c.public_url = Some("https://portal.example.com/".into())).await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let body = json!({ "email": "new@sinar-jaya.demo", "name": "New rep", "role": "partner", "partner": "sinar-jaya" });
+    let (_, invited) = post(&s, &designer, "/api/invitations", None, &body).await;
+    assert!(
+        invited["link"].as_str().unwrap().starts_with("https://portal.example.com/set-password?token="),
+        "{invited}"
+    );
+    post(&s, "", "/api/password-resets", None, &json!({ "email": "owner@bali-paint.demo" })).await;
+    let mail: String = s.state.db.blocking().unwrap().query_row("SELECT body FROM outbox", [], |r| r.get(0)).unwrap();
+    assert!(mail.contains("https://portal.example.com/set-password?token="), "{mail}");
+}

@@ -11,7 +11,7 @@ use super::exact::Sum;
 use super::facts::{simple_measure, PartnerFacts};
 use super::period::trailing_start;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
-use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStatus};
+use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStanding, TierStatus};
 
 /// Tier look-ups for one partner, remembered per date (every scheme asks for the same period
 /// ends). Trailing measures come from running totals, shared by tiers that measure the same way.
@@ -95,6 +95,25 @@ impl<'a, 'f> TierCache<'a, 'f> {
         }
         self.seen.borrow_mut().push((date, held));
         held
+    }
+
+    /// Where the partner stands against every tier on `date`: the trailing measure, the
+    /// certifications held, and whether the tier's threshold and requirements are met.
+    pub fn standings(&self, program: &Program, date: NaiveDate) -> Vec<TierStanding> {
+        (0..program.tiers.len())
+            .map(|i| {
+                let t = &program.tiers[i];
+                let trailing = self.trailing(program, i, date);
+                TierStanding {
+                    tier: t.id.clone(),
+                    threshold: t.threshold,
+                    measure: trailing.map(|(m, _)| m),
+                    certifications: trailing.map_or(0, |(_, c)| c as u32),
+                    min_certifications: t.min_certifications,
+                    reached: trailing.is_some_and(|(m, c)| m >= t.threshold && c >= t.min_certifications as usize),
+                }
+            })
+            .collect()
     }
 
     /// Tier held on `as_of` and the gap to the next one.

@@ -130,6 +130,18 @@ fn evaluate<'f>(
     finish(draft(program, partner, &pf, as_of, true, &scheme_periods(program, as_of)), context)
 }
 
+/// Where a partner stands against every tier of the program on `as_of`, lowest tier first.
+pub fn tier_standings(
+    program: &Program,
+    partner: &Partner,
+    facts: &[Fact],
+    as_of: NaiveDate,
+) -> Vec<crate::report::TierStanding> {
+    let table = FactTable::for_partner(&partner.id, facts);
+    let pf = PartnerFacts::new(&table, &partner.id, as_of);
+    gamification::TierCache::new(program, &pf).standings(program, as_of)
+}
+
 /// The statement with hypothetical facts added, and the difference per scheme and in total.
 ///
 /// Rank projections take the published ranks of the other partners as they are: the partner's

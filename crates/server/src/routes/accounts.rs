@@ -73,7 +73,12 @@ pub async fn invite(
         .await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(Invited { user: id, email, link: format!("/set-password?token={token}"), expires_at }),
+        axum::Json(Invited {
+            user: id,
+            email,
+            link: state.app_link(&format!("/set-password?token={token}")),
+            expires_at,
+        }),
     ))
 }
 
@@ -98,6 +103,7 @@ pub async fn request_reset(
     input::text("email", &body.email, input::MAX_EMAIL)?;
     let email = body.email.trim().to_lowercase();
     let (now, limits) = (now_rfc3339(), state.config.limits.clone());
+    let link_base = state.app_link("/set-password?token=");
     state
         .db
         .write(move |tx| {
@@ -105,8 +111,7 @@ pub async fn request_reset(
             if let Some((user, _)) = queries::user_by_email(tx, &email)? {
                 let (token, hash) = auth::new_token();
                 accounts::insert_token(tx, &hash, user.id, "reset", &auth::minutes_from_now(RESET_MINUTES))?;
-                let body =
-                    format!("Set a new Mitra password within {RESET_MINUTES} minutes: /set-password?token={token}");
+                let body = format!("Set a new Mitra password within {RESET_MINUTES} minutes: {link_base}{token}");
                 accounts::send(tx, &email, "Reset your Mitra password", &body, &now)?;
             }
             Ok(())
