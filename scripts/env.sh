@@ -8,5 +8,6 @@ export PATH="$MITRA_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
 PLAYWRIGHT_VERSION="1.65.1"
+AXE_PLAYWRIGHT_VERSION="4.14.0"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

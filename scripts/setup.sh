@@ -32,7 +32,7 @@ npm_has() { # package version
   [ "$(node -p "require('$MITRA_TOOLS/node_modules/$1/package.json').version" 2>/dev/null)" = "$2" ]
 }
 wanted=("binaryen@$BINARYEN_VERSION")
-[ "${1:-}" = "--browser" ] && wanted+=("playwright-core@$PLAYWRIGHT_VERSION")
+[ "${1:-}" = "--browser" ] && wanted+=("playwright-core@$PLAYWRIGHT_VERSION" "@axe-core/playwright@$AXE_PLAYWRIGHT_VERSION")
 missing=()
 for w in "${wanted[@]}"; do npm_has "${w%@*}" "${w#*@}" || missing+=("$w"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -18,6 +18,9 @@ fn storage() -> Option<web_sys::Storage> {
 pub struct AppState {
     pub session: RwSignal<Option<Session>>,
     pub locale: RwSignal<Locale>,
+    /// Set when the server ended the session (expired, signed out elsewhere): the sign-in page
+    /// says so.
+    pub session_ended: RwSignal<bool>,
 }
 
 impl AppState {
@@ -30,7 +33,7 @@ impl AppState {
             .and_then(|c| Locale::from_code(&c))
             .or_else(|| web_sys::window()?.navigator().language().and_then(|l| Locale::from_code(&l)))
             .unwrap_or_default();
-        AppState { session: RwSignal::new(session), locale: RwSignal::new(locale) }
+        AppState { session: RwSignal::new(session), locale: RwSignal::new(locale), session_ended: RwSignal::new(false) }
     }
 
     pub fn set_session(&self, session: Option<Session>) {

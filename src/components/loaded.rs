@@ -45,6 +45,7 @@ where
                 {move || data.get().map(|result| match result {
                     Ok(d) => view(d).into_any(),
                     Err(e) if e.code == "unauthorized" => {
+                        state.session_ended.set(true);
                         state.set_session(None);
                         view! { <Redirect path="/sign-in"/> }.into_any()
                     }

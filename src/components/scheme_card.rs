@@ -65,7 +65,8 @@ pub fn SchemeCard(
         let (s, p, p2, p3) = (scheme.clone(), program.clone(), program.clone(), program.clone());
         view! {
             <div class="milestone">
-                <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=progress.unwrap_or(0)>
+                <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=progress.unwrap_or(0)
+                    aria-label=move || td_string!(l(), next_step_progress).to_string()>
                     <span style=format!("width: {}%", progress.unwrap_or(0))></span>
                 </div>
                 <p>

@@ -20,6 +20,7 @@ pub fn SignIn() -> impl IntoView {
     });
     Effect::new(move || {
         if let Some(Ok(session)) = submit.value().get() {
+            state.session_ended.set(false);
             state.set_session(Some(session));
             navigate("/dashboard", Default::default());
         }
@@ -29,6 +30,11 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <section class="card sign-in">
             <h1>{move || td_string!(l(), sign_in_title).to_string()}</h1>
+            <Show when=move || state.session_ended.get()>
+                <p class="notice" role="status" data-test="session-ended">
+                    {move || td_string!(l(), error_unauthorized).to_string()}
+                </p>
+            </Show>
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 submit.dispatch((email.get_untracked(), password.get_untracked()));

@@ -179,6 +179,17 @@ describe('dashboard', () => {
     await page.context().close();
   });
 
+  test('a session the server has ended returns to sign-in with a message', async () => {
+    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
+    // Ended behind the page's back (as expiry does): the next load is refused.
+    await fetch(`${server.url}/api/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    await page.reload();
+    await page.waitForURL('**/sign-in');
+    assert.equal(await text(page, '[data-test=session-ended]'), 'Your session has ended. Sign in again.');
+    await page.context().close();
+  });
+
   test('client-side routes load from the server directly', async () => {
     const resp = await fetch(`${server.url}/dashboard`);
     assert.equal(resp.status, 200);
