@@ -187,10 +187,25 @@ impl AppState {
     }
 }
 
+/// A request for a file (its last segment has an extension) that `dist` does not have: answered
+/// 404, where any other unknown path gets the app (client-side routes).
+fn missing_file(dist: &std::path::Path, path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if !last.contains('.') {
+        return false;
+    }
+    let relative = path.trim_start_matches('/');
+    relative.split('/').any(|seg| seg == "..") || !dist.join(relative).is_file()
+}
+
 /// The whole application: the API under `/api`, and the app for every other path. Every
 /// response carries the headers of [`headers::secure`]; every API error is JSON.
 pub fn app(state: AppState) -> Router {
-    let api = routes::api().layer(axum::middleware::map_response(headers::json_errors));
+    // API answers are compressed when the client accepts it (statements and dashboards are JSON
+    // of tens of kilobytes); the app's files are sent precompressed (below).
+    let api = routes::api()
+        .layer(axum::middleware::map_response(headers::json_errors))
+        .layer(tower_http::compression::CompressionLayer::new());
     let mut router =
         Router::new().nest("/api", api).layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
     if !state.config.cors_origins.is_empty() {
@@ -204,7 +219,27 @@ pub fn app(state: AppState) -> Router {
     }
     if let Some(dist) = &state.config.dist {
         let index = dist.join("index.html");
-        router = router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
+        // The build writes .br and .gz copies beside each file (scripts/compress.mjs): sent as
+        // they are to clients that accept them, the index.html fallback included. A path that
+        // looks like a file (it has an extension) and is missing answers 404, not the app.
+        let files = ServeDir::new(dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(ServeFile::new(index).precompressed_br().precompressed_gzip());
+        let root = dist.clone();
+        router = router.fallback_service(tower::service_fn(move |req: axum::extract::Request| {
+            let mut files = files.clone();
+            let missing = missing_file(&root, req.uri().path());
+            async move {
+                if missing {
+                    return Ok::<_, std::convert::Infallible>(axum::response::IntoResponse::into_response(
+                        ApiError::not_found("this file"),
+                    ));
+                }
+                let res = tower::Service::call(&mut files, req).await?;
+                Ok(axum::response::IntoResponse::into_response(res))
+            }
+        }));
     }
     let policy: Arc<str> = headers::policy_for(state.config.dist.as_deref(), &[]).into();
     router

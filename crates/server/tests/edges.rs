@@ -123,3 +123,48 @@ async fn texts_are_bounded_and_failed_sign_ins_store_little() {
     let stored: i64 = conn.query_row("SELECT COUNT(*) FROM sign_in_failures", [], |r| r.get(0)).unwrap();
     assert_eq!(stored, 0);
 }
+
+#[tokio::test]
+async fn files_go_precompressed_missing_files_are_404_and_api_json_is_compressed() {
+    let dir = std::env::temp_dir().join(format!("mitra-dist-c-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("img")).unwrap();
+    std::fs::write(dir.join("index.html"), "<html><title>Mitra</title></html>").unwrap();
+    std::fs::write(dir.join("mitra-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).unwrap();
+    std::fs::write(dir.join("mitra-0123456789abcdef_bg.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(dir.join("mitra-0123456789abcdef_bg.wasm.gz"), b"gzip bytes").unwrap();
+    std::fs::write(dir.join("img/pulsa.svg"), "<svg/>").unwrap();
+    let s = start_with(|c| c.dist = Some(dir.clone())).await;
+    let client = reqwest::Client::new();
+    let get =
+        |path: &str, encoding: &str| client.get(format!("{}{path}", s.url)).header("accept-encoding", encoding).send();
+    let wasm = get("/mitra-0123456789abcdef_bg.wasm", "gzip, br").await.unwrap();
+    assert_eq!(wasm.headers()["content-encoding"], "br");
+    assert_eq!(wasm.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    let wasm = get("/mitra-0123456789abcdef_bg.wasm", "gzip").await.unwrap();
+    assert_eq!(wasm.headers()["content-encoding"], "gzip");
+    let plain = get("/mitra-0123456789abcdef_bg.wasm", "identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().len(), 4096);
+    // An asset that exists is served; one that does not is a 404, not the app.
+    assert_eq!(get("/img/pulsa.svg", "identity").await.unwrap().status(), 200);
+    let missing = get("/img/nothing.svg", "identity").await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.json::<Value>().await.unwrap()["error"]["code"], "not_found");
+    assert_eq!(get("/../Cargo.toml", "identity").await.unwrap().status(), 404);
+    // Client-side routes still get the app.
+    let route = get("/rewards/history", "identity").await.unwrap();
+    assert_eq!(route.status(), 200);
+    assert!(route.text().await.unwrap().contains("<title>Mitra"));
+    // API answers are compressed for clients that accept it.
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let statement = client
+        .get(format!("{}/api/partners/sinar-jaya/statement?program=nusantara-2026", s.url))
+        .bearer_auth(&token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(statement.status(), 200);
+    assert_eq!(statement.headers()["content-encoding"], "gzip");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
