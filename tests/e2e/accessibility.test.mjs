@@ -1,22 +1,11 @@
 // axe-core on every page of the portal, in every language: no serious or critical violation
 // (WCAG 2 A and AA rules), with the dashboard's explanation open and a what-if projected.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launchBrowser, signIn, startServer } from './harness.mjs';
+import { signIn, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 async function serious(page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
@@ -26,23 +15,23 @@ async function serious(page) {
 }
 
 test('no serious or critical accessibility violation on any page, in any language', async () => {
-  const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
-  const anonymous = await (await browser.newContext()).newPage();
+  const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+  const anonymous = await (await env.browser.newContext()).newPage();
   for (const lang of ['en', 'id', 'ms', 'nl']) {
     await page.selectOption('[data-test=language]', lang);
-    await page.goto(`${server.url}/dashboard`);
+    await page.goto(`${env.server.url}/dashboard`);
     await page.waitForSelector('[data-test=points-balance]');
     await page.click('[data-scheme=q-sales] [data-test=explanation] summary');
     await page.fill('[data-test=what-if-value]', '9500000');
     assert.deepEqual(await serious(page), [], `dashboard (${lang})`);
     for (const path of ['/tier', '/account']) {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${env.server.url}${path}`);
       await page.waitForSelector('h1');
       assert.deepEqual(await serious(page), [], `${path} (${lang})`);
     }
     await anonymous.evaluate((l) => localStorage.setItem('mitra.locale', l), lang).catch(() => {});
     for (const path of ['/sign-in', '/set-password?token=x']) {
-      await anonymous.goto(`${server.url}${path}`);
+      await anonymous.goto(`${env.server.url}${path}`);
       await anonymous.evaluate((l) => localStorage.setItem('mitra.locale', l), lang);
       await anonymous.reload();
       await anonymous.waitForSelector('h1');

@@ -10,33 +10,20 @@
 // - Bangun Warna, Q3: 150 M → 0.2 % = 300,000 × 1.1 (Silver at 30 Sep: trailing 150 M) =
 //   330,000. Q4: 75 M + 19.98 M = 94.98 M → 0.15 % = 142,470 × 1.1 = 156,717. Next 100 M:
 //   5.02 M more, 200,000 × 1.1 = 220,000, +63,283. SPIF: 50 × 500 = 25,000, capped at 20,000.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, PASSWORD, signIn, startServer } from './harness.mjs';
+import { PASSWORD, signIn, text, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
+const env = useServerAndBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-// Intl separates currency and amount with a no-break space; compare with plain spaces.
-const text = async (page, selector) => (await page.locator(selector).first().innerText()).replace(/\u00a0/g, ' ').trim();
 const inScheme = (id, test) => `[data-scheme="${id}"] [data-test="${test}"]`;
 
 describe('dashboard', () => {
   test('Sinar Jaya sees its balance, tier gap, schemes and next milestone', async () => {
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     assert.equal(await text(page, '[data-test=partner-name]'), 'Toko Cat Sinar Jaya');
     assert.equal(await text(page, '[data-test=as-of]'), '15 Nov 2026');
     assert.equal(await text(page, '[data-test=points-balance]'), '120,000');
@@ -54,7 +41,7 @@ describe('dashboard', () => {
   });
 
   test('Bangun Warna gets the Silver multiplier and the SPIF cap', async () => {
-    const page = await signIn(browser, server.url, 'owner@bangun-warna.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@bangun-warna.demo');
     assert.equal(await text(page, '[data-test=points-balance]'), '330,000');
     assert.equal(await text(page, '[data-test=tier]'), 'Silver');
     assert.equal(await text(page, inScheme('q-sales', 'measure')), 'IDR 94,980,000');
@@ -67,7 +54,7 @@ describe('dashboard', () => {
   });
 
   test('labels, explanations and figures follow the chosen language, kept across a reload', async () => {
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     await page.selectOption('[data-test=language]', 'id');
     assert.equal(await text(page, inScheme('q-sales', 'measure')), 'Rp 40.500.000');
     assert.equal(await text(page, '[data-test=points-balance]'), '120.000');
@@ -93,7 +80,7 @@ describe('dashboard', () => {
   });
 
   test('a what-if is worked out in the browser with no request to the server', async () => {
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
     // 9.5 M more in Q4: 40.5 M → 50 M reaches slab 2: 75,000 instead of 40,500 = +34,500 poin;
@@ -117,9 +104,9 @@ describe('dashboard', () => {
   });
 
   test('a wrong password says so', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/sign-in`);
+    await page.goto(`${env.server.url}/sign-in`);
     await page.fill('input[name=email]', 'owner@sinar-jaya.demo');
     await page.fill('input[name=password]', PASSWORD + 'x');
     await page.click('button[type=submit]');
@@ -134,7 +121,7 @@ describe('dashboard', () => {
   });
 
   test('an API that cannot be reached shows an error on the page', async () => {
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     await page.route('**/api/**', (route) => route.abort('connectionrefused'));
     await page.reload();
     await page.waitForSelector('[data-test=error]');
@@ -147,14 +134,14 @@ describe('dashboard', () => {
   });
 
   test('signing out ends the session', async () => {
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
     await page.click('[data-test=sign-out]');
     await page.waitForURL('**/sign-in');
     // The server has ended the session too, not just the page.
     let status = 0;
     for (let i = 0; i < 50 && status !== 401; i++) {
-      status = (await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+      status = (await fetch(`${env.server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
       if (status !== 401) await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(status, 401);
@@ -164,7 +151,7 @@ describe('dashboard', () => {
   test('the dashboard fits a phone and a desktop in every language (screenshots saved)', async () => {
     const dir = process.env.MITRA_SCREENSHOTS || join(tmpdir(), 'mitra-screenshots');
     mkdirSync(dir, { recursive: true });
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     for (const lang of ['en', 'id', 'ms', 'nl']) {
       await page.selectOption('[data-test=language]', lang);
       for (const width of [360, 1280]) {
@@ -180,10 +167,10 @@ describe('dashboard', () => {
   });
 
   test('a session the server has ended returns to sign-in with a message', async () => {
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
     // Ended behind the page's back (as expiry does): the next load is refused.
-    await fetch(`${server.url}/api/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${env.server.url}/api/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
     await page.reload();
     await page.waitForURL('**/sign-in');
     assert.equal(await text(page, '[data-test=session-ended]'), 'Your session has ended. Sign in again.');
@@ -191,10 +178,10 @@ describe('dashboard', () => {
   });
 
   test('client-side routes load from the server directly', async () => {
-    const resp = await fetch(`${server.url}/dashboard`);
+    const resp = await fetch(`${env.server.url}/dashboard`);
     assert.equal(resp.status, 200);
     assert.match(await resp.text(), /<title>Mitra/);
-    const api404 = await fetch(`${server.url}/api/nowhere`);
+    const api404 = await fetch(`${env.server.url}/api/nowhere`);
     assert.equal(api404.status, 404);
     assert.equal((await api404.json()).error.code, 'not_found');
   });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const TODAY = '2026-11-15';
@@ -74,4 +75,24 @@ export async function signIn(browser, url, email) {
   await page.waitForURL('**/dashboard');
   await page.waitForSelector('[data-test=points-balance]');
   return page;
+}
+
+/// A server and a browser for one test file, started before its tests and stopped after:
+/// `const env = useServerAndBrowser();` then `env.server.url`, `env.browser`.
+export function useServerAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+/// An element's text, with Intl's no-break spaces as plain spaces.
+export async function text(page, selector) {
+  return (await page.locator(selector).first().innerText()).replace(/\u00a0/g, ' ').trim();
 }

@@ -4,28 +4,16 @@
 // Demo figures (crates/server/demo, today = 2026-11-15): Bangun Warna's last twelve months of
 // sales are Q3 150 M + Q4 94.98 M = 244.98 M: Silver (150 M) reached, Gold (300 M) not. Its first
 // positive sale line is dated 2026-07-03 (the first-sale badge).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, signIn, startServer } from './harness.mjs';
+import { signIn, text, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
+const env = useServerAndBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const text = async (page, selector) => (await page.locator(selector).first().innerText()).replace(/\u00a0/g, ' ').trim();
 
 describe('pages', () => {
   test('tiers and badges show where the partner stands', async () => {
-    const page = await signIn(browser, server.url, 'owner@bangun-warna.demo');
+    const page = await signIn(env.browser, env.server.url, 'owner@bangun-warna.demo');
     await page.click('nav >> text=Tier & badges');
     await page.waitForURL('**/tier');
     assert.equal(await text(page, '[data-tier=silver] [data-test=tier-threshold]'), 'IDR 150,000,000 of sales over 12 months');
@@ -40,8 +28,8 @@ describe('pages', () => {
   });
 
   test('the account page shows who is signed in', async () => {
-    const page = await signIn(browser, server.url, 'owner@sinar-jaya.demo');
-    await page.goto(`${server.url}/account`);
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    await page.goto(`${env.server.url}/account`);
     assert.equal(await text(page, '[data-test=account-email]'), 'owner@sinar-jaya.demo');
     await page.selectOption('[data-test=language]', 'id');
     assert.equal(await text(page, 'h1'), 'Akun Anda');
@@ -49,20 +37,20 @@ describe('pages', () => {
   });
 
   test('an invited user sets a password from the link and signs in', async () => {
-    const designer = await (await fetch(`${server.url}/api/sessions`, {
+    const designer = await (await fetch(`${env.server.url}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'designer@nusantara.demo', password: 'mitra-demo' }),
     })).json();
-    const invited = await (await fetch(`${server.url}/api/invitations`, {
+    const invited = await (await fetch(`${env.server.url}/api/invitations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${designer.token}` },
       body: JSON.stringify({ email: 'rep@sinar-jaya.demo', name: 'Rep', role: 'partner', partner: 'sinar-jaya' }),
     })).json();
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     await context.addInitScript(() => localStorage.getItem('mitra.locale') || localStorage.setItem('mitra.locale', 'id'));
     const page = await context.newPage();
-    await page.goto(`${server.url}${invited.link}`);
+    await page.goto(`${env.server.url}${invited.link}`);
     await page.fill('input[name=new-password]', 'short');
     await page.fill('input[name=repeat-password]', 'short');
     await page.click('button[type=submit]');
@@ -72,12 +60,12 @@ describe('pages', () => {
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-test=password-set]');
     // The link works once: the server's refusal is worded in the reader's language.
-    await page.goto(`${server.url}${invited.link}`);
+    await page.goto(`${env.server.url}${invited.link}`);
     await page.fill('input[name=new-password]', 'another long secret');
     await page.fill('input[name=repeat-password]', 'another long secret');
     await page.click('button[type=submit]');
     assert.equal(await text(page, '[data-test=set-password-error]'), 'Tautan ini tidak dapat digunakan lagi; mintalah yang baru.');
-    const session = await fetch(`${server.url}/api/sessions`, {
+    const session = await fetch(`${env.server.url}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'rep@sinar-jaya.demo', password: 'a long enough secret' }),
@@ -87,10 +75,10 @@ describe('pages', () => {
   });
 
   test('keyboard alone signs in and reaches the tier page', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     await context.addInitScript(() => localStorage.getItem('mitra.locale') || localStorage.setItem('mitra.locale', 'en'));
     const page = await context.newPage();
-    await page.goto(`${server.url}/sign-in`);
+    await page.goto(`${env.server.url}/sign-in`);
     await page.focus('input[name=email]');
     await page.keyboard.type('owner@sinar-jaya.demo');
     await page.keyboard.press('Tab');
