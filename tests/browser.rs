@@ -59,6 +59,22 @@ fn demo_dashboard(partner_id: &str) -> Dashboard {
     Dashboard { today, program, partner, facts: own, context, ledger: Ledger { points: dec("330000"), cash: dec("0") } }
 }
 
+/// The dashboard of a demo partner mounted in a fresh element, in `locale`; keep the handle
+/// alive while the element is read.
+fn mount_dashboard(data: Dashboard, locale: Locale) -> (web_sys::Element, impl Drop) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let el: web_sys::HtmlElement = root.clone().dyn_into().unwrap();
+    let handle = leptos::mount::mount_to(el, move || {
+        let state = AppState::load();
+        state.locale.set(locale);
+        provide_context(state);
+        view! { <DashboardView data=data.clone()/> }
+    });
+    (root, handle)
+}
+
 fn text(root: &web_sys::Element, selector: &str) -> String {
     let el = root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element {selector}"));
     plain(el.text_content().unwrap_or_default()).trim().to_string()
@@ -74,17 +90,7 @@ fn items(root: &web_sys::Element, selector: &str) -> Vec<String> {
 
 #[wasm_bindgen_test]
 fn dashboard_shows_the_demo_figures() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let data = demo_dashboard("bangun-warna");
-    let el: web_sys::HtmlElement = root.clone().dyn_into().unwrap();
-    let handle = leptos::mount::mount_to(el, move || {
-        let state = AppState::load();
-        state.locale.set(Locale::En);
-        provide_context(state);
-        view! { <DashboardView data=data.clone()/> }
-    });
+    let (root, _handle) = mount_dashboard(demo_dashboard("bangun-warna"), Locale::En);
     // 94.98 M × 0.15 % × Silver 1.1 = 156,717; next slab 100 M: 5.02 M more, 220,000 (+63,283).
     assert_eq!(text(&root, "[data-test=points-balance]"), "330,000");
     assert_eq!(text(&root, "[data-test=tier]"), "Silver");
@@ -112,17 +118,8 @@ fn dashboard_shows_the_demo_figures() {
         ]
     );
     // The same explanation in Bahasa Indonesia: words from the translations, figures per CLDR.
-    let handle_id = {
-        let root_id = document.create_element("div").unwrap();
-        document.body().unwrap().append_child(&root_id).unwrap();
-        let data = demo_dashboard("bangun-warna");
-        let el: web_sys::HtmlElement = root_id.clone().dyn_into().unwrap();
-        let h = leptos::mount::mount_to(el, move || {
-            let state = AppState::load();
-            state.locale.set(Locale::Id);
-            provide_context(state);
-            view! { <DashboardView data=data.clone()/> }
-        });
+    {
+        let (root_id, _handle_id) = mount_dashboard(demo_dashboard("bangun-warna"), Locale::Id);
         let steps = items(&root_id, "[data-scheme=q-sales] [data-test=explanation] ol li");
         assert_eq!(
             steps,
@@ -134,10 +131,7 @@ fn dashboard_shows_the_demo_figures() {
         );
         // Trailing twelve months: Q3 150 M + Q4 94.98 M = 244.98 M; Gold at 300 M is 55.02 M away.
         assert_eq!(text(&root_id, "[data-test=tier-gap]"), "Rp 55.020.000 lagi untuk mencapai Gold");
-        h
-    };
-    drop(handle_id);
-    drop(handle);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -167,18 +161,8 @@ fn type_into(root: &web_sys::Element, selector: &str, value: &str) {
 
 #[wasm_bindgen_test]
 async fn the_what_if_panel_shows_what_project_computes() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
     let data = demo_dashboard("sinar-jaya");
-    let mounted = data.clone();
-    let el: web_sys::HtmlElement = root.clone().dyn_into().unwrap();
-    let handle = leptos::mount::mount_to(el, move || {
-        let state = AppState::load();
-        state.locale.set(Locale::Id);
-        provide_context(state);
-        view! { <DashboardView data=mounted.clone()/> }
-    });
+    let (root, _handle) = mount_dashboard(data.clone(), Locale::Id);
     // Typed the Indonesian way: 9.500.000 is Rp 9,500,000.
     type_into(&root, "[data-test=what-if-value]", "9.500.000");
     leptos::task::tick().await;
@@ -212,5 +196,4 @@ async fn the_what_if_panel_shows_what_project_computes() {
     clear.click();
     leptos::task::tick().await;
     assert!(root.query_selector("[data-test=what-if-total-points]").unwrap().is_none());
-    drop(handle);
 }
