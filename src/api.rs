@@ -162,3 +162,27 @@ pub struct Dashboard {
 pub async fn dashboard(token: &str, partner: &str, program: &str) -> Result<Dashboard, ApiError> {
     get(&format!("/partners/{partner}/dashboard?program={program}"), token).await
 }
+
+/// A leaderboard row as anyone may see it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BoardRow {
+    pub rank: u32,
+    pub name: String,
+    pub measure: rust_decimal::Decimal,
+    /// The viewer's own organisation.
+    pub you: bool,
+}
+
+/// One leaderboard: a scheme's period in one group, its top rows and the viewer's own.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Board {
+    pub scheme: String,
+    pub period: String,
+    pub group: String,
+    pub size: usize,
+    pub rows: Vec<BoardRow>,
+}
+
+pub async fn leaderboards(token: &str, program: &str) -> Result<Vec<Board>, ApiError> {
+    get(&format!("/programs/{program}/leaderboards"), token).await
+}

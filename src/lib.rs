@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=pages::sign_in::SignIn/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("/tier") view=pages::tier::TierPage/>
+                    <Route path=path!("/leaderboard") view=pages::leaderboard::LeaderboardPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
                     <Route path=path!("/set-password") view=pages::set_password::SetPasswordPage/>
                 </Routes>

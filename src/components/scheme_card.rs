@@ -14,7 +14,7 @@ use crate::locale::Locale;
 use crate::session::AppState;
 
 /// How a scheme's measure reads: money for value measures, plain numbers otherwise.
-fn measure_text(locale: Locale, scheme: &Scheme, program: &Program, value: Decimal) -> String {
+pub fn measure_text(locale: Locale, scheme: &Scheme, program: &Program, value: Decimal) -> String {
     match scheme.measure {
         Measure::SumValue => format::money(locale, value, &program.currency, program.decimals),
         Measure::Growth { .. } => format!("{} %", format::number(locale, value, 2)),
@@ -22,7 +22,7 @@ fn measure_text(locale: Locale, scheme: &Scheme, program: &Program, value: Decim
     }
 }
 
-fn payout_text(locale: Locale, instrument: Instrument, program: &Program, value: Decimal) -> String {
+pub fn payout_text(locale: Locale, instrument: Instrument, program: &Program, value: Decimal) -> String {
     match instrument {
         Instrument::Points => format!("{} {}", format::number(locale, value, 0), program.points_name),
         Instrument::Cash | Instrument::Fund => format::money(locale, value, &program.currency, program.decimals),

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod dashboard;
+pub mod leaderboard;
 pub mod set_password;
 pub mod sign_in;
 pub mod tier;

@@ -27,6 +27,28 @@ describe('pages', () => {
     await page.context().close();
   });
 
+  test('the leaderboard shows the top, the partner\'s own row and the gap to the next rank', async () => {
+    // Q4 sales so far (summed from crates/server/demo/facts.json): Bangun Warna 94.98 M, Bali
+    // Paint Centre 55 M, Sinar Jaya 40.5 M, Depo Cat Medan 30 M, Makassar Warna Jaya 6 M.
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    await page.click('nav >> text=Leaderboard');
+    await page.waitForURL('**/leaderboard');
+    const board = '[data-scheme=q-sales]';
+    await page.waitForSelector(`${board} [data-test=own-row]`);
+    const rows = await page.locator(`${board} tbody tr`).allInnerTexts();
+    assert.deepEqual(rows.map((r) => r.replace(/\s+/g, ' ').trim()), [
+      '1 Bangun Warna Distributor IDR 94,980,000',
+      '2 Bali Paint Centre IDR 55,000,000',
+      '3 Toko Cat Sinar Jaya You IDR 40,500,000',
+      '4 Depo Cat Medan IDR 30,000,000',
+      '5 Makassar Warna Jaya IDR 6,000,000',
+    ]);
+    assert.equal(await text(page, `${board} [data-test=gap-up]`), 'IDR 14,500,000 more to reach rank 2');
+    await page.selectOption('[data-test=language]', 'id');
+    assert.equal(await text(page, `${board} [data-test=gap-up]`), 'Rp 14.500.000 lagi untuk mencapai peringkat 2');
+    await page.context().close();
+  });
+
   test('the account page shows who is signed in', async () => {
     const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     await page.goto(`${env.server.url}/account`);
