@@ -34,7 +34,7 @@ npm_has() { # package version
 wanted=("binaryen@$BINARYEN_VERSION")
 [ "${1:-}" = "--browser" ] && wanted+=("playwright-core@$PLAYWRIGHT_VERSION" "@axe-core/playwright@$AXE_PLAYWRIGHT_VERSION")
 missing=()
-for w in "${wanted[@]}"; do npm_has "${w%@*}" "${w#*@}" || missing+=("$w"); done
+for w in "${wanted[@]}"; do npm_has "${w%@*}" "${w##*@}" || missing+=("$w"); done
 if [ ${#missing[@]} -gt 0 ]; then
   say "Installing ${missing[*]} from npm"
   mkdir -p "$MITRA_TOOLS"
