@@ -65,8 +65,10 @@ impl Locale {
 pub fn error_text(locale: Locale, error: &crate::api::ApiError) -> String {
     use crate::i18n::td_string;
     let l = locale.i18n();
-    let detail =
-        |k: &str| error.details.as_ref().and_then(|d| d.get(k)).map(|v| v.to_string().trim_matches('"').to_string());
+    let detail = |k: &str| {
+        let v = error.details.as_ref()?.get(k)?;
+        Some(v.as_str().map_or_else(|| v.to_string(), String::from))
+    };
     match error.code.as_str() {
         "unreachable" => td_string!(l, error_unreachable).to_string(),
         "bad_response" => td_string!(l, error_bad_response).to_string(),
@@ -93,5 +95,15 @@ pub fn error_text(locale: Locale, error: &crate::api::ApiError) -> String {
             td_string!(l, password_too_short, min = detail("min").unwrap_or_else(|| "10".into())).to_string()
         }
         code => td_string!(l, error_other, code = code).to_string(),
+    }
+}
+
+/// A period's name as the reader sees it: its label (`2026-Q4`, `2026-07`), or the words for a
+/// scheme evaluated over its whole window (`window`).
+pub fn period_name(locale: Locale, label: &str) -> String {
+    if label == "window" {
+        crate::i18n::td_string!(locale.i18n(), period_whole).to_string()
+    } else {
+        label.to_string()
     }
 }

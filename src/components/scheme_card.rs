@@ -87,8 +87,7 @@ pub fn SchemeCard(
     let label = line.label.clone();
     let running = line.running;
     let status = move || {
-        // A scheme evaluated over its whole window has no period label of its own.
-        let period = if label == "window" { td_string!(l(), period_whole).to_string() } else { label.clone() };
+        let period = crate::locale::period_name(state.locale.get(), &label);
         if running {
             td_string!(l(), period_so_far, period = period).to_string()
         } else {

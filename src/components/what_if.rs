@@ -88,20 +88,20 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
         let catalog = catalog.clone();
         move |s: &str| catalog.iter().find(|(k, _)| k == s).map(|(_, c)| c.clone()).unwrap_or_default()
     };
-    // Every hypothetical sale: those added, and the one being typed.
-    let extra = {
+    // The sale being typed, when it reads as one; and every hypothetical sale with it.
+    let typed = {
         let basis = basis.clone();
-        let category_of = category_of.clone();
         Memo::new(move |_| {
-            let mut all = added.get();
             let when = date.get().parse().unwrap_or(basis.today).min(basis.today);
             let s = sku.get();
-            if let Some(f) = typed_sale(l(), &basis, &s, &category_of(&s), &units.get(), &value.get(), when) {
-                all.push(f);
-            }
-            all
+            typed_sale(l(), &basis, &s, &category_of(&s), &units.get(), &value.get(), when)
         })
     };
+    let extra = Memo::new(move |_| {
+        let mut all = added.get();
+        all.extend(typed.get());
+        all
+    });
     let projection: Memo<Option<Arc<WhatIf>>> = {
         let basis = basis.clone();
         Memo::new(move |_| {
@@ -119,20 +119,11 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
             })
         })
     };
-    let add = {
-        let basis = basis.clone();
-        let category_of = category_of.clone();
-        move |_| {
-            let when = date.get_untracked().parse().unwrap_or(basis.today).min(basis.today);
-            let s = sku.get_untracked();
-            let locale = state.locale.get_untracked();
-            if let Some(f) =
-                typed_sale(locale, &basis, &s, &category_of(&s), &units.get_untracked(), &value.get_untracked(), when)
-            {
-                added.update(|a| a.push(f));
-                units.set(String::new());
-                value.set(String::new());
-            }
+    let add = move |_| {
+        if let Some(f) = typed.get_untracked() {
+            added.update(|a| a.push(f));
+            units.set(String::new());
+            value.set(String::new());
         }
     };
     let clear = move |_| {

@@ -68,12 +68,15 @@ fn BoardView(board: Board, program: Program) -> impl IntoView {
         board.rows[..i].iter().rev().find(|r| r.rank < me.rank).map(|above| (above.rank, above.measure - me.measure))
     });
     let (s1, p1, s2, p2, p3) = (scheme.clone(), program.clone(), scheme.clone(), program.clone(), program.clone());
-    let period = board.period.clone();
-    let title = format!(
-        "{} · {}",
-        scheme.name,
-        if board.group.is_empty() { period } else { format!("{period} · {}", board.group) }
-    );
+    let (name, period, group) = (scheme.name.clone(), board.period.clone(), board.group.clone());
+    let title = move || {
+        let period = crate::locale::period_name(l(), &period);
+        if group.is_empty() {
+            format!("{name} · {period}")
+        } else {
+            format!("{name} · {period} · {group}")
+        }
+    };
     let instrument = scheme.instrument;
     let rows = board
         .rows

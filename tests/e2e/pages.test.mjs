@@ -96,6 +96,21 @@ describe('pages', () => {
     await context.close();
   });
 
+  test('no page scrolls sideways on a 360 px phone, in any language', async () => {
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    await page.setViewportSize({ width: 360, height: 800 });
+    for (const lang of ['en', 'id', 'ms', 'nl']) {
+      await page.evaluate((l) => localStorage.setItem('mitra.locale', l), lang);
+      for (const [path, ready] of [['/leaderboard', '[data-test=own-row]'], ['/tier', '[data-tier=gold]'], ['/account', 'h1']]) {
+        await page.goto(`${env.server.url}${path}`);
+        await page.waitForSelector(ready);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 360, `${path} (${lang}) is ${width} px wide`);
+      }
+    }
+    await page.context().close();
+  });
+
   test('keyboard alone signs in and reaches the tier page', async () => {
     const context = await env.browser.newContext();
     await context.addInitScript(() => localStorage.getItem('mitra.locale') || localStorage.setItem('mitra.locale', 'en'));

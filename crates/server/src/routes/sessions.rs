@@ -60,12 +60,17 @@ pub async fn sign_in(
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "wrong email or password")
             .with_details(serde_json::json!({ "reset_suggested": reservation.slow })));
     };
-    state.db.write(move |tx| accounts::release(tx, &reservation)).await?;
     let (token, hash) = auth::new_token();
     let expires_at =
         (chrono::Utc::now() + state.config.session_ttl).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let (uid, exp) = (user.id, expires_at.clone());
-    state.db.write(move |tx| queries::insert_session(tx, &hash, uid, &exp)).await?;
+    state
+        .db
+        .write(move |tx| {
+            accounts::release(tx, &reservation)?;
+            queries::insert_session(tx, &hash, uid, &exp)
+        })
+        .await?;
     Ok(axum::Json(Session { token, expires_at, user }))
 }
 

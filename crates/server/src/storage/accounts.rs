@@ -24,7 +24,7 @@ pub fn attempts_since(conn: &Connection, subject: &str, since: &str) -> ApiResul
 }
 
 fn ago(d: chrono::Duration) -> String {
-    (chrono::Utc::now() - d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    crate::auth::minutes_from_now(-d.num_minutes())
 }
 
 /// A sign-in attempt let through: its rows stand as failures unless [`release`]d.
