@@ -119,11 +119,18 @@ pub async fn sign_out(token: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A program as the header's picker lists it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ProgramName {
+    pub id: String,
+    pub name: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Me {
     pub user: User,
     pub today: chrono::NaiveDate,
-    pub programs: Vec<String>,
+    pub programs: Vec<ProgramName>,
 }
 
 /// Set a password with the one-time token of an invitation or reset link.
@@ -146,6 +153,22 @@ pub async fn me(token: &str) -> Result<Me, ApiError> {
 pub struct Ledger {
     pub points: rust_decimal::Decimal,
     pub cash: rust_decimal::Decimal,
+    /// The points account's postings, newest first.
+    #[serde(default)]
+    pub postings: Vec<Posting>,
+}
+
+/// One posting to the partner's points account.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Posting {
+    pub id: i64,
+    /// `earned`, `clawback`, `adjustment`, `redemption`, `refund`.
+    pub kind: String,
+    pub scheme: Option<String>,
+    pub period: Option<String>,
+    pub memo: String,
+    pub amount: rust_decimal::Decimal,
+    pub created_at: String,
 }
 
 /// Everything the dashboard computes its figures from.

@@ -26,6 +26,7 @@ use session::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
+    components::loaded::provide_dashboard(state);
     view! {
         <Router>
             <components::header::Header/>
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/sign-in") view=pages::sign_in::SignIn/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("/schemes/:id") view=pages::scheme::SchemePage/>
                     <Route path=path!("/tier") view=pages::tier::TierPage/>
                     <Route path=path!("/leaderboard") view=pages::leaderboard::LeaderboardPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>

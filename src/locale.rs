@@ -107,3 +107,31 @@ pub fn period_name(locale: Locale, label: &str) -> String {
         label.to_string()
     }
 }
+
+/// A program's, scheme's, tier's or badge's name in the reader's language, when its definition
+/// gives one (`names`), else its default name.
+pub fn named(locale: Locale, name: &str, names: &mitra_scheme::model::Names) -> String {
+    mitra_scheme::model::localized(name, names, locale.code()).to_string()
+}
+
+/// A scheme's name, by id, in the reader's language (the id itself when the program has no such scheme).
+pub fn scheme_name(locale: Locale, program: &mitra_scheme::Program, id: &str) -> String {
+    program.schemes.iter().find(|s| s.id == id).map_or_else(|| id.to_string(), |s| named(locale, &s.name, &s.names))
+}
+
+/// A tier's name, by id, in the reader's language.
+pub fn tier_name(locale: Locale, program: &mitra_scheme::Program, id: &str) -> String {
+    program.tiers.iter().find(|t| t.id == id).map_or_else(|| id.to_string(), |t| named(locale, &t.name, &t.names))
+}
+
+/// A perk in words: the ones the portal knows are translated, others shown as the program names them.
+pub fn perk(locale: Locale, id: &str) -> String {
+    let l = locale.i18n();
+    match id {
+        "newsletter_feature" => crate::i18n::td_string!(l, perk_newsletter_feature).to_string(),
+        "event_tickets" => crate::i18n::td_string!(l, perk_event_tickets).to_string(),
+        "marketing_support" => crate::i18n::td_string!(l, perk_marketing_support).to_string(),
+        "premium_listing" => crate::i18n::td_string!(l, perk_premium_listing).to_string(),
+        other => other.replace('_', " "),
+    }
+}

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::api::Session;
+use crate::api::{ProgramName, Session};
 use crate::locale::Locale;
 
 const SESSION_KEY: &str = "mitra.session";
 const LOCALE_KEY: &str = "mitra.locale";
+const PROGRAM_KEY: &str = "mitra.program";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -21,6 +22,11 @@ pub struct AppState {
     /// Set when the server ended the session (expired, signed out elsewhere): the sign-in page
     /// says so.
     pub session_ended: RwSignal<bool>,
+    /// The program the reader chose in the header (kept across reloads); the first of theirs
+    /// when unset or not theirs.
+    pub program: RwSignal<Option<String>>,
+    /// The programs the signed-in user takes part in, once loaded.
+    pub programs: RwSignal<Vec<ProgramName>>,
 }
 
 impl AppState {
@@ -33,7 +39,14 @@ impl AppState {
             .and_then(|c| Locale::from_code(&c))
             .or_else(|| web_sys::window()?.navigator().language().and_then(|l| Locale::from_code(&l)))
             .unwrap_or_default();
-        AppState { session: RwSignal::new(session), locale: RwSignal::new(locale), session_ended: RwSignal::new(false) }
+        let program = storage().and_then(|s| s.get_item(PROGRAM_KEY).ok().flatten());
+        AppState {
+            session: RwSignal::new(session),
+            locale: RwSignal::new(locale),
+            session_ended: RwSignal::new(false),
+            program: RwSignal::new(program),
+            programs: RwSignal::new(Vec::new()),
+        }
     }
 
     pub fn set_session(&self, session: Option<Session>) {
@@ -44,6 +57,13 @@ impl AppState {
             };
         }
         self.session.set(session);
+    }
+
+    pub fn set_program(&self, id: String) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(PROGRAM_KEY, &id);
+        }
+        self.program.set(Some(id));
     }
 
     pub fn set_locale(&self, locale: Locale) {

@@ -11,6 +11,21 @@ use crate::i18n::td_string;
 use crate::locale::Locale;
 use crate::session::AppState;
 
+/// A rate in words: `0,15 %`, `Rp 500 per unit`, `25 poin each`, or a fixed amount.
+pub fn rate_text(locale: Locale, kind: RateKind, r: Decimal, scheme: &Scheme, program: &Program) -> String {
+    let l = locale.i18n();
+    let paid = |x: Decimal| match scheme.instrument {
+        Instrument::Points => format!("{} {}", format::number(locale, x, 0), program.points_name),
+        Instrument::Cash | Instrument::Fund => format::money(locale, x, &program.currency, program.decimals),
+    };
+    match kind {
+        RateKind::PercentOfValue => format!("{} %", format::number(locale, r, 4)),
+        RateKind::PerUnit => td_string!(l, rate_per_unit, amount = paid(r)).to_string(),
+        RateKind::PerCount => td_string!(l, rate_each, amount = paid(r)).to_string(),
+        RateKind::Fixed => paid(r),
+    }
+}
+
 /// The words for one step, in the reader's language, with figures in the reader's locale.
 pub fn describe(step: &Step, locale: Locale, scheme: &Scheme, program: &Program) -> String {
     let l = locale.i18n();
@@ -20,13 +35,8 @@ pub fn describe(step: &Step, locale: Locale, scheme: &Scheme, program: &Program)
         Instrument::Points => format!("{} {}", format::number(locale, x, 0), program.points_name),
         Instrument::Cash | Instrument::Fund => money(x),
     };
-    let rate = |kind: RateKind, r: Decimal| match kind {
-        RateKind::PercentOfValue => format!("{} %", num(r)),
-        RateKind::PerUnit => td_string!(l, rate_per_unit, amount = paid(r)).to_string(),
-        RateKind::PerCount => td_string!(l, rate_each, amount = paid(r)).to_string(),
-        RateKind::Fixed => paid(r),
-    };
-    let tier_name = |id: &str| program.tiers.iter().find(|t| t.id == id).map_or(id.to_string(), |t| t.name.clone());
+    let rate = |kind: RateKind, r: Decimal| rate_text(locale, kind, r, scheme, program);
+    let tier_name = |id: &str| crate::locale::tier_name(locale, program, id);
     match step {
         Step::Ineligible { field, required, .. } => {
             let what = match field {

@@ -1,4 +1,5 @@
-//! The top bar: the brand, the language picker and signing out.
+//! The top bar: the brand, the pages, the program picker (for a partner in several programs),
+//! the language picker and signing out.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -34,6 +35,9 @@ pub fn Header() -> impl IntoView {
                 </nav>
             </Show>
             <div class="topbar-actions">
+                <Show when=move || state.session.get().is_some() && state.programs.with(|p| p.len() > 1)>
+                    <ProgramPicker/>
+                </Show>
                 <select aria-label=move || td_string!(state.locale.get().i18n(), language).to_string() data-test="language"
                     on:change=move |ev| {
                         if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
@@ -52,5 +56,30 @@ pub fn Header() -> impl IntoView {
                 </Show>
             </div>
         </header>
+    }
+}
+
+/// Switches the program every page shows; the choice is kept across reloads.
+#[component]
+fn ProgramPicker() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = move || {
+        let chosen = state.program.get();
+        state.programs.with(|list| {
+            chosen
+                .filter(|c| list.iter().any(|p| &p.id == c))
+                .or_else(|| list.first().map(|p| p.id.clone()))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <select class="program-picker" data-test="program"
+            aria-label=move || td_string!(state.locale.get().i18n(), program_label).to_string()
+            on:change=move |ev| state.set_program(event_target_value(&ev))>
+            {move || state.programs.get().into_iter().map(|p| {
+                let id = p.id.clone();
+                view! { <option value=p.id selected=move || current() == id>{p.name}</option> }
+            }).collect_view()}
+        </select>
     }
 }

@@ -1,21 +1,43 @@
-//! A signed-in partner page's data: the dashboard bundle loaded once per session and program,
-//! a loading state while it comes, the error in place if it fails, and back to sign-in when the
-//! session has ended.
+//! A signed-in partner page's data: the dashboard bundle of the chosen program, loaded once per
+//! session and program and shared by every page (switching pages fetches nothing), a loading
+//! state while it comes, the error in place if it fails, and back to sign-in when the session
+//! has ended.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::{self, ApiError, Dashboard};
+use crate::api::{self, ApiError, Dashboard, Session};
 use crate::components::error::ErrorPanel;
 use crate::i18n::td_string;
 use crate::session::AppState;
 
-async fn load(token: String, partner: Option<String>) -> Result<Dashboard, ApiError> {
-    let me = api::me(&token).await?;
-    let partner = partner.ok_or_else(|| ApiError::local("no_partner", "this account belongs to no partner"))?;
-    let program =
-        me.programs.first().cloned().ok_or_else(|| ApiError::local("no_program", "the partner is in no program"))?;
-    api::dashboard(&token, &partner, &program).await
+/// The loaded bundle, provided to every page by [`provide_dashboard`].
+#[derive(Clone, Copy)]
+pub struct DashboardData(pub LocalResource<Result<Dashboard, ApiError>>);
+
+async fn load(state: AppState, session: Session, chosen: Option<String>) -> Result<Dashboard, ApiError> {
+    let me = api::me(&session.token).await?;
+    let partner =
+        session.user.partner.ok_or_else(|| ApiError::local("no_partner", "this account belongs to no partner"))?;
+    let program = chosen
+        .filter(|c| me.programs.iter().any(|p| &p.id == c))
+        .or_else(|| me.programs.first().map(|p| p.id.clone()))
+        .ok_or_else(|| ApiError::local("no_program", "the partner is in no program"))?;
+    state.programs.set(me.programs);
+    api::dashboard(&session.token, &partner, &program).await
+}
+
+/// Loads the chosen program's bundle whenever the session or the choice changes.
+pub fn provide_dashboard(state: AppState) {
+    let data = LocalResource::new(move || {
+        let session = state.session.get();
+        let chosen = state.program.get();
+        async move {
+            let session = session.ok_or_else(|| ApiError::local("signed_out", "sign in first"))?;
+            load(state, session, chosen).await
+        }
+    });
+    provide_context(DashboardData(data));
 }
 
 /// Renders `view` with the partner's loaded data.
@@ -26,20 +48,14 @@ where
     V: IntoView + 'static,
 {
     let state = expect_context::<AppState>();
-    let data = LocalResource::new(move || {
-        let session = state.session.get();
-        async move {
-            let session = session.ok_or_else(|| ApiError::local("unauthorized", "sign in first"))?;
-            load(session.token, session.user.partner).await
-        }
-    });
+    let DashboardData(data) = expect_context::<DashboardData>();
     move || {
         if state.session.get().is_none() {
             return view! { <Redirect path="/sign-in"/> }.into_any();
         }
         let view = view.clone();
         view! {
-            <Suspense fallback=move || view! {
+            <Transition fallback=move || view! {
                 <p class="loading">{move || td_string!(state.locale.get().i18n(), loading_figures).to_string()}</p>
             }>
                 {move || data.get().map(|result| match result {
@@ -51,7 +67,7 @@ where
                     }
                     Err(e) => view! { <ErrorPanel error=e retry=move || data.refetch()/> }.into_any(),
                 })}
-            </Suspense>
+            </Transition>
         }
         .into_any()
     }

@@ -36,13 +36,15 @@ pub fn SchemeCard(
     program: Program,
     /// The partner's facts, in the order the statement was computed from.
     facts: std::sync::Arc<Vec<Fact>>,
+    /// The date figures are as of, in the program's time zone.
+    today: chrono::NaiveDate,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let l = move || state.locale.get().i18n();
     let Some(line) = result.periods.iter().rev().find(|l| l.running).or(result.periods.last()).cloned() else {
         return view! {
             <article class="card scheme" data-scheme=scheme.id.clone()>
-                <h3>{scheme.name.clone()}</h3>
+                <h3>{let s = scheme.clone(); move || crate::locale::named(state.locale.get(), &s.name, &s.names)}</h3>
                 <p class="muted">{move || td_string!(l(), not_started).to_string()}</p>
             </article>
         }
@@ -86,6 +88,22 @@ pub fn SchemeCard(
     };
     let label = line.label.clone();
     let running = line.running;
+    let end = line.end;
+    // Today counts: on the period's last day, one day is left.
+    let days_left = (end - today).num_days() + 1;
+    let remaining = running.then(|| {
+        view! {
+            <p class="days-left" data-test="days-left">{move || {
+                let date = format::date(state.locale.get(), end);
+                if days_left <= 1 {
+                    td_string!(l(), last_day, date = date).to_string()
+                } else {
+                    td_string!(l(), days_left, days = days_left, date = date).to_string()
+                }
+            }}</p>
+        }
+    });
+    let href = format!("/schemes/{}", scheme.id);
     let status = move || {
         let period = crate::locale::period_name(state.locale.get(), &label);
         if running {
@@ -96,8 +114,9 @@ pub fn SchemeCard(
     };
     view! {
         <article class="card scheme" data-scheme=scheme.id.clone()>
-            <h3>{scheme.name.clone()}</h3>
+            <h3>{let s = scheme.clone(); move || crate::locale::named(state.locale.get(), &s.name, &s.names)}</h3>
             <p class="muted">{status}</p>
+            {remaining}
             <dl>
                 <dt>{move || td_string!(l(), measure).to_string()}</dt>
                 <dd data-test="measure">{move || measure_text(state.locale.get(), &s1, &p1, measure)}</dd>
@@ -108,6 +127,7 @@ pub fn SchemeCard(
             </dl>
             {next}
             {why}
+            <a class="more" href=href data-test="scheme-link">{move || td_string!(l(), scheme_details).to_string()}</a>
         </article>
     }
     .into_any()

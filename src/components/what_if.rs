@@ -151,7 +151,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
                     };
                     view! {
                         <tr data-scheme=s.id.clone()>
-                            <th scope="row">{s.name.clone()}</th>
+                            <th scope="row">{crate::locale::named(locale, &s.name, &s.names)}</th>
                             <td class=class data-test="what-if-diff">{text}</td>
                         </tr>
                     }
@@ -161,7 +161,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
             let tier = p.statement.tier.tier.clone();
             let tier_changed = tier != basis.now.tier.tier;
             let tier_name = tier
-                .and_then(|t| basis.program.tiers.iter().find(|x| x.id == t).map(|x| x.name.clone()))
+                .map(|t| crate::locale::tier_name(locale, &basis.program, &t))
                 .unwrap_or_else(|| td_string!(locale.i18n(), no_tier).to_string());
             Some(view! {
                 <table class="what-if-table">

@@ -1,16 +1,22 @@
-//! The partner's dashboard: points balance, tier, and for each scheme the measure so far, what
-//! was earned and the next milestone. Figures are computed here by crates/scheme from the
-//! program, the partner's facts and the context the server publishes.
+//! The partner's dashboard: points balance (available and pending), tier, the next best actions,
+//! for each scheme the measure so far, what was earned and the next milestone, recent postings
+//! and badges. Figures are computed here by crates/scheme from the program, the partner's facts
+//! and the context the server publishes.
 
-use crate::api::Dashboard;
+use crate::api::{Dashboard, Posting};
+use crate::components::badges::BadgeList;
 use crate::components::loaded::WithDashboard;
-use crate::components::scheme_card::SchemeCard;
+use crate::components::scheme_card::{measure_text, payout_text, SchemeCard};
 use crate::components::tier::TierCard;
 use crate::components::what_if::{Basis, WhatIfPanel};
 use crate::format;
 use crate::i18n::td_string;
 use crate::session::AppState;
 use leptos::prelude::*;
+use mitra_scheme::model::{FactKind, Instrument, Scheme};
+use mitra_scheme::report::{MilestoneKind, PeriodLine, Statement};
+use mitra_scheme::Program;
+use rust_decimal::Decimal;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -25,6 +31,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
     let program = data.program.clone();
     let points_name = program.points_name.clone();
     let balance = data.ledger.points;
+    let pending = pending_points(&statement, &program);
     let today = data.today;
     let facts = std::sync::Arc::new(data.facts.clone());
     let basis = std::sync::Arc::new(Basis {
@@ -40,7 +47,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
         .iter()
         .zip(&program.schemes)
         .map(|(result, scheme)| {
-            view! { <SchemeCard scheme=scheme.clone() result=result.clone() program=program.clone() facts=facts.clone()/> }
+            view! { <SchemeCard scheme=scheme.clone() result=result.clone() program=program.clone() facts=facts.clone() today=today/> }
         })
         .collect_view();
     view! {
@@ -48,7 +55,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
             <header class="dashboard-head">
                 <h1 data-test="partner-name">{data.partner.name.clone()}</h1>
                 <p class="muted">
-                    {data.program.name.clone()} " · "
+                    {let p = data.program.clone(); move || crate::locale::named(state.locale.get(), &p.name, &p.names)} " · "
                     <span data-test="as-of-line">
                         {move || td_string!(state.locale.get().i18n(), as_of, date = format::date(state.locale.get(), today)).to_string()}
                     </span>
@@ -60,13 +67,145 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
                     <h2>{move || td_string!(state.locale.get().i18n(), balance).to_string()}</h2>
                     <p class="figure">
                         <span data-test="points-balance">{move || format::number(state.locale.get(), balance, 0)}</span>
-                        " " {points_name}
+                        " " {points_name.clone()}
                     </p>
+                    <p class="muted" data-test="pending-line">
+                        {move || td_string!(state.locale.get().i18n(), pending_points,
+                            amount = format::number(state.locale.get(), pending, 0), points = points_name.clone()).to_string()}
+                    </p>
+                    <span data-test="points-pending" hidden>{pending.to_string()}</span>
                 </article>
                 <TierCard status=statement.tier.clone() program=program.clone()/>
             </div>
+            <NextActions statement=statement.clone() program=program.clone()/>
             <div class="schemes">{cards}</div>
             <WhatIfPanel basis=basis/>
+            <div class="dashboard-foot">
+                <RecentPostings postings=data.ledger.postings.clone() program=program.clone()/>
+                <section class="badges-section">
+                    <h2>{move || td_string!(state.locale.get().i18n(), badges_title).to_string()}</h2>
+                    <BadgeList program=program.clone() earned=statement.badges.clone()/>
+                </section>
+            </div>
+        </section>
+    }
+}
+
+/// Points earned in periods still running: shown as pending until the period closes and posts them.
+fn pending_points(statement: &Statement, program: &Program) -> Decimal {
+    statement
+        .schemes
+        .iter()
+        .zip(&program.schemes)
+        .filter(|(_, s)| s.instrument == Instrument::Points)
+        .flat_map(|(r, _)| r.periods.iter().filter(|l| l.running))
+        .filter(|l| !l.overflow)
+        .map(|l| l.payout)
+        .sum()
+}
+
+/// The next best actions: every running period's next milestone, the largest gain first.
+#[component]
+fn NextActions(statement: Statement, program: Program) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let mut actions: Vec<(Scheme, PeriodLine)> = statement
+        .schemes
+        .iter()
+        .zip(&program.schemes)
+        .flat_map(|(r, s)| r.periods.iter().filter(|l| l.running && l.next.is_some()).map(move |l| (s.clone(), l.clone())))
+        .collect();
+    actions.sort_by(|a, b| {
+        let gain = |x: &(Scheme, PeriodLine)| x.1.next.as_ref().map(|n| n.gain).unwrap_or_default();
+        gain(b).cmp(&gain(a))
+    });
+    if actions.is_empty() {
+        return ().into_any();
+    }
+    let items = actions
+        .into_iter()
+        .take(3)
+        .map(|(scheme, line)| {
+            let p = program.clone();
+            let next = line.next.clone().unwrap_or_else(|| unreachable!("filtered on next"));
+            let text = move || {
+                let loc = l();
+                let needed = measure_text(loc, &scheme, &p, next.needed);
+                let date = format::date(loc, line.end);
+                let gain = format!("+{}", payout_text(loc, scheme.instrument, &p, next.gain));
+                let name = crate::locale::named(loc, &scheme.name, &scheme.names);
+                let sells = scheme.counts.fact == FactKind::Sale;
+                let i = loc.i18n();
+                match (next.kind, sells) {
+                    (MilestoneKind::Slab, true) => {
+                        let slab = line.slab.map_or(1, |s| s + 2);
+                        td_string!(i, action_sell_slab, needed = needed, date = date, slab = slab, scheme = name, gain = gain).to_string()
+                    }
+                    (MilestoneKind::Rank, true) => {
+                        td_string!(i, action_sell_rank, needed = needed, date = date, scheme = name, gain = gain).to_string()
+                    }
+                    (_, true) => td_string!(i, action_sell_gate, needed = needed, date = date, scheme = name, gain = gain).to_string(),
+                    (_, false) => td_string!(i, action_other, needed = needed, date = date, scheme = name, gain = gain).to_string(),
+                }
+            };
+            view! { <li data-test="next-action">{text}</li> }
+        })
+        .collect_view();
+    view! {
+        <section class="card actions">
+            <h2>{move || td_string!(l().i18n(), actions_title).to_string()}</h2>
+            <ul>{items}</ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// The latest postings to the points account.
+#[component]
+fn RecentPostings(postings: Vec<Posting>, program: Program) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let empty = postings.is_empty();
+    let rows = postings
+        .into_iter()
+        .take(5)
+        .map(|posting| {
+            let p = program.clone();
+            let what = move || {
+                let loc = l();
+                let i = loc.i18n();
+                let scheme = posting.scheme.as_deref().map(|s| crate::locale::scheme_name(loc, &p, s));
+                let period = posting.period.as_deref().map(|x| crate::locale::period_name(loc, x));
+                match (posting.kind.as_str(), scheme, period) {
+                    ("accrual", Some(s), Some(pd)) => td_string!(i, posting_accrual, scheme = s, period = pd).to_string(),
+                    ("redemption", _, _) => td_string!(i, posting_redemption).to_string(),
+                    ("refund", _, _) => td_string!(i, posting_refund).to_string(),
+                    ("adjustment", _, _) => td_string!(i, posting_adjustment, memo = posting.memo.clone()).to_string(),
+                    _ => posting.memo.clone(),
+                }
+            };
+            let amount = posting.amount;
+            let (gain, loss) = (amount > Decimal::ZERO, amount < Decimal::ZERO);
+            let date = chrono::NaiveDate::parse_from_str(posting.created_at.get(..10).unwrap_or_default(), "%Y-%m-%d").ok();
+            view! {
+                <tr data-test="posting">
+                    <td>{move || date.map(|d| format::date(l(), d)).unwrap_or_default()}</td>
+                    <td>{what}</td>
+                    <td class="num" class:gain=gain class:loss=loss>
+                        {move || {
+                            let sign = if amount > Decimal::ZERO { "+" } else { "" };
+                            format!("{sign}{}", format::number(l(), amount, 0))
+                        }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="recent">
+            <h2>{move || td_string!(l().i18n(), recent_title).to_string()}</h2>
+            {empty.then(|| view! { <p class="empty">{move || td_string!(l().i18n(), no_postings).to_string()}</p> })}
+            <table class="postings"><tbody>{rows}</tbody></table>
         </section>
     }
 }

@@ -68,9 +68,10 @@ fn BoardView(board: Board, program: Program) -> impl IntoView {
         board.rows[..i].iter().rev().find(|r| r.rank < me.rank).map(|above| (above.rank, above.measure - me.measure))
     });
     let (s1, p1, s2, p2, p3) = (scheme.clone(), program.clone(), scheme.clone(), program.clone(), program.clone());
-    let (name, period, group) = (scheme.name.clone(), board.period.clone(), board.group.clone());
+    let (period, group) = (board.period.clone(), board.group.clone());
     let title = move || {
         let period = crate::locale::period_name(l(), &period);
+        let name = crate::locale::named(l(), &scheme.name, &scheme.names);
         if group.is_empty() {
             format!("{name} · {period}")
         } else {

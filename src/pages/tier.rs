@@ -2,54 +2,18 @@
 //! against each; every badge, earned (with the date) or not yet (with what earns it).
 
 use leptos::prelude::*;
-use mitra_scheme::model::{Badge, BadgeRule};
-use mitra_scheme::Program;
 use rust_decimal::Decimal;
 
 use crate::api::Dashboard;
+use crate::components::badges::BadgeList;
 use crate::components::loaded::WithDashboard;
 use crate::format;
 use crate::i18n::td_string;
-use crate::locale::Locale;
 use crate::session::AppState;
 
 #[component]
 pub fn TierPage() -> impl IntoView {
     view! { <WithDashboard view=|d| view! { <TierView data=d/> }/> }
-}
-
-/// A perk in words: the ones the portal knows are translated, others shown as the program names them.
-fn perk(locale: Locale, id: &str) -> String {
-    let l = locale.i18n();
-    match id {
-        "newsletter_feature" => td_string!(l, perk_newsletter_feature).to_string(),
-        "event_tickets" => td_string!(l, perk_event_tickets).to_string(),
-        "marketing_support" => td_string!(l, perk_marketing_support).to_string(),
-        "premium_listing" => td_string!(l, perk_premium_listing).to_string(),
-        other => other.replace('_', " "),
-    }
-}
-
-/// What earns a badge, in words.
-fn earns(locale: Locale, badge: &Badge, program: &Program) -> String {
-    let l = locale.i18n();
-    let scheme_name =
-        |id: &str| program.schemes.iter().find(|s| s.id == id).map_or_else(|| id.to_string(), |s| s.name.clone());
-    match &badge.rule {
-        BadgeRule::FirstSale => td_string!(l, badge_first_sale).to_string(),
-        BadgeRule::Certifications { count } => td_string!(l, badge_certifications, count = *count).to_string(),
-        BadgeRule::TargetStreak { scheme, periods } => {
-            td_string!(l, badge_target_streak, periods = *periods, scheme = scheme_name(scheme)).to_string()
-        }
-        BadgeRule::TopN { scheme, n } => td_string!(l, badge_top_n, n = *n, scheme = scheme_name(scheme)).to_string(),
-        BadgeRule::CategoryShare { category, percent } => td_string!(
-            l,
-            badge_category_share,
-            percent = format::number(locale, *percent, 2),
-            category = category.clone()
-        )
-        .to_string(),
-    }
 }
 
 #[component]
@@ -78,7 +42,7 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
                 (tier.threshold, tier.trailing_months, tier.multiplier, tier.perks.clone());
             view! {
                 <li class="card tier-row" class:current=current data-tier=tier.id.clone()>
-                    <h2>{tier.name.clone()}
+                    <h2>{let t = tier.clone(); move || crate::locale::named(l(), &t.name, &t.names)}
                         {current.then(|| view! { <span class="badge-pill">{move || td_string!(l().i18n(), your_tier).to_string()}</span> })}
                     </h2>
                     <p data-test="tier-threshold">{move || td_string!(l().i18n(), tier_threshold,
@@ -99,27 +63,8 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
                     </p>
                     <p>{move || td_string!(l().i18n(), tier_multiplier, multiplier = format::number(l(), multiplier, 2)).to_string()}</p>
                     <ul class="perks">
-                        {move || perks.iter().map(|x| view! { <li>{perk(l(), x)}</li> }).collect_view()}
+                        {move || perks.iter().map(|x| view! { <li>{crate::locale::perk(l(), x)}</li> }).collect_view()}
                     </ul>
-                </li>
-            }
-        })
-        .collect_view();
-    let earned = statement.badges.clone();
-    let badges = program
-        .badges
-        .iter()
-        .map(|b| {
-            let when = earned.iter().find(|e| e.badge == b.id).map(|e| e.earned);
-            let (b2, p) = (b.clone(), program.clone());
-            view! {
-                <li class="card badge" class:earned=when.is_some() data-badge=b.id.clone()>
-                    <h3>{b.name.clone()}</h3>
-                    <p class="muted">{move || earns(l(), &b2, &p)}</p>
-                    <p data-test="badge-status">{move || match when {
-                        Some(d) => td_string!(l().i18n(), earned_on, date = format::date(l(), d)).to_string(),
-                        None => td_string!(l().i18n(), not_yet).to_string(),
-                    }}</p>
                 </li>
             }
         })
@@ -129,7 +74,7 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
             <h1>{move || td_string!(l().i18n(), tiers_title).to_string()}</h1>
             <ol class="tiers">{tiers}</ol>
             <h2>{move || td_string!(l().i18n(), badges_title).to_string()}</h2>
-            <ul class="badges">{badges}</ul>
+            <BadgeList program=program.clone() earned=statement.badges.clone()/>
         </section>
     }
 }

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub struct Program {
     pub id: String,
     pub name: String,
+    /// The name in other languages, by language code (`id`, `ms`, `nl`); see [`localized`].
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     /// ISO 4217 code of the money the program pays (`IDR`, `MYR`, `EUR`).
     pub currency: String,
     /// How many decimals money is paid in (`0` for IDR, `2` for MYR and EUR).
@@ -33,6 +36,16 @@ pub struct Program {
     pub badges: Vec<Badge>,
 }
 
+/// A name in other languages, by language code: `{"id": "Insentif penjualan", "nl": "Verkoopbonus"}`.
+pub type Names = std::collections::BTreeMap<String, String>;
+
+/// The name to show a reader of `language` (a code such as `id` or `nl-BE`): the name given for
+/// that language, else for its primary subtag, else the default `name`.
+pub fn localized<'a>(name: &'a str, names: &'a Names, language: &str) -> &'a str {
+    let primary = language.split(['-', '_']).next().unwrap_or(language);
+    names.get(language).or_else(|| names.get(primary)).map_or(name, String::as_str)
+}
+
 fn default_points_name() -> String {
     "points".into()
 }
@@ -47,6 +60,8 @@ fn default_time_zone() -> String {
 pub struct Scheme {
     pub id: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     pub kind: SchemeKind,
     pub window: Window,
     #[serde(default)]
@@ -316,6 +331,8 @@ pub struct FundRule {
 pub struct Tier {
     pub id: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     pub counts: FactFilter,
     pub measure: Measure,
     /// Length of the trailing window ending on the date, in months.
@@ -345,6 +362,8 @@ fn one() -> Decimal {
 pub struct Badge {
     pub id: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     pub rule: BadgeRule,
 }
 
@@ -478,5 +497,22 @@ impl Fact {
             Fact::MarketingSpend { .. } => Some(FactKind::MarketingSpend),
             Fact::Target { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_localized_name_falls_back_to_the_language_then_the_default() {
+        let names: Names = [("id".to_string(), "Insentif".to_string()), ("nl-BE".to_string(), "Bonus (BE)".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(localized("Incentive", &names, "id"), "Insentif");
+        assert_eq!(localized("Incentive", &names, "id-ID"), "Insentif");
+        assert_eq!(localized("Incentive", &names, "nl-BE"), "Bonus (BE)");
+        assert_eq!(localized("Incentive", &names, "nl"), "Incentive");
+        assert_eq!(localized("Incentive", &names, "en"), "Incentive");
     }
 }

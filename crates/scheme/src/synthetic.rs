@@ -69,6 +69,7 @@ fn scheme(
     Scheme {
         id: id.into(),
         name: id.into(),
+        names: Default::default(),
         kind,
         window: crate::model::Window { start: d(2026, 1, 1), end: d(2026, 12, 31) },
         period,
@@ -247,6 +248,7 @@ pub fn program() -> Program {
     let tier = |id: &str, threshold: &str, multiplier: &str| Tier {
         id: id.into(),
         name: id.into(),
+        names: Default::default(),
         counts: filter(FactKind::Sale),
         measure: Measure::SumValue,
         trailing_months: 12,
@@ -258,6 +260,7 @@ pub fn program() -> Program {
     Program {
         id: "synthetic".into(),
         name: "Synthetic program".into(),
+        names: Default::default(),
         currency: "IDR".into(),
         decimals: 0,
         points_name: "poin".into(),
@@ -269,11 +272,12 @@ pub fn program() -> Program {
             tier("platinum", "600000000", "1.5"),
         ],
         badges: vec![
-            Badge { id: "first".into(), name: "First sale".into(), rule: BadgeRule::FirstSale },
-            Badge { id: "certs".into(), name: "Certified".into(), rule: BadgeRule::Certifications { count: 3 } },
+            Badge { id: "first".into(), name: "First sale".into(), names: Default::default(), rule: BadgeRule::FirstSale },
+            Badge { id: "certs".into(), name: "Certified".into(), names: Default::default(), rule: BadgeRule::Certifications { count: 3 } },
             Badge {
                 id: "eco".into(),
                 name: "Eco".into(),
+                names: Default::default(),
                 rule: BadgeRule::CategoryShare { category: "eco".into(), percent: pct("25") },
             },
         ],

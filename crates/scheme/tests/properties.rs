@@ -65,6 +65,7 @@ fn scheme(payout: Payout, measure: Measure) -> Scheme {
     Scheme {
         id: "s".into(),
         name: "s".into(),
+        names: Default::default(),
         kind: SchemeKind::SalesIncentive,
         window: Window { start: start(), end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap() },
         period: PeriodKind::Quarter,
@@ -85,6 +86,7 @@ fn program(schemes: Vec<Scheme>) -> Program {
     Program {
         id: "p".into(),
         name: "p".into(),
+        names: Default::default(),
         currency: "MYR".into(),
         decimals: 2,
         points_name: "points".into(),
@@ -161,7 +163,7 @@ proptest! {
         s.tier_multiplier = true;
         let mut prog = program(vec![s]);
         prog.tiers = vec![Tier {
-            id: "t".into(), name: "t".into(),
+            id: "t".into(), name: "t".into(), names: Default::default(),
             counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
             measure: Measure::SumValue, trailing_months: 12, threshold: Decimal::ZERO,
             min_certifications: 0, multiplier: Decimal::new(3, 0), perks: vec![],
@@ -303,14 +305,14 @@ proptest! {
         let mut prog = program(schemes);
         prog.decimals = decimals;
         prog.tiers = vec![Tier {
-            id: "t".into(), name: "t".into(),
+            id: "t".into(), name: "t".into(), names: Default::default(),
             counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
             measure: Measure::SumValue, trailing_months: 12, threshold: tier_threshold,
             min_certifications: 1, multiplier, perks: vec![],
         }];
         prog.badges = vec![
-            Badge { id: "b".into(), name: "b".into(), rule: BadgeRule::CategoryShare { category: "even".into(), percent: tier_threshold } },
-            Badge { id: "c".into(), name: "c".into(), rule: BadgeRule::TopN { scheme: "s".into(), n: 1 } },
+            Badge { id: "b".into(), name: "b".into(), names: Default::default(), rule: BadgeRule::CategoryShare { category: "even".into(), percent: tier_threshold } },
+            Badge { id: "c".into(), name: "c".into(), names: Default::default(), rule: BadgeRule::TopN { scheme: "s".into(), n: 1 } },
         ];
         let _ = validate(&prog);
         let partners: Vec<Partner> = (0..4).map(partner).collect();
@@ -379,7 +381,7 @@ proptest! {
         let mut prog = program(vec![s]);
         let multiplier = Decimal::new(multiplier, 2);
         prog.tiers = vec![Tier {
-            id: "gold".into(), name: "Gold".into(),
+            id: "gold".into(), name: "Gold".into(), names: Default::default(),
             counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
             measure: Measure::SumValue, trailing_months: 12, threshold: Decimal::from(10_000_000),
             min_certifications: 0, multiplier, perks: vec![],

@@ -1,5 +1,6 @@
-//! The demo data: one program, five partners in different regions, their sales for the current
-//! and previous quarter, sign-ins for each, and the previous quarter's points posted.
+//! The demo data: two programs, five partners in different regions (four of them in both
+//! programs), their sales for the current and previous quarter, sign-ins for each, and the
+//! previous quarter's points posted.
 
 use chrono::NaiveDate;
 
@@ -12,6 +13,10 @@ use crate::storage::queries::{self, Role};
 use crate::storage::{ledger, rewards, Db};
 
 pub const PROGRAM: &str = include_str!("../demo/program.json");
+/// The second program: an exterior-paint sales race (a rank scheme with a leaderboard), a
+/// per-can SPIF and badges, for every partner but Makassar Warna Jaya.
+pub const SECOND_PROGRAM: &str = include_str!("../demo/program-weathershield.json");
+const NOT_IN_SECOND: &[&str] = &["makassar-jaya"];
 pub const PARTNERS: &str = include_str!("../demo/partners.json");
 pub const FACTS: &str = include_str!("../demo/facts.json");
 pub const CATALOG: &str = include_str!("../demo/catalog.json");
@@ -33,15 +38,20 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
         return Ok(false);
     }
     let program = load_program(PROGRAM).map_err(ApiError::internal)?;
+    let second = load_program(SECOND_PROGRAM).map_err(ApiError::internal)?;
     let partners: Vec<Partner> = serde_json::from_str(PARTNERS).map_err(ApiError::internal)?;
     let facts: Vec<Fact> = serde_json::from_str(FACTS).map_err(ApiError::internal)?;
     let hash = hash_password(PASSWORD)?;
     let now = now_rfc3339();
     let tx = conn.transaction()?;
     queries::publish_program(&tx, &program, &now, chrono::NaiveDate::MIN)?;
+    queries::publish_program(&tx, &second, &now, chrono::NaiveDate::MIN)?;
     for p in &partners {
         queries::insert_partner(&tx, p)?;
         queries::enrol(&tx, &program.id, &p.id)?;
+        if !NOT_IN_SECOND.contains(&p.id.as_str()) {
+            queries::enrol(&tx, &second.id, &p.id)?;
+        }
         queries::insert_user(
             &tx,
             &owner_email(&p.id),
@@ -59,8 +69,13 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
     for item in &catalog {
         rewards::insert_item(&tx, &program.id, item)?;
     }
-    let run = population(&program, &partners, &FactTable::from(&facts[..]), today);
+    let table = FactTable::from(&facts[..]);
+    let run = population(&program, &partners, &table, today);
     ledger::close(&tx, &program, &run, |_| true, &now, &mut ledger::CloseOutcome::default())?;
+    let in_second: Vec<Partner> =
+        partners.iter().filter(|p| !NOT_IN_SECOND.contains(&p.id.as_str())).cloned().collect();
+    let run = population(&second, &in_second, &table, today);
+    ledger::close(&tx, &second, &run, |_| true, &now, &mut ledger::CloseOutcome::default())?;
     tx.commit()?;
     Ok(true)
 }

@@ -106,6 +106,8 @@ impl Default for Config {
 
 /// A program evaluated over all its partners, as of a date.
 pub struct Run {
+    /// The date the run is as of: today in the program's time zone.
+    pub today: NaiveDate,
     pub program: Program,
     pub version: i64,
     pub population: Population,
@@ -113,8 +115,35 @@ pub struct Run {
 
 struct Cached {
     generation: u64,
-    today: NaiveDate,
     run: Arc<Run>,
+}
+
+pub(crate) fn today_in(pinned: Option<NaiveDate>, time_zone: &str) -> NaiveDate {
+    pinned.unwrap_or_else(|| date_in(chrono::Utc::now(), time_zone))
+}
+
+/// The calendar date of an instant in an IANA time zone (UTC when the zone is unknown).
+fn date_in(instant: chrono::DateTime<chrono::Utc>, time_zone: &str) -> NaiveDate {
+    match time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => instant.with_timezone(&tz).date_naive(),
+        Err(_) => instant.date_naive(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_the_date_where_the_program_runs() {
+        // 18:00 UTC on 31 December is already 1 January in Jakarta (UTC+7), not yet in Lima.
+        let instant = "2026-12-31T18:00:00Z".parse().unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(date_in(instant, "Asia/Jakarta"), day(2027, 1, 1));
+        assert_eq!(date_in(instant, "America/Lima"), day(2026, 12, 31));
+        assert_eq!(date_in(instant, "Not/AZone"), day(2026, 12, 31));
+        assert_eq!(today_in(Some(day(2026, 11, 15)), "Asia/Jakarta"), day(2026, 11, 15));
+    }
 }
 
 #[derive(Clone)]
@@ -153,6 +182,13 @@ impl AppState {
         self.config.today.unwrap_or_else(|| chrono::Utc::now().date_naive())
     }
 
+    /// Today where the program runs: the calendar date in its IANA `time_zone` (UTC when the
+    /// zone is unknown), or the pinned `MITRA_TODAY`. Periods end at midnight there, not at the
+    /// server's midnight.
+    pub fn today_in(&self, time_zone: &str) -> NaiveDate {
+        today_in(self.config.today, time_zone)
+    }
+
     /// Mark every cached evaluation stale (after facts or programs change).
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -160,14 +196,14 @@ impl AppState {
 
     /// The program evaluated over its whole population as of today, computed once per change.
     pub async fn population(&self, program: &str) -> ApiResult<Arc<Run>> {
-        let today = self.today();
         let generation = self.generation.load(Ordering::SeqCst);
         if let Some(c) = self.runs.lock().map_err(ApiError::internal)?.get(program) {
-            if c.generation == generation && c.today == today {
+            if c.generation == generation && c.run.today == self.today_in(&c.run.program.time_zone) {
                 return Ok(c.run.clone());
             }
         }
         let id = program.to_string();
+        let pinned = self.config.today;
         let run = self
             .db
             .read(move |conn| {
@@ -175,14 +211,15 @@ impl AppState {
                     queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
                 let partners = queries::program_partners(conn, &id)?;
                 let facts = queries::program_facts(conn, &id)?;
+                let today = today_in(pinned, &program.time_zone);
                 let population = mitra_scheme::population(&program, &partners, &facts, today);
-                Ok(Arc::new(Run { program, version, population }))
+                Ok(Arc::new(Run { today, program, version, population }))
             })
             .await?;
         self.runs
             .lock()
             .map_err(ApiError::internal)?
-            .insert(program.to_string(), Cached { generation, today, run: run.clone() });
+            .insert(program.to_string(), Cached { generation, run: run.clone() });
         Ok(run)
     }
 }

@@ -155,3 +155,21 @@ async fn leaderboards_show_rank_name_and_measure_only() {
     );
     assert!(board["rows"][0].get("partner").is_none(), "no partner ids are shown");
 }
+
+/// The demo's second program: the exterior race's closed Q3 paid its podium (exterior sales
+/// Jul–Sep: Bangun Warna Rp 100 M, Bali Paint Rp 60 M, Sinar Jaya Rp 50 M, Depo Medan none), and
+/// Makassar Warna Jaya is not in it.
+#[tokio::test]
+async fn the_demo_second_program_paid_its_q3_podium() {
+    let s = start().await;
+    for (partner, points) in [("bangun-warna", "50000"), ("bali-paint", "30000"), ("sinar-jaya", "15000"), ("depo-medan", "0")] {
+        let token = sign_in(&s, &demo::owner_email(partner)).await;
+        let (_, ledger) = get(&s, &token, &format!("/api/partners/{partner}/ledger?program=weathershield-2026")).await;
+        assert_eq!(ledger["points"].as_str(), Some(points), "{partner}");
+        let (_, me) = get(&s, &token, "/api/me").await;
+        assert_eq!(me["programs"][1], json!({ "id": "weathershield-2026", "name": "WeatherShield Champions 2026" }));
+    }
+    let token = sign_in(&s, &demo::owner_email("makassar-jaya")).await;
+    let (_, me) = get(&s, &token, "/api/me").await;
+    assert_eq!(me["programs"], json!([{ "id": "nusantara-2026", "name": "Nusantara Paints Partner Program 2026" }]));
+}

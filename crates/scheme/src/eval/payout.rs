@@ -121,3 +121,80 @@ pub fn slabs(
         }
     }
 }
+
+/// The base payout (before tier multiplier, cap and budget) a period would pay if its measure were
+/// `measure`, for schemes whose rate reads the measure itself: a value measure paid on value, a
+/// units measure paid per unit, a count measure paid per line, or fixed amounts. This is what the
+/// portal draws as a scheme's payout curve; `None` for other schemes (rank payouts, a rate on a
+/// quantity the measure is not, target-relative slabs without a target) and on overflow.
+pub fn base_at(scheme: &crate::model::Scheme, target: Option<Decimal>, measure: Decimal) -> Option<Decimal> {
+    use crate::model::{Measure, Payout};
+    let reads_measure = |kind: RateKind| match (&scheme.measure, kind) {
+        (_, RateKind::Fixed) => true,
+        (Measure::SumValue, RateKind::PercentOfValue) => true,
+        (Measure::SumUnits, RateKind::PerUnit) => true,
+        (Measure::Count, RateKind::PerCount) => true,
+        _ => false,
+    };
+    let q = Quantities { value: measure, units: measure, count: measure, distinct: measure, lines: 0 };
+    let mut trace = super::Trace(None);
+    match &scheme.payout {
+        Payout::Flat { rate } => {
+            let kind = match rate {
+                Rate::PercentOfValue { .. } => RateKind::PercentOfValue,
+                Rate::PerUnit { .. } => RateKind::PerUnit,
+                Rate::PerCount { .. } => RateKind::PerCount,
+            };
+            reads_measure(kind).then(|| flat(rate, &q, &mut trace)).flatten()
+        }
+        Payout::Fixed { amount } => Some(*amount),
+        Payout::Slabs { mode, bounds, slabs: list } => {
+            if !list.iter().all(|s| reads_measure(pay_name(&s.pay).0)) {
+                return None;
+            }
+            let b = Bounds::new(list, *bounds, target)?;
+            slabs(*mode, list, b, measure, &q, &mut trace).map(|(p, _)| p)
+        }
+        Payout::Rank { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scheme;
+
+    fn scheme(payout: &str, measure: &str) -> Scheme {
+        serde_json::from_str(&format!(
+            r#"{{"id":"s","name":"s","kind":"sales_incentive","window":{{"start":"2026-01-01","end":"2026-12-31"}},
+               "counts":{{"fact":"sale"}},"measure":{{"type":"{measure}"}},"payout":{payout},"instrument":"points"}}"#
+        ))
+        .unwrap()
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_curve_of_retroactive_and_incremental_slabs() {
+        let slabs = r#"[{"from":"0","pay":{"type":"percent_of_value","percent":"1"}},{"from":"1000","pay":{"type":"percent_of_value","percent":"2"}}]"#;
+        let retro = scheme(&format!(r#"{{"type":"slabs","mode":"retroactive","slabs":{slabs}}}"#), "sum_value");
+        // 999 × 1 % = 9.99; 1000 × 2 % = 20 (the whole measure at the reached rate).
+        assert_eq!(base_at(&retro, None, d("999")), Some(d("9.99")));
+        assert_eq!(base_at(&retro, None, d("1000")), Some(d("20")));
+        let incr = scheme(&format!(r#"{{"type":"slabs","mode":"incremental","slabs":{slabs}}}"#), "sum_value");
+        // 1000 × 1 % + 500 × 2 % = 10 + 10.
+        assert_eq!(base_at(&incr, None, d("1500")), Some(d("20")));
+    }
+
+    #[test]
+    fn no_curve_when_the_rate_reads_another_quantity_or_ranks() {
+        let per_unit_on_value = scheme(r#"{"type":"flat","rate":{"type":"per_unit","amount":"5"}}"#, "sum_value");
+        assert_eq!(base_at(&per_unit_on_value, None, d("10")), None);
+        let per_unit = scheme(r#"{"type":"flat","rate":{"type":"per_unit","amount":"5"}}"#, "sum_units");
+        assert_eq!(base_at(&per_unit, None, d("10")), Some(d("50")));
+        let rank = scheme(r#"{"type":"rank","group_by":"all","amounts":["10"]}"#, "sum_value");
+        assert_eq!(base_at(&rank, None, d("10")), None);
+    }
+}

@@ -33,7 +33,7 @@ pub async fn submit(
     if !enrolled {
         return Err(ApiError::forbidden("your organisation does not take part in this program"));
     }
-    claims::check(&request, state.today(), run.program.decimals)?;
+    claims::check(&request, run.today, run.program.decimals)?;
     let fund = match &request {
         ClaimRequest::Spend { program, scheme, .. } => {
             let def = run

@@ -28,7 +28,7 @@ pub async fn close(
     Designer(user): Designer,
     Path(program): Path<String>,
 ) -> ApiResult<axum::Json<Closed>> {
-    let today = state.today();
+    let pinned = state.config.today;
     let (uid, now) = (user.id, now_rfc3339());
     let outcome = state
         .db
@@ -40,6 +40,8 @@ pub async fn close(
             }
             let partners = queries::program_partners(tx, &program)?;
             let facts = queries::program_facts(tx, &program)?;
+            let zone = versions.last().map(|v| v.program.time_zone.as_str()).unwrap_or("UTC");
+            let today = crate::today_in(pinned, zone);
             let mut outcome = ledger::CloseOutcome::default();
             for (i, v) in versions.iter().enumerate() {
                 let until = versions.get(i + 1).map(|n| n.effective_from);

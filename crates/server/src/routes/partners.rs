@@ -144,7 +144,7 @@ pub async fn dashboard(
     let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
     let (program, ledger) = ledger_of(&state, q.program, partner.id.clone()).await?;
     Ok(axum::Json(Dashboard {
-        today: state.today(),
+        today: run.today,
         program,
         partner,
         facts,

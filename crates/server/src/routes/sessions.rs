@@ -87,16 +87,33 @@ pub struct Me {
     user: User,
     /// The date figures are computed as of.
     today: chrono::NaiveDate,
-    programs: Vec<String>,
+    /// The programs the user takes part in (a designer: every program), by id.
+    programs: Vec<ProgramName>,
+}
+
+/// A program as a picker lists it.
+#[derive(Serialize)]
+pub struct ProgramName {
+    id: String,
+    name: String,
 }
 
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Me>> {
     let u = user.0.clone();
     let programs = state
         .db
-        .read(move |conn| match &u.partner {
-            Some(p) => queries::partner_programs(conn, p),
-            None => queries::program_ids(conn),
+        .read(move |conn| {
+            let ids = match &u.partner {
+                Some(p) => queries::partner_programs(conn, p)?,
+                None => queries::program_ids(conn)?,
+            };
+            let mut named = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some((_, program)) = queries::program(conn, &id)? {
+                    named.push(ProgramName { id, name: program.name });
+                }
+            }
+            Ok(named)
         })
         .await?;
     Ok(axum::Json(Me { user: user.0, today: state.today(), programs }))
