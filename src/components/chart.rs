@@ -21,17 +21,25 @@ const BOTTOM: f64 = 24.0;
 const TOP: f64 = 16.0;
 const SAMPLES: u32 = 120;
 
+/// The slab bounds in the measure's unit.
+fn bounds(scheme: &Scheme, target: Option<Decimal>) -> Vec<Decimal> {
+    use mitra_scheme::model::{Payout, SlabBounds};
+    match &scheme.payout {
+        Payout::Slabs { slabs, bounds, .. } => slabs
+            .iter()
+            .filter_map(|s| match bounds {
+                SlabBounds::Absolute => Some(s.from),
+                SlabBounds::PercentOfTarget => target.and_then(|t| t.checked_mul(s.from)).map(|x| x / Decimal::ONE_HUNDRED),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The measures the chart spans: from 0 to past the highest of the last slab bound, the
 /// partner's measure and the next threshold.
 fn span(scheme: &Scheme, target: Option<Decimal>, measure: Decimal, next: Option<Decimal>) -> Decimal {
-    use mitra_scheme::model::{Payout, SlabBounds};
-    let last_bound = match &scheme.payout {
-        Payout::Slabs { slabs, bounds, .. } => slabs.last().and_then(|s| match bounds {
-            SlabBounds::Absolute => Some(s.from),
-            SlabBounds::PercentOfTarget => target.and_then(|t| t.checked_mul(s.from)).map(|x| x / Decimal::ONE_HUNDRED),
-        }),
-        _ => None,
-    };
+    let last_bound = bounds(scheme, target).into_iter().max();
     let top = [last_bound, Some(measure), next].into_iter().flatten().max().unwrap_or_default();
     let top = top.checked_mul(Decimal::new(125, 2)).unwrap_or(top);
     if top > Decimal::ZERO { top } else { Decimal::ONE_HUNDRED }
@@ -39,12 +47,18 @@ fn span(scheme: &Scheme, target: Option<Decimal>, measure: Decimal, next: Option
 
 /// The curve's points in chart coordinates, and the largest payout drawn.
 fn curve(scheme: &Scheme, target: Option<Decimal>, max_x: Decimal) -> Option<(Vec<(f64, f64)>, f64)> {
-    let points: Vec<(Decimal, Decimal)> = (0..=SAMPLES)
-        .map(|i| {
-            let x = max_x * Decimal::from(i) / Decimal::from(SAMPLES);
-            base_at(scheme, target, x).map(|y| (x, y))
-        })
-        .collect::<Option<_>>()?;
+    // Even samples, plus each slab bound and a hair below it, so a retroactive jump is drawn
+    // as the step it is.
+    let hair = max_x / Decimal::from(100_000);
+    let mut xs: Vec<Decimal> = (0..=SAMPLES).map(|i| max_x * Decimal::from(i) / Decimal::from(SAMPLES)).collect();
+    for b in bounds(scheme, target) {
+        if b > hair && b < max_x {
+            xs.extend([b - hair, b]);
+        }
+    }
+    xs.sort();
+    let points: Vec<(Decimal, Decimal)> =
+        xs.into_iter().map(|x| base_at(scheme, target, x).map(|y| (x, y))).collect::<Option<_>>()?;
     let max_y = points.iter().map(|p| p.1).max()?.to_f64()?.max(1.0);
     let fx = max_x.to_f64()?;
     Some((

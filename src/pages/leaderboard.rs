@@ -97,7 +97,7 @@ fn BoardView(board: Board, program: Program) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <article class="card board" data-scheme=board.scheme.clone()>
+        <article class="card board" data-scheme=board.scheme.clone() data-period=board.period.clone()>
             <h2>{title}</h2>
             <table>
                 <thead><tr>

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use mitra_scheme::eval::payout::base_at;
 use mitra_scheme::model::Fact;
+use rust_decimal::Decimal;
 
 use crate::api::Dashboard;
 use crate::components::chart::PayoutChart;
@@ -55,10 +57,14 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
         today: data.today,
         now: statement.clone(),
     });
-    let chart = current.clone().map(|line| {
+    // Only schemes whose payout follows from the measure alone have a curve to draw.
+    let chart = current.clone().filter(|line| base_at(&scheme, line.target, Decimal::ZERO).is_some()).map(|line| {
         view! {
-            <PayoutChart scheme=scheme.clone() program=program.clone() target=line.target
-                measure=line.measure.unwrap_or_default() next=line.next.as_ref().map(|n| n.threshold)/>
+            <section class="card">
+                <h2>{move || td_string!(l().i18n(), chart_title).to_string()}</h2>
+                <PayoutChart scheme=scheme.clone() program=program.clone() target=line.target
+                    measure=line.measure.unwrap_or_default() next=line.next.as_ref().map(|n| n.threshold)/>
+            </section>
         }
     });
     let (reached, rank) = current.as_ref().map_or((None, None), |c| (c.slab, c.rank));
@@ -101,10 +107,7 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
                     <Rules scheme=scheme.clone() program=program.clone()/>
                     <Ladder scheme=scheme.clone() program=program.clone() reached=reached rank=rank/>
                 </section>
-                <section class="card">
-                    <h2>{move || td_string!(l().i18n(), chart_title).to_string()}</h2>
-                    {chart}
-                </section>
+                {chart}
             </div>
             <h2>{move || td_string!(l().i18n(), periods_title).to_string()}</h2>
             <ol class="periods">{periods}</ol>

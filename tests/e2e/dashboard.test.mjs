@@ -59,7 +59,7 @@ describe('dashboard', () => {
     assert.equal(await text(page, inScheme('q-sales', 'measure')), 'Rp 40.500.000');
     assert.equal(await text(page, '[data-test=points-balance]'), '120.000');
     assert.equal(await text(page, '[data-test=tier]'), 'Belum ada tingkat');
-    assert.equal(await text(page, '[data-test=tier-gap]'), 'Rp 29.500.000 lagi untuk mencapai Silver');
+    assert.equal(await text(page, '[data-test=tier-gap]'), 'Rp 29.500.000 lagi untuk mencapai Perak');
     assert.equal(await text(page, '[data-test=sign-out]'), 'Keluar');
     await page.click(`[data-scheme=q-sales] [data-test=explanation] summary`);
     assert.equal(await text(page, '[data-scheme=q-sales] [data-test=explanation] summary'), 'Cara perhitungannya');
@@ -72,7 +72,7 @@ describe('dashboard', () => {
     assert.equal(await text(page, '[data-test=tier]'), 'Belum ada tingkat');
     await page.selectOption('[data-test=language]', 'nl');
     assert.equal(await text(page, '[data-test=points-balance]'), '120.000');
-    assert.equal(await text(page, '[data-test=tier-gap]'), 'Nog € 29.500.000 om Silver te bereiken'.replace('€', 'IDR'));
+    assert.equal(await text(page, '[data-test=tier-gap]'), 'Nog € 29.500.000 om Zilver te bereiken'.replace('€', 'IDR'));
     assert.equal(await text(page, '[data-test=sign-out]'), 'Afmelden');
     await page.selectOption('[data-test=language]', 'ms');
     assert.equal(await text(page, '[data-test=tier]'), 'Belum ada peringkat');
