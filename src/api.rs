@@ -180,10 +180,42 @@ pub struct Dashboard {
     pub facts: Vec<Fact>,
     pub context: Context,
     pub ledger: Ledger,
+    /// Set when the network was unreachable and the service worker answered with the copy it
+    /// kept: when that copy was fetched (RFC 3339).
+    #[serde(skip)]
+    pub offline_as_of: Option<String>,
 }
 
+/// The header the service worker (`public/sw.js`) adds to an answer it serves from its cache.
+const OFFLINE_HEADER: &str = "X-Mitra-Offline-As-Of";
+
 pub async fn dashboard(token: &str, partner: &str, program: &str) -> Result<Dashboard, ApiError> {
-    get(&format!("/partners/{partner}/dashboard?program={program}"), token).await
+    let path = format!("/partners/{partner}/dashboard?program={program}");
+    let resp = authorized(Request::get(&url(&path)), token).send().await.map_err(unreachable)?;
+    let offline_as_of = resp.headers().get(OFFLINE_HEADER);
+    let mut bundle: Dashboard = decode(resp).await?;
+    bundle.offline_as_of = offline_as_of;
+    Ok(bundle)
+}
+
+/// Registers the service worker that keeps the app and the last figures available offline.
+pub fn register_service_worker() {
+    if let Some(w) = web_sys::window() {
+        let container = w.navigator().service_worker();
+        if !container.is_undefined() {
+            let _ = container.register("/sw.js");
+        }
+    }
+}
+
+/// Tells the service worker the user signed out, so it forgets the figures it kept.
+pub fn forget_offline_copies() {
+    if let Some(w) = web_sys::window() {
+        let container = w.navigator().service_worker();
+        if let Some(worker) = container.controller() {
+            let _ = worker.post_message(&wasm_bindgen::JsValue::from_str("signed-out"));
+        }
+    }
 }
 
 /// A leaderboard row as anyone may see it.

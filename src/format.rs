@@ -64,6 +64,15 @@ pub fn date(locale: Locale, d: NaiveDate) -> String {
     dtf.format().call1(&JsValue::NULL, &js_date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| d.to_string())
 }
 
+/// An instant (RFC 3339) as a date and time in the reader's own time zone, e.g. "15 Nov 2026, 14:05".
+pub fn date_time(locale: Locale, instant: &str) -> String {
+    let locales = Array::of1(&JsValue::from_str(locale.tag()));
+    let opts = options(&[("dateStyle", JsValue::from_str("medium")), ("timeStyle", JsValue::from_str("short"))]);
+    let dtf = Intl::DateTimeFormat::new(&locales, &opts);
+    let js_date = js_sys::Date::new(&JsValue::from_str(instant));
+    dtf.format().call1(&JsValue::NULL, &js_date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| instant.to_string())
+}
+
 /// An amount as a reader types it in their locale: grouping separators and spaces dropped, the
 /// locale's decimal separator read as such ("9.500.000" is nine and a half million in Bahasa
 /// Indonesia and Nederlands, "9,500,000" in English and Bahasa Melayu). `None` if it is no number.

@@ -50,6 +50,9 @@ impl AppState {
     }
 
     pub fn set_session(&self, session: Option<Session>) {
+        if session.is_none() {
+            crate::api::forget_offline_copies();
+        }
         if let Some(s) = storage() {
             let _ = match &session {
                 Some(v) => s.set_item(SESSION_KEY, &serde_json::to_string(v).unwrap_or_default()),

@@ -62,6 +62,11 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
                     <span data-test="as-of" hidden>{move || format::date(state.locale.get(), today)}</span>
                 </p>
             </header>
+            {data.offline_as_of.clone().map(|at| view! {
+                <p class="notice offline" role="status" data-test="offline">
+                    {move || td_string!(state.locale.get().i18n(), offline_as_of, when = format::date_time(state.locale.get(), &at)).to_string()}
+                </p>
+            })}
             <div class="summary">
                 <article class="card balance">
                     <h2>{move || td_string!(state.locale.get().i18n(), balance).to_string()}</h2>
