@@ -121,7 +121,8 @@ describe('dashboard', () => {
   });
 
   test('an API that cannot be reached shows an error on the page', async () => {
-    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    // Without the service worker's offline copy (tests/e2e/offline.test.mjs covers that).
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo', { serviceWorkers: 'block' });
     await page.route('**/api/**', (route) => route.abort('connectionrefused'));
     await page.reload();
     await page.waitForSelector('[data-test=error]');

@@ -62,9 +62,10 @@ export async function launchBrowser() {
   });
 }
 
-/// A new page with English chosen, signed in as `email`, on the dashboard.
-export async function signIn(browser, url, email) {
-  const context = await browser.newContext();
+/// A new page with English chosen, signed in as `email`, on the dashboard. `options` are the
+/// browser context's (e.g. `{ serviceWorkers: 'block' }`).
+export async function signIn(browser, url, email, options = {}) {
+  const context = await browser.newContext(options);
   await context.addInitScript(() => localStorage.getItem('mitra.locale') || localStorage.setItem('mitra.locale', 'en'));
   const page = await context.newPage();
   await page.goto(`${url}/`);
