@@ -1,6 +1,8 @@
 //! "What if I sell more?": hypothetical sales added to the partner's own, every scheme's payout
 //! projected at once by crates/scheme's `project` right here in the browser, with no request to
-//! the server. The sale being typed counts as you type; "add" keeps it and starts another.
+//! the server. The sale being typed counts as you type; "add" keeps it and starts another. A
+//! slider adds "this much more" of the chosen product today, in units at the partner's own
+//! average price for it.
 
 use std::sync::Arc;
 
@@ -36,6 +38,50 @@ fn products(facts: &[Fact]) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The slider's reach: twice the largest amount a running period still needs for its next
+/// milestone, or ten times the partner's average sale when no milestone is in sight; a round
+/// figure, so its steps read well.
+fn slider_max(basis: &Basis) -> Decimal {
+    let needed = basis
+        .now
+        .schemes
+        .iter()
+        .zip(&basis.program.schemes)
+        .filter(|(_, s)| s.measure == mitra_scheme::model::Measure::SumValue)
+        .flat_map(|(r, _)| r.periods.iter().filter(|l| l.running).filter_map(|l| l.next.as_ref().map(|n| n.needed)))
+        .max();
+    let sales: Vec<Decimal> = basis
+        .facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Sale { value, .. } if *value > Decimal::ZERO => Some(*value),
+            _ => None,
+        })
+        .collect();
+    let average = if sales.is_empty() {
+        Decimal::ZERO
+    } else {
+        sales.iter().sum::<Decimal>() / Decimal::from(sales.len())
+    };
+    let raw = needed.map_or(average * Decimal::TEN, |n| n * Decimal::TWO).max(Decimal::ONE_HUNDRED);
+    // Round up to one significant digit: 19,000,000 → 20,000,000.
+    let digits = raw.trunc().to_string().len() as u32;
+    let unit = Decimal::from(10u64.pow(digits.saturating_sub(1).min(18)));
+    (raw / unit).ceil() * unit
+}
+
+/// Units for `value` of `sku` at the partner's own average price for it (at least one).
+fn units_for(facts: &[Fact], sku: &str, value: Decimal) -> Decimal {
+    let (units, total) = facts.iter().fold((Decimal::ZERO, Decimal::ZERO), |(u, v), f| match f {
+        Fact::Sale { sku: s, units, value, .. } if s.as_str() == sku && *value > Decimal::ZERO => (u + units, v + value),
+        _ => (u, v),
+    });
+    if units <= Decimal::ZERO || total <= Decimal::ZERO {
+        return Decimal::ONE;
+    }
+    (value * units / total).round().max(Decimal::ONE)
 }
 
 /// A sale as typed, when its figures read as numbers (units default to 1).
@@ -91,15 +137,40 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
     // The sale being typed, when it reads as one; and every hypothetical sale with it.
     let typed = {
         let basis = basis.clone();
+        let category_of = category_of.clone();
         Memo::new(move |_| {
             let when = date.get().parse().unwrap_or(basis.today).min(basis.today);
             let s = sku.get();
             typed_sale(l(), &basis, &s, &category_of(&s), &units.get(), &value.get(), when)
         })
     };
+    // The slider: 0–100 steps of a hundredth of its reach.
+    let reach = slider_max(&basis);
+    let steps = RwSignal::new(0u32);
+    let slider_value = move || reach * Decimal::from(steps.get()) / Decimal::ONE_HUNDRED;
+    let slider_sale = {
+        let basis = basis.clone();
+        let category_of = category_of.clone();
+        Memo::new(move |_| {
+            let value = slider_value();
+            (value > Decimal::ZERO).then(|| {
+                let s = sku.get();
+                Fact::Sale {
+                    partner: basis.partner.id.as_str().into(),
+                    date: basis.today,
+                    invoice: "what-if-more".into(),
+                    sku: s.as_str().into(),
+                    category: category_of(&s).into(),
+                    units: units_for(&basis.facts, &s, value),
+                    value,
+                }
+            })
+        })
+    };
     let extra = Memo::new(move |_| {
         let mut all = added.get();
         all.extend(typed.get());
+        all.extend(slider_sale.get());
         all
     });
     let projection: Memo<Option<Arc<WhatIf>>> = {
@@ -128,6 +199,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
     };
     let clear = move |_| {
         added.set(Vec::new());
+        steps.set(0);
         units.set(String::new());
         value.set(String::new());
     };
@@ -181,10 +253,22 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
     };
     let count = move || added.get().len();
     let (currency, max_date) = (basis.program.currency.clone(), basis.today.to_string());
+    let (currency_slider, currency_text, decimals) =
+        (basis.program.currency.clone(), basis.program.currency.clone(), basis.program.decimals);
     view! {
         <section class="card what-if" aria-labelledby="what-if-title">
             <h2 id="what-if-title">{move || td_string!(l().i18n(), what_if_title).to_string()}</h2>
             <p class="muted">{move || td_string!(l().i18n(), what_if_hint).to_string()}</p>
+            <div class="what-if-slider">
+                <label for="what-if-more">
+                    {move || td_string!(l().i18n(), slider_label,
+                        amount = format::money(l(), slider_value(), &currency_slider, decimals)).to_string()}
+                </label>
+                <input id="what-if-more" type="range" min="0" max="100" step="1" data-test="what-if-more"
+                    prop:value=move || steps.get().to_string()
+                    aria-valuetext=move || format::money(l(), slider_value(), &currency_text, decimals)
+                    on:input=move |ev| steps.set(event_target_value(&ev).parse().unwrap_or(0))/>
+            </div>
             <form class="what-if-form" on:submit=move |ev| ev.prevent_default()>
                 <label>
                     {move || td_string!(l().i18n(), product).to_string()}

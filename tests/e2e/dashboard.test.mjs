@@ -103,6 +103,29 @@ describe('dashboard', () => {
     await page.context().close();
   });
 
+  test('the "sell more" slider projects more of the chosen product, by mouse or keyboard', async () => {
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    // Its reach: twice the 9.5 M slab 2 still needs, rounded up to 20 M; step 50 of 100 = 10 M of
+    // WS-20L (the latest product sold), at Sinar Jaya's own price for it (60 units for 75 M):
+    // 8 units. Q4 40.5 M + 10 M = 50.5 M reaches slab 2: 0.15 % = 75,750 − 40,500 = +35,250 poin;
+    // the MDF adds 2 % of 10 M = IDR 200,000.
+    await page.fill('[data-test=what-if-more]', '50');
+    assert.match(await text(page, 'label[for=what-if-more]'), /: IDR 10,000,000$/);
+    const diff = (id) => text(page, `tr[data-scheme="${id}"] [data-test=what-if-diff]`);
+    assert.equal(await diff('q-sales'), '+35,250 poin');
+    assert.equal(await diff('mdf'), '+IDR 200,000');
+    // One step more by keyboard: 10.2 M → 50.7 M × 0.15 % = 76,050: +35,550 poin.
+    await page.focus('[data-test=what-if-more]');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await diff('q-sales'), '+35,550 poin');
+    await page.click('[data-test=what-if-clear]');
+    assert.equal(await page.locator('[data-test=what-if-total-points]').count(), 0);
+    assert.deepEqual(requests, []);
+    await page.context().close();
+  });
+
   test('a wrong password says so', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
