@@ -24,3 +24,11 @@ cargo run --release -p mitra-server --example load
 
 say "What an attacker measures (sign-in timing; memory under made-up password tokens)"
 cargo run --release -p mitra-server --example probe
+
+say "The portal in headless Chromium, CPU 4x slower (what-if on 10,000 facts; first load on Slow 4G)"
+trunk build --release
+cargo build -p mitra-server
+cargo run --release -q -p mitra-scheme --features synthetic --example bundle > "$CARGO_TARGET_DIR/bundle.json"
+ln -sfn "$MITRA_TOOLS/node_modules" "$MITRA_ROOT/tests/e2e/node_modules"
+MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" \
+  MITRA_BUNDLE="$CARGO_TARGET_DIR/bundle.json" node "$MITRA_ROOT/tests/bench/portal.mjs"

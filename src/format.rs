@@ -2,6 +2,9 @@
 //! (Rp 1.250.000 · RM 1,250.00 · € 1.250,00). Decimals are handed to `Intl` as strings, so
 //! figures are shown exactly, never through floating point.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use js_sys::{Array, Intl, Object, Reflect};
 use rust_decimal::Decimal;
@@ -17,9 +20,39 @@ fn options(pairs: &[(&str, JsValue)]) -> Object {
     o
 }
 
-fn number_format(locale: Locale, opts: &[(&str, JsValue)]) -> Intl::NumberFormat {
-    let locales = Array::of1(&JsValue::from_str(locale.tag()));
-    Intl::NumberFormat::new(&locales, &options(opts))
+thread_local! {
+    /// Formatters already built, by locale and options: building an `Intl` formatter costs far
+    /// more than using one, and a what-if keystroke formats a dozen figures.
+    static NUMBER_FORMATS: RefCell<HashMap<(Locale, String), Intl::NumberFormat>> = RefCell::new(HashMap::new());
+    static DATE_FORMATS: RefCell<HashMap<(Locale, &'static str), Intl::DateTimeFormat>> = RefCell::new(HashMap::new());
+}
+
+/// The locale's number formatter for `opts` (`key` names them), built once.
+fn number_format(locale: Locale, key: String, opts: &[(&str, JsValue)]) -> Intl::NumberFormat {
+    NUMBER_FORMATS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((locale, key))
+            .or_insert_with(|| {
+                let locales = Array::of1(&JsValue::from_str(locale.tag()));
+                Intl::NumberFormat::new(&locales, &options(opts))
+            })
+            .clone()
+    })
+}
+
+/// The locale's date formatter for `opts` (`key` names them), built once.
+fn date_format(locale: Locale, key: &'static str, opts: &[(&str, JsValue)]) -> Intl::DateTimeFormat {
+    DATE_FORMATS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((locale, key))
+            .or_insert_with(|| {
+                let locales = Array::of1(&JsValue::from_str(locale.tag()));
+                Intl::DateTimeFormat::new(&locales, &options(opts))
+            })
+            .clone()
+    })
 }
 
 fn apply(nf: &Intl::NumberFormat, value: Decimal) -> String {
@@ -32,7 +65,7 @@ fn apply(nf: &Intl::NumberFormat, value: Decimal) -> String {
 
 /// A plain number with the locale's grouping, up to `decimals` decimals.
 pub fn number(locale: Locale, value: Decimal, decimals: u32) -> String {
-    let nf = number_format(locale, &[("maximumFractionDigits", JsValue::from(decimals))]);
+    let nf = number_format(locale, format!("n{decimals}"), &[("maximumFractionDigits", JsValue::from(decimals))]);
     apply(&nf, value)
 }
 
@@ -40,6 +73,7 @@ pub fn number(locale: Locale, value: Decimal, decimals: u32) -> String {
 pub fn money(locale: Locale, value: Decimal, currency: &str, decimals: u32) -> String {
     let nf = number_format(
         locale,
+        format!("m{currency}{decimals}"),
         &[
             ("style", JsValue::from_str("currency")),
             ("currency", JsValue::from_str(currency)),
@@ -52,23 +86,27 @@ pub fn money(locale: Locale, value: Decimal, currency: &str, decimals: u32) -> S
 
 /// A calendar date, e.g. "15 Nov 2026" or "Nov 15, 2026".
 pub fn date(locale: Locale, d: NaiveDate) -> String {
-    let locales = Array::of1(&JsValue::from_str(locale.tag()));
-    let opts = options(&[
-        ("year", JsValue::from_str("numeric")),
-        ("month", JsValue::from_str("short")),
-        ("day", JsValue::from_str("numeric")),
-        ("timeZone", JsValue::from_str("UTC")),
-    ]);
-    let dtf = Intl::DateTimeFormat::new(&locales, &opts);
+    let dtf = date_format(
+        locale,
+        "date",
+        &[
+            ("year", JsValue::from_str("numeric")),
+            ("month", JsValue::from_str("short")),
+            ("day", JsValue::from_str("numeric")),
+            ("timeZone", JsValue::from_str("UTC")),
+        ],
+    );
     let js_date = js_sys::Date::new(&JsValue::from_str(&format!("{d}T00:00:00Z")));
     dtf.format().call1(&JsValue::NULL, &js_date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| d.to_string())
 }
 
 /// An instant (RFC 3339) as a date and time in the reader's own time zone, e.g. "15 Nov 2026, 14:05".
 pub fn date_time(locale: Locale, instant: &str) -> String {
-    let locales = Array::of1(&JsValue::from_str(locale.tag()));
-    let opts = options(&[("dateStyle", JsValue::from_str("medium")), ("timeStyle", JsValue::from_str("short"))]);
-    let dtf = Intl::DateTimeFormat::new(&locales, &opts);
+    let dtf = date_format(
+        locale,
+        "date_time",
+        &[("dateStyle", JsValue::from_str("medium")), ("timeStyle", JsValue::from_str("short"))],
+    );
     let js_date = js_sys::Date::new(&JsValue::from_str(instant));
     dtf.format().call1(&JsValue::NULL, &js_date).ok().and_then(|v| v.as_string()).unwrap_or_else(|| instant.to_string())
 }

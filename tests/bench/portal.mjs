@@ -1,0 +1,123 @@
+// The portal's speed as a cheap phone sees it, in headless Chromium with the CPU throttled 4×
+// (DevTools' Emulation.setCPUThrottlingRate) and, for loading, DevTools' "Slow 4G" network.
+//
+// 1. What-if: a partner with 10,000 facts and 12 schemes (the generated bundle of
+//    `cargo run --release -p mitra-scheme --features synthetic --example bundle`, served to the
+//    app in place of the demo partner's); 100 edits of the what-if amount, each timed from the
+//    input event to the figures painted (the frame after the DOM changed); p50 and p95.
+// 2. First load, cold (no cache, no service worker): from navigation to the sign-in form ready,
+//    and, signed in, to the dashboard's figures; bytes on the wire.
+//
+// Run by scripts/bench.sh (which builds the app and the server and makes the bundle); by hand:
+// MITRA_SERVER_BIN=… MITRA_DIST=dist MITRA_BUNDLE=bundle.json node tests/bench/portal.mjs
+import { readFileSync } from 'node:fs';
+import { launchBrowser, startServer, PASSWORD } from '../e2e/harness.mjs';
+
+const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.4 * 1024 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
+const CPU_SLOWDOWN = 4;
+const EDITS = 100;
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function signedInContext(browser, url) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  await context.addInitScript(() => localStorage.setItem('mitra.locale', 'en'));
+  const page = await context.newPage();
+  await page.goto(`${url}/sign-in`);
+  await page.fill('input[name=email]', 'owner@sinar-jaya.demo');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-test=points-balance]');
+  return { context, page };
+}
+
+async function whatIf(browser, url, bundle) {
+  const { context, page } = await signedInContext(browser, url);
+  await page.route('**/api/partners/*/dashboard*', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: bundle }));
+  await page.reload();
+  await page.waitForSelector('[data-test=what-if-value]', { timeout: 120000 });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  // Trusted key presses (as a person types); the page times each input event to (a) the figures
+  // updated and laid out (a task queued behind the input's own, after Leptos's effects, with
+  // style and layout forced) and (b) the next frame's start, when that layout is painted.
+  await page.evaluate(() => {
+    window.__work = [];
+    window.__frame = [];
+    const input = document.querySelector('[data-test=what-if-value]');
+    input.addEventListener('input', (e) => {
+      const t0 = e.timeStamp;
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        void document.body.offsetHeight;
+        window.__work.push(performance.now() - t0);
+      };
+      channel.port2.postMessage(0);
+      requestAnimationFrame(() => window.__frame.push(performance.now() - t0));
+    }, { capture: true });
+  });
+  await page.focus('[data-test=what-if-value]');
+  await page.keyboard.type('1000000');
+  for (let i = 0; i < EDITS; i++) {
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type(String((i % 9) + 1));
+    await page.waitForTimeout(20);
+  }
+  const { work, frame } = await page.evaluate(() => ({ work: window.__work.slice(-200), frame: window.__frame.slice(-200) }));
+  const total = await page.textContent('[data-test=what-if-total-points]');
+  if (!total) throw new Error('the what-if showed no figures');
+  const times = work;
+  await context.close();
+  return {
+    p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times),
+    frame50: percentile(frame, 50), frame95: percentile(frame, 95), n: times.length,
+  };
+}
+
+async function firstLoad(browser, url) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  await context.addInitScript(() => localStorage.setItem('mitra.locale', 'en'));
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  const t0 = Date.now();
+  await page.goto(`${url}/sign-in`);
+  await page.waitForSelector('input[name=email]:enabled');
+  const signIn = Date.now() - t0;
+  const shellBytes = bytes;
+  await page.fill('input[name=email]', 'owner@sinar-jaya.demo');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-test=points-balance]');
+  // Signed in, a cold reload straight to the dashboard.
+  const t1 = Date.now();
+  await page.reload();
+  await page.waitForSelector('[data-test=points-balance]');
+  const dashboard = Date.now() - t1;
+  await context.close();
+  return { signIn, dashboard, shellKB: shellBytes / 1024 };
+}
+
+const bundle = readFileSync(process.env.MITRA_BUNDLE, 'utf8');
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const w = await whatIf(browser, server.url, bundle);
+  console.log(`what-if, 10,000 facts, 12 schemes, CPU 4x slower, ${w.n} key presses: input to figures updated and laid out p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms, max ${w.max.toFixed(1)} ms; input to the frame that paints them p50 ${w.frame50.toFixed(1)} ms, p95 ${w.frame95.toFixed(1)} ms (bar: p95 <= 16 ms)`);
+  const loads = [];
+  for (let i = 0; i < 3; i++) loads.push(await firstLoad(browser, server.url));
+  const med = (k) => percentile(loads.map((l) => l[k]), 50);
+  console.log(`first load, Slow 4G + CPU 4x slower, cold: sign-in form ready ${(med('signIn') / 1000).toFixed(2)} s, dashboard figures (signed in) ${(med('dashboard') / 1000).toFixed(2)} s; ${med('shellKB').toFixed(0)} KB on the wire (bar: interactive <= 5 s)`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
