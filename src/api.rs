@@ -1,12 +1,13 @@
 //! The API client: every request the app makes to the backend, with the session token, and
-//! errors turned into messages the page can show.
+//! errors turned into messages the page can show. The request and response types are
+//! `mitra-api`'s, the same the server answers with.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use mitra_scheme::model::{Fact, Partner};
-use mitra_scheme::{Context, Program};
+pub use mitra_api::{Board, BoardRow, Dashboard, Ledger, Me, Posting, PostingKind, ProgramName, Role, Session, User};
+use mitra_api::{ErrorBody, SetPassword, SignIn};
 
 /// What went wrong talking to the API.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -34,10 +35,6 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ApiError,
-}
 
 /// The API's base URL: the `mitra-api-base` meta tag of index.html when set (so a static host
 /// can point the built app at any backend), else `MITRA_API_BASE` at build time, else the
@@ -73,7 +70,7 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     }
     let status = resp.status();
     match resp.json::<ErrorBody>().await {
-        Ok(body) => Err(body.error),
+        Ok(ErrorBody { error }) => Err(ApiError { code: error.code, message: error.message, details: error.details }),
         Err(_) => Err(ApiError::local(&format!("http_{status}"), format!("The server answered with status {status}."))),
     }
 }
@@ -87,25 +84,10 @@ async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError
     decode(resp).await
 }
 
-/// A signed-in user as the API describes them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub partner: Option<String>,
-}
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Session {
-    pub token: String,
-    pub expires_at: String,
-    pub user: User,
-}
 
 pub async fn sign_in(email: &str, password: &str) -> Result<Session, ApiError> {
-    let body = serde_json::json!({ "email": email, "password": password });
+    let body = SignIn { email: email.into(), password: password.into() };
     let req = Request::post(&url("/sessions")).json(&body).map_err(unreachable)?;
     decode(req.send().await.map_err(unreachable)?).await
 }
@@ -119,23 +101,10 @@ pub async fn sign_out(token: &str) -> Result<(), ApiError> {
     }
 }
 
-/// A program as the header's picker lists it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ProgramName {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Me {
-    pub user: User,
-    pub today: chrono::NaiveDate,
-    pub programs: Vec<ProgramName>,
-}
 
 /// Set a password with the one-time token of an invitation or reset link.
 pub async fn set_password(token: &str, password: &str) -> Result<(), ApiError> {
-    let body = serde_json::json!({ "token": token, "password": password });
+    let body = SetPassword { token: token.into(), password: password.into() };
     let req = Request::post(&url("/password")).json(&body).map_err(unreachable)?;
     let resp = req.send().await.map_err(unreachable)?;
     if resp.ok() {
@@ -149,42 +118,7 @@ pub async fn me(token: &str) -> Result<Me, ApiError> {
     get("/me", token).await
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Ledger {
-    pub points: rust_decimal::Decimal,
-    pub cash: rust_decimal::Decimal,
-    /// The points account's postings, newest first.
-    #[serde(default)]
-    pub postings: Vec<Posting>,
-}
 
-/// One posting to the partner's points account.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Posting {
-    pub id: i64,
-    /// `earned`, `clawback`, `adjustment`, `redemption`, `refund`.
-    pub kind: String,
-    pub scheme: Option<String>,
-    pub period: Option<String>,
-    pub memo: String,
-    pub amount: rust_decimal::Decimal,
-    pub created_at: String,
-}
-
-/// Everything the dashboard computes its figures from.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Dashboard {
-    pub today: chrono::NaiveDate,
-    pub program: Program,
-    pub partner: Partner,
-    pub facts: Vec<Fact>,
-    pub context: Context,
-    pub ledger: Ledger,
-    /// Set when the network was unreachable and the service worker answered with the copy it
-    /// kept: when that copy was fetched (RFC 3339).
-    #[serde(skip)]
-    pub offline_as_of: Option<String>,
-}
 
 /// The header the service worker (`public/sw.js`) adds to an answer it serves from its cache.
 const OFFLINE_HEADER: &str = "X-Mitra-Offline-As-Of";
@@ -218,25 +152,6 @@ pub fn forget_offline_copies() {
     }
 }
 
-/// A leaderboard row as anyone may see it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct BoardRow {
-    pub rank: u32,
-    pub name: String,
-    pub measure: rust_decimal::Decimal,
-    /// The viewer's own organisation.
-    pub you: bool,
-}
-
-/// One leaderboard: a scheme's period in one group, its top rows and the viewer's own.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Board {
-    pub scheme: String,
-    pub period: String,
-    pub group: String,
-    pub size: usize,
-    pub rows: Vec<BoardRow>,
-}
 
 pub async fn leaderboards(token: &str, program: &str) -> Result<Vec<Board>, ApiError> {
     get(&format!("/programs/{program}/leaderboards"), token).await

@@ -56,7 +56,7 @@ fn demo_dashboard(partner_id: &str) -> Dashboard {
     let context = mitra_scheme::population(&program, &partners, &FactTable::from(&facts[..]), today).context;
     let partner = partners.into_iter().find(|p| p.id == partner_id).unwrap();
     let own = facts.into_iter().filter(|f| f.partner() == partner_id).collect();
-    Dashboard { today, program, partner, facts: own, context, ledger: Ledger { points: dec("330000"), cash: dec("0") } }
+    Dashboard { today, program, partner, facts: own, context, ledger: Ledger { points: dec("330000"), cash: dec("0"), postings: vec![] }, offline_as_of: None }
 }
 
 /// The dashboard of a demo partner mounted in a fresh element, in `locale`; keep the handle
@@ -126,7 +126,7 @@ fn dashboard_shows_the_demo_figures() {
             [
                 "Capaian 94.980.000 dari 2 data",
                 "Slab 2 (mulai 50.000.000): 0,15 % = 142.470 poin",
-                "Tingkat Silver ×1,1: 156.717 poin",
+                "Tingkat Perak ×1,1: 156.717 poin",
             ]
         );
         // Trailing twelve months: Q3 150 M + Q4 94.98 M = 244.98 M; Gold at 300 M is 55.02 M away.

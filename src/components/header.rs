@@ -78,7 +78,8 @@ fn ProgramPicker() -> impl IntoView {
             on:change=move |ev| state.set_program(event_target_value(&ev))>
             {move || state.programs.get().into_iter().map(|p| {
                 let id = p.id.clone();
-                view! { <option value=p.id selected=move || current() == id>{p.name}</option> }
+                let label = crate::locale::named(state.locale.get(), &p.name, &p.names);
+                view! { <option value=p.id selected=move || current() == id>{label}</option> }
             }).collect_view()}
         </select>
     }

@@ -41,7 +41,7 @@ async fn main() {
                 PROGRAM,
                 &p.id,
                 mitra_scheme::model::Instrument::Points,
-                "adjustment",
+                ledger::PostingKind::Adjustment,
                 None,
                 None,
                 "load test",

@@ -158,7 +158,7 @@ async fn adjustments_are_bounded_and_no_stored_posting_breaks_a_read() {
                 "nusantara-2026",
                 "bangun-warna",
                 mitra_scheme::model::Instrument::Points,
-                "adjustment",
+                mitra_server::storage::ledger::PostingKind::Adjustment,
                 None,
                 None,
                 "huge",

@@ -108,7 +108,7 @@ pub async fn adjust(
                 &body.program,
                 &partner,
                 Instrument::Points,
-                "adjustment",
+                crate::storage::ledger::PostingKind::Adjustment,
                 None,
                 None,
                 &memo,

@@ -2,16 +2,15 @@
 //! computes its figures from.
 
 use axum::extract::{Path, Query, State};
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use mitra_scheme::model::{Fact, Instrument, Partner};
-use mitra_scheme::{Context, Program, Statement};
+use mitra_scheme::{Program, Statement};
 
 use super::ProgramQuery;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::storage::ledger::{self, Posting};
+use crate::storage::ledger;
 use crate::storage::queries;
 use crate::AppState;
 
@@ -84,12 +83,7 @@ pub async fn funds(
     ))
 }
 
-#[derive(Serialize)]
-pub struct Ledger {
-    points: Decimal,
-    cash: Decimal,
-    postings: Vec<Posting>,
-}
+pub use mitra_api::{Dashboard, Ledger};
 
 async fn ledger_of(state: &AppState, program: String, partner: String) -> ApiResult<(Program, Ledger)> {
     state
@@ -118,16 +112,6 @@ pub async fn ledger(
     Ok(axum::Json(ledger_of(&state, q.program, p.id).await?.1))
 }
 
-/// Everything the dashboard needs to compute a partner's figures in the browser.
-#[derive(Serialize)]
-pub struct Dashboard {
-    today: chrono::NaiveDate,
-    program: Program,
-    partner: Partner,
-    facts: Vec<Fact>,
-    context: Context,
-    ledger: Ledger,
-}
 
 pub async fn dashboard(
     State(state): State<AppState>,
@@ -150,5 +134,6 @@ pub async fn dashboard(
         facts,
         context: run.population.context.clone(),
         ledger,
+        offline_as_of: None,
     }))
 }

@@ -54,25 +54,8 @@ pub struct BoardQuery {
     top: Option<usize>,
 }
 
-/// What anyone may see of a leaderboard row: rank, display name and measure.
-#[derive(serde::Serialize)]
-pub struct PublicRow {
-    rank: u32,
-    name: String,
-    measure: rust_decimal::Decimal,
-    /// The row is the viewer's own organisation.
-    you: bool,
-}
-
-#[derive(serde::Serialize)]
-pub struct PublicBoard {
-    scheme: String,
-    period: String,
-    group_by: mitra_scheme::model::GroupBy,
-    group: String,
-    size: usize,
-    rows: Vec<PublicRow>,
-}
+/// What anyone may see of a leaderboard: rank, display name and measure per row.
+pub use mitra_api::{Board as PublicBoard, BoardRow as PublicRow};
 
 /// `GET /programs/{id}/leaderboards`: per scheme, period and group, the top rows and the
 /// viewer's own.

@@ -3,29 +3,16 @@
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 
 use super::Json;
 use crate::auth::{self, ClientAddr, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::input;
 use crate::storage::accounts;
-use crate::storage::queries::{self, User};
+use crate::storage::queries;
 use crate::AppState;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignIn {
-    email: String,
-    password: String,
-}
-
-#[derive(Serialize)]
-pub struct Session {
-    token: String,
-    expires_at: String,
-    user: User,
-}
+pub use mitra_api::{Me, ProgramName, Session, SignIn};
 
 /// Sign in with email and password, within the limits of [`crate::Limits`]: after
 /// `pair_failures` failures of one account from one client address the pair waits out
@@ -82,21 +69,6 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> ApiResult<
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
-pub struct Me {
-    user: User,
-    /// The date figures are computed as of.
-    today: chrono::NaiveDate,
-    /// The programs the user takes part in (a designer: every program), by id.
-    programs: Vec<ProgramName>,
-}
-
-/// A program as a picker lists it.
-#[derive(Serialize)]
-pub struct ProgramName {
-    id: String,
-    name: String,
-}
 
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Me>> {
     let u = user.0.clone();
@@ -110,7 +82,7 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<a
             let mut named = Vec::with_capacity(ids.len());
             for id in ids {
                 if let Some((_, program)) = queries::program(conn, &id)? {
-                    named.push(ProgramName { id, name: program.name });
+                    named.push(ProgramName { id, name: program.name, names: program.names });
                 }
             }
             Ok(named)

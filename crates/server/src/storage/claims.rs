@@ -5,6 +5,7 @@
 //! never named). Designers approve (the claim becomes facts) or reject with a reason (which
 //! frees its invoice number and serials for a corrected claim).
 
+use mitra_api::ClaimStatus;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -49,7 +50,7 @@ impl ClaimRequest {
 pub struct Claim {
     pub id: i64,
     pub partner: String,
-    pub status: String,
+    pub status: ClaimStatus,
     pub reason: Option<String>,
     pub created_at: String,
     /// Set when a designer should look at it (e.g. `same_invoice_as:12`: stored before numbers
@@ -250,7 +251,7 @@ fn to_claim((id, partner, status, reason, created_at, body, flag): ClaimRow) -> 
     Ok(Claim {
         id,
         partner,
-        status,
+        status: ClaimStatus::parse(&status).ok_or_else(|| ApiError::internal(format!("claim #{id}: unknown status {status}")))?,
         reason,
         created_at,
         flag,
@@ -323,8 +324,8 @@ pub fn reject(conn: &Connection, id: i64, reason: &str, now: &str) -> ApiResult<
 
 fn pending(conn: &Connection, id: i64) -> ApiResult<Claim> {
     let c = claim(conn, id)?.ok_or_else(|| ApiError::not_found("the claim"))?;
-    if c.status != "pending" {
-        return Err(conflict("already_decided", format!("claim #{id} was already {}", c.status)));
+    if c.status != ClaimStatus::Pending {
+        return Err(conflict("already_decided", format!("claim #{id} was already {}", c.status.as_str())));
     }
     Ok(c)
 }

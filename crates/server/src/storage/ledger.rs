@@ -82,7 +82,7 @@ pub fn post(
     program: &str,
     partner: &str,
     instrument: Instrument,
-    kind: &str,
+    kind: PostingKind,
     scheme: Option<&str>,
     period: Option<&str>,
     memo: &str,
@@ -91,7 +91,7 @@ pub fn post(
 ) -> ApiResult<i64> {
     conn.execute(
         "INSERT INTO journal (program_id, kind, scheme_id, period, memo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![program, kind, scheme, period, memo, now],
+        params![program, kind.as_str(), scheme, period, memo, now],
     )?;
     let id = conn.last_insert_rowid();
     let mut insert = conn.prepare_cached("INSERT INTO entries (journal_id, account, amount) VALUES (?1, ?2, ?3)")?;
@@ -180,7 +180,7 @@ pub fn close(
                         &program.id,
                         &partner.partner,
                         scheme.instrument,
-                        "accrual",
+                        PostingKind::Accrual,
                         Some(&scheme.id),
                         Some(&info.label),
                         &format!("{} {}", scheme.name, info.label),
@@ -195,17 +195,7 @@ pub fn close(
     Ok(())
 }
 
-/// One posting as a partner sees it.
-#[derive(Debug, Serialize)]
-pub struct Posting {
-    pub id: i64,
-    pub kind: String,
-    pub scheme: Option<String>,
-    pub period: Option<String>,
-    pub memo: String,
-    pub amount: Decimal,
-    pub created_at: String,
-}
+pub use mitra_api::{Posting, PostingKind};
 
 pub fn postings(conn: &Connection, account: &str, decimals: u32) -> ApiResult<Vec<Posting>> {
     let mut stmt = conn.prepare(
@@ -215,7 +205,10 @@ pub fn postings(conn: &Connection, account: &str, decimals: u32) -> ApiResult<Ve
     let rows = stmt.query_map([account], |r| {
         Ok(Posting {
             id: r.get(0)?,
-            kind: r.get(1)?,
+            kind: {
+                let kind: String = r.get(1)?;
+                PostingKind::parse(&kind).ok_or_else(|| super::unknown_text(1, &kind))?
+            },
             scheme: r.get(2)?,
             period: r.get(3)?,
             memo: r.get(4)?,

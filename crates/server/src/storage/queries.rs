@@ -160,21 +160,7 @@ pub fn program_facts(conn: &Connection, program: &str) -> ApiResult<FactTable> {
 }
 
 /// A signed-in user.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub partner: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Partner,
-    Designer,
-}
+pub use mitra_api::{Role, User};
 
 fn user_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
@@ -182,7 +168,7 @@ fn user_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
         id: r.get(0)?,
         email: r.get(1)?,
         name: r.get(2)?,
-        role: if role == "designer" { Role::Designer } else { Role::Partner },
+        role: Role::parse(&role).unwrap_or(Role::Partner),
         partner: r.get(4)?,
     })
 }
@@ -206,10 +192,7 @@ pub fn insert_user(
     role: Role,
     partner: Option<&str>,
 ) -> ApiResult<i64> {
-    let role = match role {
-        Role::Partner => "partner",
-        Role::Designer => "designer",
-    };
+    let role = role.as_str();
     conn.execute(
         "INSERT INTO users (email, name, password_hash, role, partner_id) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![email, name, hash, role, partner],

@@ -10,6 +10,7 @@
 //! codes. Per-partner limits count what was handed out: every line of a redemption still in
 //! force, and the voucher and donation lines of cancelled ones.
 
+use mitra_api::RedemptionStatus;
 use mitra_scheme::model::Instrument;
 use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -133,7 +134,7 @@ pub struct Redemption {
     pub id: i64,
     pub program: String,
     pub partner: String,
-    pub status: String,
+    pub status: RedemptionStatus,
     pub total: i64,
     pub balance_after: Option<i64>,
     pub created_at: String,
@@ -177,7 +178,10 @@ pub fn redemption(conn: &Connection, id: i64) -> ApiResult<Option<Redemption>> {
                     id: r.get(0)?,
                     program: r.get(1)?,
                     partner: r.get(2)?,
-                    status: r.get(3)?,
+                    status: {
+                        let s: String = r.get(3)?;
+                        RedemptionStatus::parse(&s).ok_or_else(|| super::unknown_text(3, &s))?
+                    },
                     total: r.get(4)?,
                     balance_after: None,
                     created_at: r.get(5)?,
@@ -213,7 +217,7 @@ pub fn redemption(conn: &Connection, id: i64) -> ApiResult<Option<Redemption>> {
             })
         })
         .collect::<Result<_, _>>()?;
-    head.cancellable = head.status == "completed" && !handed_out;
+    head.cancellable = head.status == RedemptionStatus::Completed && !handed_out;
     Ok(Some(head))
 }
 
@@ -347,7 +351,7 @@ pub fn redeem(
         &request.program,
         partner,
         Instrument::Points,
-        "redemption",
+        crate::storage::ledger::PostingKind::Redemption,
         None,
         None,
         &format!("Redemption #{id}"),
@@ -373,7 +377,7 @@ pub enum CancelledBy {
 pub fn cancel(conn: &Connection, partner: &str, id: i64, by: CancelledBy, now: &str) -> ApiResult<Redemption> {
     let r =
         redemption(conn, id)?.filter(|r| r.partner == partner).ok_or_else(|| ApiError::not_found("the redemption"))?;
-    if r.status != "completed" {
+    if r.status != RedemptionStatus::Completed {
         return Err(refuse("already_cancelled", format!("redemption #{id} was already cancelled")));
     }
     if by == CancelledBy::Partner && !r.cancellable {
@@ -398,7 +402,7 @@ pub fn cancel(conn: &Connection, partner: &str, id: i64, by: CancelledBy, now: &
         &r.program,
         partner,
         Instrument::Points,
-        "refund",
+        crate::storage::ledger::PostingKind::Refund,
         None,
         None,
         &format!("Refund of redemption #{id}"),

@@ -1,0 +1,265 @@
+//! The JSON API's request and response types, shared by `mitra-server` (which serialises them)
+//! and the app (which reads them), so the two cannot drift apart. Roles, posting kinds and
+//! statuses are enums here, never free strings. Pure data: no I/O.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use mitra_scheme::model::{Fact, GroupBy, Partner};
+use mitra_scheme::{Context, Program};
+
+/// Every error the API answers: `{"error": {"code", "message", "details"}}`. Clients word it by
+/// `code` (and `details`); `message` is the server's English, for logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+/// What a user may do: a partner's user sees their organisation; a designer runs programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Partner,
+    Designer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Partner => "partner",
+            Role::Designer => "designer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "partner" => Some(Role::Partner),
+            "designer" => Some(Role::Designer),
+            _ => None,
+        }
+    }
+}
+
+/// A signed-in user.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The partner organisation the user belongs to (partners only).
+    pub partner: Option<String>,
+}
+
+/// `POST /api/sessions`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+/// A session: the bearer token and who it is for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: String,
+    pub user: User,
+}
+
+/// `POST /api/password`: a password set with an invitation's or a reset's one-time token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    pub token: String,
+    pub password: String,
+}
+
+/// A program as a picker lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgramName {
+    pub id: String,
+    pub name: String,
+    /// The name in other languages (see `mitra_scheme::model::localized`).
+    #[serde(default, skip_serializing_if = "mitra_scheme::model::Names::is_empty")]
+    pub names: mitra_scheme::model::Names,
+}
+
+/// `GET /api/me`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub user: User,
+    /// The date figures are computed as of.
+    pub today: NaiveDate,
+    /// The programs the user takes part in (a designer: every program).
+    pub programs: Vec<ProgramName>,
+}
+
+/// What a ledger posting records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostingKind {
+    /// A closed period's payout (or its correction, up or down).
+    Accrual,
+    /// Points spent on a reward.
+    Redemption,
+    /// A cancelled redemption's points given back.
+    Refund,
+    /// A designer's manual adjustment, with its reason as the memo.
+    Adjustment,
+}
+
+impl PostingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostingKind::Accrual => "accrual",
+            PostingKind::Redemption => "redemption",
+            PostingKind::Refund => "refund",
+            PostingKind::Adjustment => "adjustment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PostingKind> {
+        [PostingKind::Accrual, PostingKind::Redemption, PostingKind::Refund, PostingKind::Adjustment]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// One posting to a partner's account, as the partner sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Posting {
+    pub id: i64,
+    pub kind: PostingKind,
+    pub scheme: Option<String>,
+    pub period: Option<String>,
+    pub memo: String,
+    pub amount: Decimal,
+    pub created_at: String,
+}
+
+/// A partner's balances in a program, and the points account's postings, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub points: Decimal,
+    pub cash: Decimal,
+    #[serde(default)]
+    pub postings: Vec<Posting>,
+}
+
+/// `GET /api/partners/{id}/dashboard?program=`: everything the app computes a partner's figures
+/// from, the same way the server does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// Today where the program runs.
+    pub today: NaiveDate,
+    pub program: Program,
+    pub partner: Partner,
+    pub facts: Vec<Fact>,
+    pub context: Context,
+    pub ledger: Ledger,
+    /// Never sent: set by the app when the answer came from its offline copy (the service
+    /// worker's), to when that copy was fetched (RFC 3339).
+    #[serde(skip)]
+    pub offline_as_of: Option<String>,
+}
+
+/// A leaderboard row as anyone may see it: rank, display name and measure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardRow {
+    pub rank: u32,
+    pub name: String,
+    pub measure: Decimal,
+    /// The viewer's own organisation.
+    pub you: bool,
+}
+
+/// One leaderboard: a scheme's period in one group, its top rows and the viewer's own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub scheme: String,
+    pub period: String,
+    pub group_by: GroupBy,
+    pub group: String,
+    pub size: usize,
+    pub rows: Vec<BoardRow>,
+}
+
+/// Where a redemption stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedemptionStatus {
+    Completed,
+    Cancelled,
+}
+
+impl RedemptionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedemptionStatus::Completed => "completed",
+            RedemptionStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RedemptionStatus> {
+        [RedemptionStatus::Completed, RedemptionStatus::Cancelled].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where a claim stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl ClaimStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Pending => "pending",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClaimStatus> {
+        [ClaimStatus::Pending, ClaimStatus::Approved, ClaimStatus::Rejected].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_read_what_they_write() {
+        for r in [Role::Partner, Role::Designer] {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
+        }
+        for k in [PostingKind::Accrual, PostingKind::Redemption, PostingKind::Refund, PostingKind::Adjustment] {
+            assert_eq!(PostingKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.as_str()));
+        }
+        for s in [RedemptionStatus::Completed, RedemptionStatus::Cancelled] {
+            assert_eq!(RedemptionStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_str()));
+        }
+        for s in [ClaimStatus::Pending, ClaimStatus::Approved, ClaimStatus::Rejected] {
+            assert_eq!(ClaimStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_str()));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}
