@@ -130,7 +130,7 @@ fn dashboard_shows_the_demo_figures() {
             ]
         );
         // Trailing twelve months: Q3 150 M + Q4 94.98 M = 244.98 M; Gold at 300 M is 55.02 M away.
-        assert_eq!(text(&root_id, "[data-test=tier-gap]"), "Rp 55.020.000 lagi untuk mencapai Gold");
+        assert_eq!(text(&root_id, "[data-test=tier-gap]"), "Rp 55.020.000 lagi untuk mencapai Emas");
     }
 }
 
