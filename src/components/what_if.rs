@@ -203,53 +203,68 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
         units.set(String::new());
         value.set(String::new());
     };
-    let rows = {
+    // The result table is built once and its cells follow the projection: an edit changes a
+    // few text nodes, not the table (a keystroke must stay within a frame on a slow phone).
+    let shown = move || projection.with(Option::is_some);
+    let diff_of = move |id: &str| projection.with(|p| p.as_ref().and_then(|p| p.difference.get(id).copied()));
+    let lines = {
+        let basis = basis.clone();
+        move || basis
+        .program
+        .schemes
+        .iter()
+        .map(|s| {
+            let (id, id2, scheme, program) = (s.id.clone(), s.id.clone(), s.clone(), basis.program.clone());
+            let text = move || {
+                diff_of(&id).map_or_else(|| "—".to_string(), |d| signed(l(), scheme.instrument, &program, d))
+            };
+            let class = move || match diff_of(&id2) {
+                Some(d) if d > Decimal::ZERO => "up",
+                Some(d) if d < Decimal::ZERO => "down",
+                _ => "same",
+            };
+            let s2 = s.clone();
+            view! {
+                <tr data-scheme=s.id.clone()>
+                    <th scope="row">{move || crate::locale::named(l(), &s2.name, &s2.names)}</th>
+                    <td class=class data-test="what-if-diff">{text}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+    };
+    let total = {
+        let program = basis.program.clone();
+        move || {
+            let points = projection.with(|p| p.as_ref().map(|p| p.total_difference.points)).unwrap_or_default();
+            signed(l(), Instrument::Points, &program, points)
+        }
+    };
+    let tier_change = {
         let basis = basis.clone();
         move || {
-            let locale = l();
-            let p = projection.get()?;
-            let lines = basis
-                .program
-                .schemes
-                .iter()
-                .map(|s| {
-                    let diff = p.difference.get(&s.id).copied();
-                    let text =
-                        diff.map_or_else(|| "—".to_string(), |d| signed(locale, s.instrument, &basis.program, d));
-                    let class = match diff {
-                        Some(d) if d > Decimal::ZERO => "up",
-                        Some(d) if d < Decimal::ZERO => "down",
-                        _ => "same",
-                    };
-                    view! {
-                        <tr data-scheme=s.id.clone()>
-                            <th scope="row">{crate::locale::named(locale, &s.name, &s.names)}</th>
-                            <td class=class data-test="what-if-diff">{text}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            let total = signed(locale, Instrument::Points, &basis.program, p.total_difference.points);
-            let tier = p.statement.tier.tier.clone();
-            let tier_changed = tier != basis.now.tier.tier;
-            let tier_name = tier
-                .map(|t| crate::locale::tier_name(locale, &basis.program, &t))
-                .unwrap_or_else(|| td_string!(locale.i18n(), no_tier).to_string());
-            Some(view! {
-                <table class="what-if-table">
-                    <tbody>{lines}</tbody>
-                    <tfoot>
-                        <tr>
-                            <th scope="row">{td_string!(locale.i18n(), what_if_total_points).to_string()}</th>
-                            <td data-test="what-if-total-points">{total}</td>
-                        </tr>
-                    </tfoot>
-                </table>
-                {tier_changed.then(|| view! {
-                    <p data-test="what-if-tier">{td_string!(locale.i18n(), what_if_tier, tier = tier_name).to_string()}</p>
-                })}
+            let tier = projection.with(|p| p.as_ref().map(|p| p.statement.tier.tier.clone()))?;
+            (tier != basis.now.tier.tier).then(|| {
+                let name = tier
+                    .map(|t| crate::locale::tier_name(l(), &basis.program, &t))
+                    .unwrap_or_else(|| td_string!(l().i18n(), no_tier).to_string());
+                td_string!(l().i18n(), what_if_tier, tier = name).to_string()
             })
         }
+    };
+    let rows = view! {
+        <Show when=shown>
+            <table class="what-if-table">
+                <tbody>{lines.clone()}</tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">{move || td_string!(l().i18n(), what_if_total_points).to_string()}</th>
+                        <td data-test="what-if-total-points">{total.clone()}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </Show>
+        {move || tier_change().map(|t| view! { <p data-test="what-if-tier">{t}</p> })}
     };
     let count = move || added.get().len();
     let (currency, max_date) = (basis.program.currency.clone(), basis.today.to_string());
