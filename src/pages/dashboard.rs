@@ -80,7 +80,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
                     </p>
                     <span data-test="points-pending" hidden>{pending.to_string()}</span>
                 </article>
-                <TierCard status=statement.tier.clone() program=program.clone()/>
+                {(!program.tiers.is_empty()).then(|| view! { <TierCard status=statement.tier.clone() program=program.clone()/> })}
             </div>
             <NextActions statement=statement.clone() program=program.clone()/>
             <div class="schemes">{cards}</div>
