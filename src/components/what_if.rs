@@ -252,6 +252,24 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
             })
         }
     };
+    // Badges the projection earns that the partner does not hold yet.
+    let badges_gained = {
+        let basis = basis.clone();
+        move || {
+            projection.with(|p| {
+                let p = p.as_ref()?;
+                let names: Vec<String> = p
+                    .statement
+                    .badges
+                    .iter()
+                    .filter(|b| !basis.now.badges.iter().any(|n| n.badge == b.badge))
+                    .filter_map(|b| basis.program.badges.iter().find(|x| x.id == b.badge))
+                    .map(|b| crate::locale::named(l(), &b.name, &b.names))
+                    .collect();
+                (!names.is_empty()).then(|| td_string!(l().i18n(), what_if_badges, badges = names.join(", ")).to_string())
+            })
+        }
+    };
     let rows = view! {
         <Show when=shown>
             <table class="what-if-table">
@@ -265,6 +283,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
             </table>
         </Show>
         {move || tier_change().map(|t| view! { <p data-test="what-if-tier">{t}</p> })}
+        {move || badges_gained().map(|t| view! { <p data-test="what-if-badges">{t}</p> })}
     };
     let count = move || added.get().len();
     let (currency, max_date) = (basis.program.currency.clone(), basis.today.to_string());

@@ -101,6 +101,14 @@ describe('schemes and programs', () => {
     await page.waitForSelector('[data-badge=exterior-specialist]');
     assert.equal(await text(page, '[data-badge=exterior-specialist] [data-test=badge-status]'), 'Not earned yet');
     assert.equal(await text(page, '[data-badge=podium] [data-test=badge-status]'), 'Not earned yet');
+    // A what-if that would earn it: 12 M of 57 M is exterior; 168 M more exterior makes 180 M of
+    // 225 M = exactly 80 %. 167 M more (179 of 224 = 79.9 %) does not.
+    await page.selectOption('[data-test=what-if-sku]', 'WS-ULTRA-20L');
+    await page.fill('[data-test=what-if-value]', '167,000,000');
+    await page.waitForSelector('[data-test=what-if-total-points]');
+    assert.equal(await page.locator('[data-test=what-if-badges]').count(), 0);
+    await page.fill('[data-test=what-if-value]', '168,000,000');
+    assert.equal(await text(page, '[data-test=what-if-badges]'), 'You would earn: Exterior specialist');
     await page.context().close();
   });
 
