@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use mitra_scheme::model::{Fact, Instrument};
-use mitra_scheme::{Context, Program, Statement, WhatIf};
+use mitra_scheme::{Context, FactTable, Program, Statement, WhatIf};
 use rust_decimal::Decimal;
 
 use crate::format;
@@ -17,14 +17,32 @@ use crate::i18n::td_string;
 use crate::locale::Locale;
 use crate::session::AppState;
 
-/// What the projection needs, shared by every keystroke's computation.
+/// What the projection needs, shared by every keystroke's computation: the partner's facts
+/// indexed once, and the statement now.
 pub struct Basis {
     pub program: Program,
     pub partner: mitra_scheme::Partner,
     pub facts: Vec<Fact>,
+    /// `facts` indexed for evaluation; each projection copies it and adds the hypothetical sales.
+    pub table: FactTable,
     pub context: Context,
     pub today: NaiveDate,
     pub now: Statement,
+}
+
+impl Basis {
+    /// The basis of a loaded dashboard bundle, with the statement already computed from it.
+    pub fn new(data: &crate::api::Dashboard, now: Statement) -> Basis {
+        Basis {
+            program: data.program.clone(),
+            partner: data.partner.clone(),
+            facts: data.facts.clone(),
+            table: FactTable::for_partner(&data.partner.id, &data.facts),
+            context: data.context.clone(),
+            today: data.today,
+            now,
+        }
+    }
 }
 
 /// The products the partner has sold (SKU and category), most recent first, for the picker.
@@ -178,11 +196,11 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
         Memo::new(move |_| {
             let extra = extra.get();
             (!extra.is_empty()).then(|| {
-                Arc::new(mitra_scheme::project(
+                Arc::new(mitra_scheme::project_figures(
                     &basis.now,
                     &basis.program,
                     &basis.partner,
-                    &basis.facts,
+                    &basis.table,
                     &extra,
                     basis.today,
                     Some(&basis.context),

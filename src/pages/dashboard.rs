@@ -34,14 +34,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
     let pending = pending_points(&statement, &program);
     let today = data.today;
     let facts = std::sync::Arc::new(data.facts.clone());
-    let basis = std::sync::Arc::new(Basis {
-        program: data.program.clone(),
-        partner: data.partner.clone(),
-        facts: data.facts.clone(),
-        context: data.context.clone(),
-        today: data.today,
-        now: statement.clone(),
-    });
+    let basis = std::sync::Arc::new(Basis::new(&data, statement.clone()));
     let cards = statement
         .schemes
         .iter()

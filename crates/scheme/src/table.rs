@@ -18,7 +18,7 @@ use crate::model::{Fact, FactKind, Text};
 pub struct Sym(u32);
 
 /// The texts of a table, each kept once. `Sym::default()` is the empty text.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Names {
     /// Texts of up to 16 bytes (most SKUs, categories, courses, labels), keyed by their bytes
     /// packed in one integer: hashed and compared in a few instructions.
@@ -141,7 +141,7 @@ pub struct TargetRow {
 
 /// One partner's facts: a list per kind (sales, certifications, referrals, spend), each sorted
 /// by date with facts of one day in their given order, and the targets in their given order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PartnerRows {
     by_kind: [Vec<Row>; 4],
     targets: Vec<TargetRow>,
@@ -262,7 +262,7 @@ fn sort_by_date(rows: &mut [Row]) {
 
 /// Facts ready for evaluation. Built from facts in any order; each partner's facts keep the
 /// order they were given within a day (the positions explanations cite).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FactTable {
     names: Names,
     slots: FxHashMap<Text, usize>,
@@ -310,6 +310,20 @@ impl FactTable {
             p.seal(true);
         }
         self
+    }
+
+    /// This table with `extra` facts added after its own (a what-if's hypothetical sales): the
+    /// rows are copied, the extra ones pushed, and a list sorted again only when they broke its
+    /// date order. The same table as one built from all the facts in that order.
+    pub fn with_extra<'f>(&self, extra: impl IntoIterator<Item = &'f Fact>) -> FactTable {
+        let mut table = self.clone();
+        for fact in extra {
+            table.push(fact);
+        }
+        for p in &mut table.partners {
+            p.seal(false);
+        }
+        table
     }
 
     /// How many facts the table holds.

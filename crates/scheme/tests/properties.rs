@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use mitra_scheme::model::*;
-use mitra_scheme::{population, statement, validate, what_if, FactTable};
+use mitra_scheme::{population, project, project_figures, statement, validate, what_if, FactTable};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -321,6 +321,38 @@ proptest! {
         let _ = statement(&prog, &partners[0], &facts, as_of, Some(&run.context));
         let _ = what_if(&prog, &partners[1], &facts, &facts[..facts.len().min(3)], as_of, Some(&run.context));
         let _ = serde_json::to_string(&run).unwrap();
+    }
+
+    /// The figures-only projection (the what-if panel's) agrees with the full one in everything
+    /// but the explanations and the lists of facts that counted.
+    #[test]
+    fn project_figures_agrees_with_project(schemes in proptest::collection::vec(any_scheme(), 1..3), facts in proptest::collection::vec(any_fact(), 0..30), extra in proptest::collection::vec(any_fact(), 1..4), tier_threshold in wild()) {
+        let mut prog = program(schemes);
+        prog.tiers = vec![Tier {
+            id: "t".into(), name: "t".into(), names: Default::default(),
+            counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
+            measure: Measure::SumValue, trailing_months: 12, threshold: tier_threshold,
+            min_certifications: 0, multiplier: Decimal::new(15, 1), perks: vec![],
+        }];
+        prog.badges = vec![
+            Badge { id: "b".into(), name: "b".into(), names: Default::default(), rule: BadgeRule::CategoryShare { category: "even".into(), percent: Decimal::from(50) } },
+            Badge { id: "f".into(), name: "f".into(), names: Default::default(), rule: BadgeRule::FirstSale },
+        ];
+        let partners: Vec<Partner> = (0..3).map(partner).collect();
+        let as_of = start() + Days::new(300);
+        let run = population(&prog, &partners, &FactTable::from(&facts[..]), as_of);
+        let now = statement(&prog, &partners[0], &facts, as_of, Some(&run.context));
+        let full = project(&now, &prog, &partners[0], &facts, &extra, as_of, Some(&run.context));
+        let table = FactTable::for_partner(&partners[0].id, &facts);
+        let quick = project_figures(&now, &prog, &partners[0], &table, &extra, as_of, Some(&run.context));
+        let figures = |w: &mitra_scheme::WhatIf| {
+            let lines: Vec<_> = w.statement.schemes.iter().flat_map(|s| s.periods.iter()).map(|l| {
+                (l.label.clone(), l.eligible, l.measure, l.slab, l.rank, l.payout, l.provisional, l.overflow, l.next.clone())
+            }).collect();
+            let totals: Vec<_> = w.statement.schemes.iter().map(|s| (s.total, s.overflow, s.fund.clone())).collect();
+            (lines, totals, w.statement.tier.clone(), w.statement.badges.clone(), w.difference.clone(), w.total_difference.clone())
+        };
+        prop_assert_eq!(figures(&quick), figures(&full));
     }
 }
 

@@ -171,6 +171,38 @@ pub fn project(
 ) -> WhatIf {
     let projected_ctx = context.map(|c| without_own_ranks(c, now));
     let projected = evaluate(program, partner, facts.iter().chain(extra), as_of, projected_ctx.as_ref());
+    differences(now, program, projected)
+}
+
+/// [`project`] without explanations, on the partner's facts already in a table (`facts`:
+/// [`FactTable::for_partner`], built once; the extra facts are added to a copy). The projected
+/// statement's figures (eligibility, measure, slab, rank, payout, milestone, fund balance,
+/// totals), tier and badges, and the differences, are the same as [`project`]'s; its lines carry
+/// no explanation steps, no list of the facts that counted, and a target or attainment only
+/// where the scheme's rules read one. What a what-if panel computes on every keystroke.
+pub fn project_figures(
+    now: &Statement,
+    program: &Program,
+    partner: &Partner,
+    facts: &FactTable,
+    extra: &[Fact],
+    as_of: NaiveDate,
+    context: Option<&Context>,
+) -> WhatIf {
+    let projected_ctx = context.map(|c| without_own_ranks(c, now));
+    let table = facts.with_extra(extra);
+    let pf = PartnerFacts::new(&table, &partner.id, as_of);
+    let periods = scheme_periods(program, as_of);
+    let mut d = draft(program, partner, &pf, as_of, false, &periods);
+    d.badges = gamification::badges(program, &pf);
+    let mut projected = finish(d, projected_ctx.as_ref());
+    // Budget scaling adds its step while settling; a figures-only projection has none.
+    projected.schemes.iter_mut().flat_map(|s| s.periods.iter_mut()).for_each(|l| l.explanation.clear());
+    differences(now, program, projected)
+}
+
+/// The projected statement with its difference from `now`, per scheme and in total.
+fn differences(now: &Statement, program: &Program, projected: Statement) -> WhatIf {
     let mut difference = std::collections::BTreeMap::new();
     let mut total_difference = Totals::default();
     for ((a, b), scheme) in projected.schemes.iter().zip(&now.schemes).zip(&program.schemes) {
