@@ -238,6 +238,68 @@ impl ClaimStatus {
     }
 }
 
+/// A reward in a program's catalog, priced in points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogItem {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub category: String,
+    /// Price in whole points.
+    pub price: i64,
+    /// Units left; `None` is unlimited.
+    pub stock: Option<i64>,
+    pub per_partner_limit: Option<i64>,
+    pub min_tier: Option<String>,
+    #[serde(default)]
+    pub image: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One item of a redemption request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineRequest {
+    pub item: String,
+    pub quantity: i64,
+}
+
+/// `POST /api/partners/{id}/redemptions` (with an `Idempotency-Key` header).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedemptionRequest {
+    pub program: String,
+    pub lines: Vec<LineRequest>,
+}
+
+/// A redeemed line: the item, its price then, and its voucher code when it has one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RedeemedLine {
+    pub item: String,
+    pub name: String,
+    pub quantity: i64,
+    pub price: i64,
+    /// Voucher codes are delivered at once.
+    pub voucher_code: Option<String>,
+}
+
+/// A redemption as the partner sees it; `cancellable` says whether the partner may cancel it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Redemption {
+    pub id: i64,
+    pub program: String,
+    pub partner: String,
+    pub status: RedemptionStatus,
+    pub total: i64,
+    pub balance_after: Option<i64>,
+    pub created_at: String,
+    pub lines: Vec<RedeemedLine>,
+    /// Whether the partner may still cancel it: in force, and nothing in it handed out yet.
+    pub cancellable: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,34 +10,16 @@
 //! codes. Per-partner limits count what was handed out: every line of a redemption still in
 //! force, and the voucher and donation lines of cancelled ones.
 
-use mitra_api::RedemptionStatus;
+pub use mitra_api::{CatalogItem, LineRequest, RedeemedLine, Redemption, RedemptionRequest, RedemptionStatus};
 use mitra_scheme::model::Instrument;
 use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::ledger;
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CatalogItem {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub category: String,
-    /// Price in whole points.
-    pub price: i64,
-    /// Units left; `None` is unlimited.
-    pub stock: Option<i64>,
-    pub per_partner_limit: Option<i64>,
-    pub min_tier: Option<String>,
-    #[serde(default)]
-    pub image: String,
-    #[serde(default)]
-    pub description: String,
-}
 
 fn item_row(r: &rusqlite::Row) -> rusqlite::Result<CatalogItem> {
     Ok(CatalogItem {
@@ -105,43 +87,9 @@ pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<Vec<Catalog
 }
 
 /// One item of a redemption request.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LineRequest {
-    pub item: String,
-    pub quantity: i64,
-}
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RedemptionRequest {
-    pub program: String,
-    pub lines: Vec<LineRequest>,
-}
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RedeemedLine {
-    pub item: String,
-    pub name: String,
-    pub quantity: i64,
-    pub price: i64,
-    /// Voucher codes are delivered at once.
-    pub voucher_code: Option<String>,
-}
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Redemption {
-    pub id: i64,
-    pub program: String,
-    pub partner: String,
-    pub status: RedemptionStatus,
-    pub total: i64,
-    pub balance_after: Option<i64>,
-    pub created_at: String,
-    pub lines: Vec<RedeemedLine>,
-    /// Whether the partner may still cancel it: in force, and nothing in it handed out yet.
-    pub cancellable: bool,
-}
 
 /// Kinds handed out the moment they are redeemed (a voucher's code is shown, a donation made).
 fn handed_out_at_once(kind: &str) -> bool {
@@ -291,13 +239,15 @@ pub fn redeem(
         if let Some(required) = &item.min_tier {
             let ok = matches!((tier_rank, tier_index(required)), (Some(have), Some(need)) if have >= need);
             if !ok {
-                return Err(refuse("tier_too_low", format!("{} needs the {required} tier or higher", item.name)));
+                return Err(refuse("tier_too_low", format!("{} needs the {required} tier or higher", item.name))
+                    .with_details(serde_json::json!({ "item": item.id, "tier": required })));
             }
         }
         let requested: i64 = request.lines.iter().filter(|l| l.item == item.id).map(|l| l.quantity).sum();
         if let Some(stock) = item.stock {
             if requested > stock {
-                return Err(refuse("out_of_stock", format!("only {stock} of {} left", item.name)));
+                return Err(refuse("out_of_stock", format!("only {stock} of {} left", item.name))
+                    .with_details(serde_json::json!({ "item": item.id, "stock": stock })));
             }
         }
         if let Some(limit) = item.per_partner_limit {
@@ -313,7 +263,8 @@ pub fn redeem(
                 return Err(refuse(
                     "limit_reached",
                     format!("{} is limited to {limit} per partner; you have redeemed {already}", item.name),
-                ));
+                )
+                .with_details(serde_json::json!({ "item": item.id, "limit": limit, "already": already })));
             }
         }
         total = line
@@ -326,7 +277,8 @@ pub fn redeem(
     let account = ledger::partner_account(&request.program, partner, Instrument::Points);
     let balance = ledger::balance(conn, &account)?;
     if balance < total {
-        return Err(refuse("insufficient_points", format!("this costs {total} points and your balance is {balance}")));
+        return Err(refuse("insufficient_points", format!("this costs {total} points and your balance is {balance}"))
+            .with_details(serde_json::json!({ "cost": total, "balance": balance })));
     }
     conn.execute(
         "INSERT INTO redemptions (program_id, partner_id, user_id, idempotency_key, request_hash, status, total, created_at)
