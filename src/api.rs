@@ -6,7 +6,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-pub use mitra_api::{Board, BoardRow, Dashboard, Ledger, Me, Posting, PostingKind, ProgramName, Role, Session, User};
+pub use mitra_api::{
+    Board, BoardRow, CatalogItem, Dashboard, Ledger, LineRequest, Me, Posting, PostingKind, ProgramName, Redemption,
+    RedemptionRequest, RedemptionStatus, Role, Session, User,
+};
 use mitra_api::{ErrorBody, SetPassword, SignIn};
 
 /// What went wrong talking to the API.
@@ -155,4 +158,49 @@ pub fn forget_offline_copies() {
 
 pub async fn leaderboards(token: &str, program: &str) -> Result<Vec<Board>, ApiError> {
     get(&format!("/programs/{program}/leaderboards"), token).await
+}
+
+/// The program's catalog.
+pub async fn catalog(token: &str, program: &str) -> Result<Vec<CatalogItem>, ApiError> {
+    get(&format!("/catalog?program={program}"), token).await
+}
+
+/// A new idempotency key: one per confirmed redemption, reused when that confirmation is sent
+/// again, so a retry or a double click never redeems twice.
+pub fn idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e16) as u64))
+}
+
+/// Redeem `quantity` of `item`, under `key` (see [`idempotency_key`]).
+pub async fn redeem(
+    token: &str,
+    partner: &str,
+    program: &str,
+    item: &str,
+    quantity: i64,
+    key: &str,
+) -> Result<Redemption, ApiError> {
+    let body = RedemptionRequest {
+        program: program.into(),
+        lines: vec![LineRequest { item: item.into(), quantity }],
+    };
+    let req = authorized(Request::post(&url(&format!("/partners/{partner}/redemptions"))), token)
+        .header("Idempotency-Key", key)
+        .json(&body)
+        .map_err(unreachable)?;
+    decode(req.send().await.map_err(unreachable)?).await
+}
+
+/// The partner's redemptions in a program, newest first.
+pub async fn redemptions(token: &str, partner: &str, program: &str) -> Result<Vec<Redemption>, ApiError> {
+    get(&format!("/partners/{partner}/redemptions?program={program}"), token).await
+}
+
+/// Cancel a redemption (the server says per redemption whether the partner may).
+pub async fn cancel_redemption(token: &str, partner: &str, id: i64) -> Result<Redemption, ApiError> {
+    let req = authorized(Request::post(&url(&format!("/partners/{partner}/redemptions/{id}/cancel"))), token);
+    decode(req.send().await.map_err(unreachable)?).await
 }

@@ -69,6 +69,11 @@ pub fn error_text(locale: Locale, error: &crate::api::ApiError) -> String {
         let v = error.details.as_ref()?.get(k)?;
         Some(v.as_str().map_or_else(|| v.to_string(), String::from))
     };
+    // A figure among the details, in the reader's format.
+    let number = |k: &str| {
+        let raw = detail(k)?;
+        Some(raw.parse().map_or(raw, |d| crate::format::number(locale, d, 0)))
+    };
     match error.code.as_str() {
         "unreachable" => td_string!(l, error_unreachable).to_string(),
         "bad_response" => td_string!(l, error_bad_response).to_string(),
@@ -87,6 +92,18 @@ pub fn error_text(locale: Locale, error: &crate::api::ApiError) -> String {
         )
         .to_string(),
         "no_partner" => td_string!(l, error_no_partner).to_string(),
+        "insufficient_points" => td_string!(
+            l,
+            error_insufficient_points,
+            cost = number("cost").unwrap_or_default(),
+            balance = number("balance").unwrap_or_default()
+        )
+        .to_string(),
+        "out_of_stock" => td_string!(l, error_out_of_stock).to_string(),
+        "limit_reached" => td_string!(l, error_limit_reached, limit = detail("limit").unwrap_or_default()).to_string(),
+        "tier_too_low" => td_string!(l, error_tier_too_low).to_string(),
+        "not_cancellable" => td_string!(l, error_not_cancellable).to_string(),
+        "already_cancelled" => td_string!(l, error_already_cancelled).to_string(),
         "no_program" => td_string!(l, error_no_program).to_string(),
         "forbidden" => td_string!(l, error_forbidden).to_string(),
         "not_found" => td_string!(l, error_not_found).to_string(),

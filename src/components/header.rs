@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="nav" aria-label=move || td_string!(state.locale.get().i18n(), nav_label).to_string()>
                     <A href="/dashboard">{move || td_string!(state.locale.get().i18n(), nav_dashboard).to_string()}</A>
                     <A href="/leaderboard">{move || td_string!(state.locale.get().i18n(), nav_leaderboard).to_string()}</A>
+                    <A href="/rewards">{move || td_string!(state.locale.get().i18n(), nav_rewards).to_string()}</A>
                     <A href="/tier">{move || td_string!(state.locale.get().i18n(), nav_tier).to_string()}</A>
                     <A href="/account">{move || td_string!(state.locale.get().i18n(), nav_account).to_string()}</A>
                 </nav>

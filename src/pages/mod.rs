@@ -3,6 +3,7 @@
 pub mod account;
 pub mod dashboard;
 pub mod leaderboard;
+pub mod rewards;
 pub mod scheme;
 pub mod set_password;
 pub mod sign_in;

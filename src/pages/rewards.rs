@@ -1,0 +1,365 @@
+//! `/rewards`: the program's catalog (search, category, "affordable now", sorting; tier-locked
+//! items with the tier that unlocks them and the gap), redeeming with a confirmation that shows
+//! the balance after and one idempotency key per confirmation; `/rewards/history`: the
+//! partner's redemptions with their voucher codes, cancellable where the server allows it.
+
+use leptos::prelude::*;
+use mitra_scheme::Program;
+
+use crate::api::{self, ApiError, CatalogItem, Dashboard, Redemption, RedemptionStatus};
+use crate::components::error::ErrorPanel;
+use crate::components::loaded::{DashboardData, WithDashboard};
+use crate::format;
+use crate::i18n::td_string;
+use crate::locale::{error_text, tier_name};
+use crate::session::AppState;
+
+#[component]
+pub fn RewardsPage() -> impl IntoView {
+    view! { <WithDashboard view=|d| view! { <Catalog data=d/> }/> }
+}
+
+#[component]
+pub fn RewardsHistoryPage() -> impl IntoView {
+    view! { <WithDashboard view=|d| view! { <History data=d/> }/> }
+}
+
+fn points(locale: crate::locale::Locale, program: &Program, x: i64) -> String {
+    format!("{} {}", format::number(locale, x.into(), 0), program.points_name)
+}
+
+/// How the catalog is ordered.
+#[derive(Clone, Copy, PartialEq)]
+enum Sort {
+    PriceUp,
+    PriceDown,
+    Name,
+}
+
+#[component]
+fn Catalog(data: Dashboard) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let program_id = data.program.id.clone();
+    let items = LocalResource::new(move || {
+        let (session, program) = (state.session.get(), program_id.clone());
+        async move { api::catalog(&session.map(|s| s.token).unwrap_or_default(), &program).await }
+    });
+    let balance = data.ledger.points.trunc().try_into().unwrap_or(i64::MAX);
+    // Tiers in order; the partner's index among them, and each tier's gap in sales.
+    let statement = mitra_scheme::statement(&data.program, &data.partner, &data.facts, data.today, Some(&data.context));
+    let standings = mitra_scheme::eval::tier_standings(&data.program, &data.partner, &data.facts, data.today);
+    let held = statement.tier.tier.as_ref().and_then(|t| data.program.tiers.iter().position(|x| &x.id == t));
+    let query = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let affordable = RwSignal::new(false);
+    let sort = RwSignal::new(Sort::PriceUp);
+    let program = data.program.clone();
+    let list = move |all: Vec<CatalogItem>| {
+        let words: Vec<String> = query.get().to_lowercase().split_whitespace().map(String::from).collect();
+        let mut shown: Vec<CatalogItem> = all
+            .into_iter()
+            .filter(|i| {
+                let text = format!("{} {}", i.name, i.description).to_lowercase();
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .filter(|i| category.with(|c| c.is_empty() || &i.category == c))
+            .filter(|i| !affordable.get() || i.price <= balance)
+            .collect();
+        match sort.get() {
+            Sort::PriceUp => shown.sort_by_key(|i| (i.price, i.id.clone())),
+            Sort::PriceDown => shown.sort_by_key(|i| (std::cmp::Reverse(i.price), i.id.clone())),
+            Sort::Name => shown.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+        }
+        shown
+    };
+    let (p_head, p_cards) = (program.clone(), program.clone());
+    view! {
+        <section class="rewards">
+            <header class="dashboard-head">
+                <h1>{move || td_string!(l().i18n(), rewards_title).to_string()}</h1>
+                <p class="muted" data-test="rewards-balance">
+                    {move || td_string!(l().i18n(), rewards_balance, amount = points(l(), &p_head, balance)).to_string()}
+                </p>
+                <p><a href="/rewards/history">{move || td_string!(l().i18n(), my_rewards).to_string()}</a></p>
+            </header>
+            <Transition fallback=move || view! { <p class="loading">{move || td_string!(l().i18n(), loading_figures).to_string()}</p> }>
+                {move || items.get().map(|result| match result {
+                    Err(e) => view! { <ErrorPanel error=e retry=move || items.refetch()/> }.into_any(),
+                    Ok(all) => {
+                        let mut categories: Vec<String> = all.iter().map(|i| i.category.clone()).collect();
+                        categories.sort();
+                        categories.dedup();
+                        let (program, standings) = (p_cards.clone(), standings.clone());
+                        view! {
+                            <form class="filters" on:submit=|ev| ev.prevent_default()>
+                                <label>{move || td_string!(l().i18n(), search).to_string()}
+                                    <input type="search" data-test="reward-search" bind:value=query/>
+                                </label>
+                                <label>{move || td_string!(l().i18n(), category).to_string()}
+                                    <select data-test="reward-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                                        <option value="">{move || td_string!(l().i18n(), all_categories).to_string()}</option>
+                                        {categories.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                                <label>{move || td_string!(l().i18n(), sort_by).to_string()}
+                                    <select data-test="reward-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                                        "down" => Sort::PriceDown, "name" => Sort::Name, _ => Sort::PriceUp })>
+                                        <option value="up">{move || td_string!(l().i18n(), sort_price_up).to_string()}</option>
+                                        <option value="down">{move || td_string!(l().i18n(), sort_price_down).to_string()}</option>
+                                        <option value="name">{move || td_string!(l().i18n(), sort_name).to_string()}</option>
+                                    </select>
+                                </label>
+                                <label class="check">
+                                    <input type="checkbox" data-test="reward-affordable" bind:checked=affordable/>
+                                    {move || td_string!(l().i18n(), affordable_now).to_string()}
+                                </label>
+                            </form>
+                            {move || {
+                                let shown = list(all.clone());
+                                if shown.is_empty() {
+                                    return view! { <p class="empty" data-test="no-rewards">{move || td_string!(l().i18n(), no_rewards).to_string()}</p> }.into_any();
+                                }
+                                let (program, standings) = (program.clone(), standings.clone());
+                                view! {
+                                    <ul class="catalog">
+                                        {shown.into_iter().map(|item| {
+                                            let needed = item.min_tier.as_ref().and_then(|t| program.tiers.iter().position(|x| &x.id == t));
+                                            let locked = needed.is_some_and(|n| held.is_none_or(|h| h < n));
+                                            let gap = item.min_tier.as_ref().and_then(|t| standings.iter().find(|s| &s.tier == t))
+                                                .and_then(|s| s.measure.map(|m| (s.threshold - m).max(rust_decimal::Decimal::ZERO)));
+                                            view! { <RewardCard item=item program=program.clone() balance=balance locked=locked gap=gap/> }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One reward: what it is and costs, and redeeming it with a confirmation.
+#[component]
+fn RewardCard(
+    item: CatalogItem,
+    program: Program,
+    balance: i64,
+    /// The partner's tier is below the item's.
+    locked: bool,
+    /// Sales still needed for the item's tier.
+    gap: Option<rust_decimal::Decimal>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let DashboardData(dashboard) = expect_context::<DashboardData>();
+    let l = move || state.locale.get();
+    // The open confirmation's idempotency key: made when it opens, reused by every send of it.
+    let confirming: RwSignal<Option<String>> = RwSignal::new(None);
+    let sending = RwSignal::new(false);
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let done: RwSignal<Option<Redemption>> = RwSignal::new(None);
+    let (id, price, program_id) = (item.id.clone(), item.price, program.id.clone());
+    let confirm = move |_| {
+        let Some(key) = confirming.get_untracked() else { return };
+        let Some(session) = state.session.get_untracked() else { return };
+        let Some(partner) = session.user.partner.clone() else { return };
+        let (id, program_id) = (id.clone(), program_id.clone());
+        sending.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::redeem(&session.token, &partner, &program_id, &id, 1, &key).await {
+                Ok(r) => {
+                    confirming.set(None);
+                    done.set(Some(r));
+                    dashboard.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            sending.set(false);
+        });
+    };
+    let (p1, p2, p3, p4) = (program.clone(), program.clone(), program.clone(), program.clone());
+    let tier_label = item.min_tier.clone();
+    let (name, image, description) = (item.name.clone(), item.image.clone(), item.description.clone());
+    let stock = item.stock;
+    let limit = item.per_partner_limit;
+    view! {
+        <li class="card reward" class:locked=locked data-item=item.id.clone()>
+            {(!image.is_empty()).then(|| view! { <img src=image alt="" width="160" height="120" loading="lazy"/> })}
+            <h2>{item.name.clone()}</h2>
+            <p class="muted">{description}</p>
+            <p class="figure price" data-test="price">{move || points(l(), &p1, price)}</p>
+            <p class="muted" data-test="stock">{move || match stock {
+                Some(n) => td_string!(l().i18n(), stock_left, count = n).to_string(),
+                None => td_string!(l().i18n(), stock_unlimited).to_string(),
+            }}
+            {move || limit.map(|n| format!(" · {}", td_string!(l().i18n(), per_partner_limit, count = n)))}</p>
+            {move || {
+                if locked {
+                    let tier = tier_label.clone().map(|t| tier_name(l(), &p2, &t)).unwrap_or_default();
+                    let text = match gap {
+                        Some(g) => td_string!(l().i18n(), locked_gap, tier = tier,
+                            amount = format::money(l(), g, &p2.currency, p2.decimals)).to_string(),
+                        None => td_string!(l().i18n(), locked_tier, tier = tier).to_string(),
+                    };
+                    return view! { <p class="locked-note" data-test="locked">{text}</p> }.into_any();
+                }
+                if let Some(r) = done.get() {
+                    let codes: Vec<String> = r.lines.iter().filter_map(|x| x.voucher_code.clone()).collect();
+                    return view! {
+                        <div class="notice" role="status" data-test="redeemed">
+                            <p>{move || td_string!(l().i18n(), redeemed_ok).to_string()}</p>
+                            {codes.into_iter().map(|c| view! { <p><code data-test="voucher">{c}</code></p> }).collect_view()}
+                            <a href="/rewards/history">{move || td_string!(l().i18n(), my_rewards).to_string()}</a>
+                        </div>
+                    }.into_any();
+                }
+                if confirming.get().is_some() {
+                    let after = balance - price;
+                    let (p, name, confirm) = (p3.clone(), name.clone(), confirm.clone());
+                    return view! {
+                        <div class="confirm" data-test="confirm">
+                            <p>{move || td_string!(l().i18n(), confirm_redeem, item = name.clone(),
+                                amount = points(l(), &p, price), after = points(l(), &p, after)).to_string()}</p>
+                            <div class="actions">
+                                <button type="button" data-test="confirm-redeem" disabled=move || sending.get() on:click=confirm>
+                                    {move || td_string!(l().i18n(), confirm).to_string()}
+                                </button>
+                                <button type="button" class="secondary" on:click=move |_| { confirming.set(None); error.set(None); }>
+                                    {move || td_string!(l().i18n(), cancel).to_string()}
+                                </button>
+                            </div>
+                        </div>
+                    }.into_any();
+                }
+                let short = price > balance;
+                let p = p4.clone();
+                view! {
+                    <button type="button" data-test="redeem" disabled=short
+                        on:click=move |_| { error.set(None); confirming.set(Some(api::idempotency_key())); }>
+                        {move || td_string!(l().i18n(), redeem).to_string()}
+                    </button>
+                    {short.then(|| view! {
+                        <p class="muted" data-test="short">{move || td_string!(l().i18n(), points_short,
+                            amount = points(l(), &p, price - balance)).to_string()}</p>
+                    })}
+                }.into_any()
+            }}
+            {move || error.get().map(|e| view! {
+                <p class="error" role="alert" data-test="redeem-error" data-code=e.code.clone()>{error_text(l(), &e)}</p>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn History(data: Dashboard) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let program = data.program.clone();
+    let program_id = data.program.id.clone();
+    let list = LocalResource::new(move || {
+        let (session, program) = (state.session.get(), program_id.clone());
+        async move {
+            let session = session.ok_or_else(|| ApiError::local("signed_out", "sign in first"))?;
+            let partner = session.user.partner.clone().unwrap_or_default();
+            api::redemptions(&session.token, &partner, &program).await
+        }
+    });
+    view! {
+        <section class="rewards-history">
+            <h1>{move || td_string!(l().i18n(), my_rewards).to_string()}</h1>
+            <p><a href="/rewards">{move || td_string!(l().i18n(), back_to_catalog).to_string()}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{move || td_string!(l().i18n(), loading_figures).to_string()}</p> }>
+                {move || list.get().map(|result| match result {
+                    Err(e) => view! { <ErrorPanel error=e retry=move || list.refetch()/> }.into_any(),
+                    Ok(rs) if rs.is_empty() => view! {
+                        <p class="empty" data-test="no-redemptions">{move || td_string!(l().i18n(), no_redemptions).to_string()}</p>
+                    }.into_any(),
+                    Ok(rs) => {
+                        let program = program.clone();
+                        view! {
+                            <ul class="redemptions">
+                                {rs.into_iter().map(|r| view! { <RedemptionRow r=r program=program.clone() on_change=move || list.refetch()/> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RedemptionRow<F>(r: Redemption, program: Program, on_change: F) -> impl IntoView
+where
+    F: Fn() + Clone + Send + Sync + 'static,
+{
+    let state = expect_context::<AppState>();
+    let DashboardData(dashboard) = expect_context::<DashboardData>();
+    let l = move || state.locale.get();
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let (id, total, status, cancellable) = (r.id, r.total, r.status, r.cancellable);
+    let date = chrono::NaiveDate::parse_from_str(r.created_at.get(..10).unwrap_or_default(), "%Y-%m-%d").ok();
+    let cancel = move |_| {
+        let Some(session) = state.session.get_untracked() else { return };
+        let partner = session.user.partner.clone().unwrap_or_default();
+        let on_change = on_change.clone();
+        leptos::task::spawn_local(async move {
+            match api::cancel_redemption(&session.token, &partner, id).await {
+                Ok(_) => {
+                    dashboard.refetch();
+                    on_change();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let lines = r
+        .lines
+        .iter()
+        .map(|line| {
+            let code = line.voucher_code.clone();
+            let text = format!("{} × {}", line.quantity, line.name);
+            view! {
+                <li>
+                    {text}
+                    {code.map(|c| {
+                        let copy = c.clone();
+                        view! {
+                            " " <code data-test="voucher">{c}</code> " "
+                            <button type="button" class="link" data-test="copy"
+                                on:click=move |_| {
+                                    if let Some(w) = web_sys::window() {
+                                        let _ = w.navigator().clipboard().write_text(&copy);
+                                    }
+                                }>
+                                {move || td_string!(l().i18n(), copy_code).to_string()}
+                            </button>
+                        }
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="card redemption" data-redemption=id>
+            <p class="muted">{move || date.map(|d| format::date(l(), d)).unwrap_or_default()} " · #" {id}</p>
+            <ul>{lines}</ul>
+            <p><strong data-test="redemption-total">{move || points(l(), &program, total)}</strong> " · "
+                <span data-test="redemption-status">{move || match status {
+                    RedemptionStatus::Completed => td_string!(l().i18n(), status_completed).to_string(),
+                    RedemptionStatus::Cancelled => td_string!(l().i18n(), status_cancelled).to_string(),
+                }}</span>
+            </p>
+            {cancellable.then(|| view! {
+                <button type="button" class="secondary" data-test="cancel-redemption" on:click=cancel>
+                    {move || td_string!(l().i18n(), cancel_redemption).to_string()}
+                </button>
+            })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{error_text(l(), &e)}</p> })}
+        </li>
+    }
+}

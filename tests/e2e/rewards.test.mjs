@@ -1,0 +1,94 @@
+// Rewards: the catalog with its filters, redeeming with a confirmation (one idempotency key per
+// confirmation: the same confirmation sent twice redeems once), refusals in the reader's
+// language, and the partner's redemptions with voucher codes.
+//
+// Demo (crates/server/demo/catalog.json): Sinar Jaya holds 120,000 poin. Pulsa 50,000 (voucher,
+// 10 per partner), Grab 95,000 (voucher, 500 in stock), donation 25,000, spray gun 450,000 (20 in
+// stock), Bali trip 2,500,000 (Gold tier). Sinar Jaya holds no tier: trailing sales 120.5 M, Gold
+// at 300 M is 179.5 M away.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { signIn, text, useServerAndBrowser } from './harness.mjs';
+
+const env = useServerAndBrowser();
+
+describe('rewards', () => {
+  test('the catalog filters, sorts and shows what is locked and what is short', async () => {
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    await page.click('nav >> text=Rewards');
+    await page.waitForSelector('[data-item=pulsa-50k]');
+    const ids = async () => page.locator('.catalog > li').evaluateAll((els) => els.map((e) => e.dataset.item));
+    assert.deepEqual(await ids(), ['school-paint', 'pulsa-50k', 'grab-100k', 'spray-gun', 'bali-trip']);
+    await page.check('[data-test=reward-affordable]');
+    assert.deepEqual(await ids(), ['school-paint', 'pulsa-50k', 'grab-100k']);
+    await page.uncheck('[data-test=reward-affordable]');
+    await page.selectOption('[data-test=reward-sort]', 'down');
+    assert.deepEqual(await ids(), ['bali-trip', 'spray-gun', 'grab-100k', 'pulsa-50k', 'school-paint']);
+    await page.fill('[data-test=reward-search]', 'code');
+    assert.deepEqual(await ids(), ['grab-100k', 'pulsa-50k']);
+    await page.fill('[data-test=reward-search]', '');
+    await page.selectOption('[data-test=reward-category]', 'tools');
+    assert.deepEqual(await ids(), ['spray-gun']);
+    assert.equal(await text(page, '[data-item=spray-gun] [data-test=short]'), '330,000 poin short');
+    await page.selectOption('[data-test=reward-category]', '');
+    assert.equal(await text(page, '[data-item=bali-trip] [data-test=locked]'), 'Unlocks at the Gold tier: IDR 179,500,000 more sales');
+    const img = await page.evaluate(async () => {
+      const el = document.querySelector('[data-item=pulsa-50k] img');
+      await el.decode();
+      return el.naturalWidth;
+    });
+    assert.ok(img > 0, 'the catalog image loads');
+    await page.context().close();
+  });
+
+  test('a confirmed redemption sent twice redeems once, and shows the new balance and the code', async () => {
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    await page.goto(`${env.server.url}/rewards`);
+    await page.click('[data-item=pulsa-50k] [data-test=redeem]');
+    assert.equal(
+      (await text(page, '[data-item=pulsa-50k] [data-test=confirm] p')),
+      'Redeem Pulsa Rp 50.000 for 50,000 poin? Your balance after: 70,000 poin',
+    );
+    // The same confirmation twice, as a double click or a retry would send it.
+    const posts = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/redemptions')) posts.push(r.headers()['idempotency-key']); });
+    await page.locator('[data-item=pulsa-50k] [data-test=confirm-redeem]').evaluate((b) => { b.click(); b.click(); });
+    await page.waitForSelector('[data-item=pulsa-50k] [data-test=redeemed]');
+    assert.ok(posts.length >= 1 && new Set(posts).size === 1, `one key for the confirmation: ${posts}`);
+    assert.match(await text(page, '[data-item=pulsa-50k] [data-test=voucher]'), /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    await page.waitForFunction(() => document.querySelector('[data-test=rewards-balance]')?.textContent.includes('70,000'));
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
+    const history = await (await fetch(`${env.server.url}/api/partners/sinar-jaya/redemptions?program=nusantara-2026`, {
+      headers: { Authorization: `Bearer ${token}` },
+    })).json();
+    assert.equal(history.length, 1, 'redeemed once');
+    await page.click('text=My rewards');
+    await page.waitForSelector('[data-test=redemption-status]');
+    assert.equal(await text(page, '[data-test=redemption-status]'), 'Completed');
+    assert.equal(await text(page, '[data-test=redemption-total]'), '50,000 poin');
+    // A shown voucher code is handed out: no cancel button.
+    assert.equal(await page.locator('[data-test=cancel-redemption]').count(), 0);
+    await page.context().close();
+  });
+
+  test('a refusal is worded in the reader\'s language', async () => {
+    const page = await signIn(env.browser, env.server.url, 'owner@bangun-warna.demo');
+    await page.selectOption('[data-test=language]', 'id');
+    await page.goto(`${env.server.url}/rewards`);
+    await page.waitForSelector('[data-item=spray-gun]');
+    // Bangun Warna holds 330,000 poin (Q3: 150 M at 0.2 % = 300,000, Silver ×1.1). While its
+    // confirmation is open, three Grab vouchers are redeemed elsewhere (285,000): the page learns
+    // it only from the server's refusal.
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
+    await page.click('[data-item=grab-100k] [data-test=redeem]');
+    await fetch(`${env.server.url}/api/partners/bangun-warna/redemptions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'elsewhere-1' },
+      body: JSON.stringify({ program: 'nusantara-2026', lines: [{ item: 'grab-100k', quantity: 3 }] }),
+    });
+    await page.click('[data-item=grab-100k] [data-test=confirm-redeem]');
+    await page.waitForSelector('[data-item=grab-100k] [data-test=redeem-error]');
+    assert.equal(await text(page, '[data-item=grab-100k] [data-test=redeem-error]'), 'Poin tidak cukup: harganya 95.000 dan saldo Anda 45.000.');
+    await page.context().close();
+  });
+});
