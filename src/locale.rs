@@ -152,3 +152,16 @@ pub fn perk(locale: Locale, id: &str) -> String {
         other => other.replace('_', " "),
     }
 }
+
+/// A text in the reader's language that follows language changes: `tr(|l| td_string!(l.i18n(),
+/// key).to_string())`. Every call site shares one view type (the words are boxed), so the app
+/// carries one copy of the code that renders and updates such a text, not one per text.
+pub fn tr(words: impl Fn(Locale) -> String + Send + Sync + 'static) -> impl leptos::prelude::IntoView {
+    translated(Box::new(words))
+}
+
+fn translated(words: Box<dyn Fn(Locale) -> String + Send + Sync>) -> impl leptos::prelude::IntoView {
+    use leptos::prelude::Get;
+    let state = leptos::prelude::expect_context::<crate::session::AppState>();
+    move || words(state.locale.get())
+}

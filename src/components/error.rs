@@ -15,9 +15,9 @@ pub fn ErrorPanel(error: ApiError, #[prop(into)] retry: Callback<()>) -> impl In
     let code = error.code.clone();
     view! {
         <section class="card error-panel" role="alert" data-test="error" data-code=code>
-            <h2>{move || td_string!(l().i18n(), something_wrong).to_string()}</h2>
+            <h2>{crate::locale::tr(|l| td_string!(l.i18n(), something_wrong).to_string())}</h2>
             <p>{move || error_text(l(), &error)}</p>
-            <button on:click=move |_| retry.run(())>{move || td_string!(l().i18n(), try_again).to_string()}</button>
+            <button on:click=move |_| retry.run(())>{crate::locale::tr(|l| td_string!(l.i18n(), try_again).to_string())}</button>
         </section>
     }
 }

@@ -153,7 +153,7 @@ pub fn Explanation(steps: Vec<Step>, counted: Vec<Fact>, scheme: Scheme, program
     let more = counted.len().saturating_sub(SHOWN_FACTS);
     view! {
         <details class="why" data-test="explanation">
-            <summary>{move || td_string!(state.locale.get().i18n(), how_worked_out).to_string()}</summary>
+            <summary>{crate::locale::tr(|l| td_string!(l.i18n(), how_worked_out).to_string())}</summary>
             <ol>
                 {move || {
                     let locale = state.locale.get();

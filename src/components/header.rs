@@ -28,11 +28,11 @@ pub fn Header() -> impl IntoView {
             <a class="brand" href="/">"Mitra"</a>
             <Show when=move || state.session.get().is_some_and(|s| s.user.partner.is_some())>
                 <nav class="nav" aria-label=move || td_string!(state.locale.get().i18n(), nav_label).to_string()>
-                    <A href="/dashboard">{move || td_string!(state.locale.get().i18n(), nav_dashboard).to_string()}</A>
-                    <A href="/leaderboard">{move || td_string!(state.locale.get().i18n(), nav_leaderboard).to_string()}</A>
-                    <A href="/rewards">{move || td_string!(state.locale.get().i18n(), nav_rewards).to_string()}</A>
-                    <A href="/tier">{move || td_string!(state.locale.get().i18n(), nav_tier).to_string()}</A>
-                    <A href="/account">{move || td_string!(state.locale.get().i18n(), nav_account).to_string()}</A>
+                    <A href="/dashboard">{crate::locale::tr(|l| td_string!(l.i18n(), nav_dashboard).to_string())}</A>
+                    <A href="/leaderboard">{crate::locale::tr(|l| td_string!(l.i18n(), nav_leaderboard).to_string())}</A>
+                    <A href="/rewards">{crate::locale::tr(|l| td_string!(l.i18n(), nav_rewards).to_string())}</A>
+                    <A href="/tier">{crate::locale::tr(|l| td_string!(l.i18n(), nav_tier).to_string())}</A>
+                    <A href="/account">{crate::locale::tr(|l| td_string!(l.i18n(), nav_account).to_string())}</A>
                 </nav>
             </Show>
             <div class="topbar-actions">
@@ -52,7 +52,7 @@ pub fn Header() -> impl IntoView {
                 <Show when=move || state.session.get().is_some()>
                     <span class="user">{move || state.session.get().map(|s| s.user.name)}</span>
                     <button class="link" data-test="sign-out" on:click=sign_out.clone()>
-                        {move || td_string!(state.locale.get().i18n(), sign_out).to_string()}
+                        {crate::locale::tr(|l| td_string!(l.i18n(), sign_out).to_string())}
                     </button>
                 </Show>
             </div>

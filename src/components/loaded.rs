@@ -40,13 +40,25 @@ pub fn provide_dashboard(state: AppState) {
     provide_context(DashboardData(data));
 }
 
+/// A view of the loaded data, type-erased: every page shares one instance of the loading
+/// machinery below instead of each monomorphising its own (which cost tens of kilobytes of wasm
+/// a page).
+pub type DashboardView = std::sync::Arc<dyn Fn(Dashboard) -> AnyView + Send + Sync>;
+
 /// Renders `view` with the partner's loaded data.
 #[component]
 pub fn WithDashboard<F, V>(view: F) -> impl IntoView
 where
-    F: Fn(Dashboard) -> V + Clone + Send + Sync + 'static,
+    F: Fn(Dashboard) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let view: DashboardView = std::sync::Arc::new(move |d| view(d).into_any());
+    view! { <Loaded view=view/> }
+}
+
+/// [`WithDashboard`]'s body, not generic.
+#[component]
+fn Loaded(view: DashboardView) -> impl IntoView {
     let state = expect_context::<AppState>();
     let DashboardData(data) = expect_context::<DashboardData>();
     move || {
@@ -56,10 +68,10 @@ where
         let view = view.clone();
         view! {
             <Transition fallback=move || view! {
-                <p class="loading">{move || td_string!(state.locale.get().i18n(), loading_figures).to_string()}</p>
+                <p class="loading">{crate::locale::tr(|l| td_string!(l.i18n(), loading_figures).to_string())}</p>
             }>
                 {move || data.get().map(|result| match result {
-                    Ok(d) => view(d).into_any(),
+                    Ok(d) => view(d),
                     Err(e) if e.code == "unauthorized" => {
                         state.session_ended.set(true);
                         state.set_session(None);

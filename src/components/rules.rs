@@ -160,10 +160,10 @@ pub fn Ladder(scheme: Scheme, program: Program, reached: Option<usize>, rank: Op
             view! {
                 <table class="ladder" data-test="ladder">
                     <thead><tr>
-                        <th scope="col">{move || td_string!(l().i18n(), ladder_step).to_string()}</th>
-                        <th scope="col">{move || td_string!(l().i18n(), ladder_from).to_string()}</th>
-                        <th scope="col">{move || td_string!(l().i18n(), ladder_pays).to_string()}</th>
-                        <th scope="col"><span class="sr-only">{move || td_string!(l().i18n(), ladder_position).to_string()}</span></th>
+                        <th scope="col">{crate::locale::tr(|l| td_string!(l.i18n(), ladder_step).to_string())}</th>
+                        <th scope="col">{crate::locale::tr(|l| td_string!(l.i18n(), ladder_from).to_string())}</th>
+                        <th scope="col">{crate::locale::tr(|l| td_string!(l.i18n(), ladder_pays).to_string())}</th>
+                        <th scope="col"><span class="sr-only">{crate::locale::tr(|l| td_string!(l.i18n(), ladder_position).to_string())}</span></th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -191,9 +191,9 @@ pub fn Ladder(scheme: Scheme, program: Program, reached: Option<usize>, rank: Op
             view! {
                 <table class="ladder" data-test="ladder">
                     <thead><tr>
-                        <th scope="col">{move || td_string!(l().i18n(), ladder_rank).to_string()}</th>
-                        <th scope="col">{move || td_string!(l().i18n(), ladder_pays).to_string()}</th>
-                        <th scope="col"><span class="sr-only">{move || td_string!(l().i18n(), ladder_position).to_string()}</span></th>
+                        <th scope="col">{crate::locale::tr(|l| td_string!(l.i18n(), ladder_rank).to_string())}</th>
+                        <th scope="col">{crate::locale::tr(|l| td_string!(l.i18n(), ladder_pays).to_string())}</th>
+                        <th scope="col"><span class="sr-only">{crate::locale::tr(|l| td_string!(l.i18n(), ladder_position).to_string())}</span></th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>

@@ -45,7 +45,7 @@ pub fn SchemeCard(
         return view! {
             <article class="card scheme" data-scheme=scheme.id.clone()>
                 <h3>{let s = scheme.clone(); move || crate::locale::named(state.locale.get(), &s.name, &s.names)}</h3>
-                <p class="muted">{move || td_string!(l(), not_started).to_string()}</p>
+                <p class="muted">{crate::locale::tr(|l| td_string!(l.i18n(), not_started).to_string())}</p>
             </article>
         }
         .into_any();
@@ -73,7 +73,7 @@ pub fn SchemeCard(
                 </div>
                 <p>
                     <strong data-test="next-needed">{move || measure_text(state.locale.get(), &s, &p, n.needed)}</strong>
-                    " " {move || td_string!(l(), next_step).to_string()} " "
+                    " " {crate::locale::tr(|l| td_string!(l.i18n(), next_step).to_string())} " "
                     <strong data-test="next-payout">{move || payout_text(state.locale.get(), instrument, &p2, n.payout)}</strong>
                     " ("
                     <span data-test="next-gain">{move || format!("+{}", payout_text(state.locale.get(), instrument, &p3, n.gain))}</span>
@@ -118,16 +118,16 @@ pub fn SchemeCard(
             <p class="muted">{status}</p>
             {remaining}
             <dl>
-                <dt>{move || td_string!(l(), measure).to_string()}</dt>
+                <dt>{crate::locale::tr(|l| td_string!(l.i18n(), measure).to_string())}</dt>
                 <dd data-test="measure">{move || measure_text(state.locale.get(), &s1, &p1, measure)}</dd>
-                <dt>{move || td_string!(l(), earned_period).to_string()}</dt>
+                <dt>{crate::locale::tr(|l| td_string!(l.i18n(), earned_period).to_string())}</dt>
                 <dd data-test="earned">{move || payout_text(state.locale.get(), instrument, &p2, earned)}</dd>
-                <dt>{move || td_string!(l(), earned_scheme).to_string()}</dt>
+                <dt>{crate::locale::tr(|l| td_string!(l.i18n(), earned_scheme).to_string())}</dt>
                 <dd data-test="scheme-total">{move || payout_text(state.locale.get(), instrument, &p_total, total)}</dd>
             </dl>
             {next}
             {why}
-            <a class="more" href=href data-test="scheme-link">{move || td_string!(l(), scheme_details).to_string()}</a>
+            <a class="more" href=href data-test="scheme-link">{crate::locale::tr(|l| td_string!(l.i18n(), scheme_details).to_string())}</a>
         </article>
     }
     .into_any()

@@ -47,7 +47,7 @@ pub fn TierCard(status: TierStatus, program: Program) -> impl IntoView {
     });
     view! {
         <article class="card tier">
-            <h2>{move || td_string!(l().i18n(), tier).to_string()}</h2>
+            <h2>{crate::locale::tr(|l| td_string!(l.i18n(), tier).to_string())}</h2>
             <p class="figure" data-test="tier">
                 {move || match &held {
                     Some(t) => tier_name(l(), &p1, t),

@@ -294,7 +294,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
                 <tbody>{lines.clone()}</tbody>
                 <tfoot>
                     <tr>
-                        <th scope="row">{move || td_string!(l().i18n(), what_if_total_points).to_string()}</th>
+                        <th scope="row">{crate::locale::tr(|l| td_string!(l.i18n(), what_if_total_points).to_string())}</th>
                         <td data-test="what-if-total-points">{total.clone()}</td>
                     </tr>
                 </tfoot>
@@ -309,8 +309,8 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
         (basis.program.currency.clone(), basis.program.currency.clone(), basis.program.decimals);
     view! {
         <section class="card what-if" aria-labelledby="what-if-title">
-            <h2 id="what-if-title">{move || td_string!(l().i18n(), what_if_title).to_string()}</h2>
-            <p class="muted">{move || td_string!(l().i18n(), what_if_hint).to_string()}</p>
+            <h2 id="what-if-title">{crate::locale::tr(|l| td_string!(l.i18n(), what_if_title).to_string())}</h2>
+            <p class="muted">{crate::locale::tr(|l| td_string!(l.i18n(), what_if_hint).to_string())}</p>
             <div class="what-if-slider">
                 <label for="what-if-more">
                     {move || td_string!(l().i18n(), slider_label,
@@ -323,7 +323,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
             </div>
             <form class="what-if-form" on:submit=move |ev| ev.prevent_default()>
                 <label>
-                    {move || td_string!(l().i18n(), product).to_string()}
+                    {crate::locale::tr(|l| td_string!(l.i18n(), product).to_string())}
                     <select data-test="what-if-sku" on:change=move |ev| sku.set(event_target_value(&ev))>
                         {catalog.iter().map(|(s, c)| {
                             let s2 = s.clone();
@@ -332,7 +332,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    {move || td_string!(l().i18n(), units).to_string()}
+                    {crate::locale::tr(|l| td_string!(l.i18n(), units).to_string())}
                     <input type="number" min="1" step="1" inputmode="numeric" data-test="what-if-units" bind:value=units/>
                 </label>
                 <label>
@@ -340,15 +340,15 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
                     <input type="text" inputmode="decimal" data-test="what-if-value" bind:value=value/>
                 </label>
                 <label>
-                    {move || td_string!(l().i18n(), date_label).to_string()}
+                    {crate::locale::tr(|l| td_string!(l.i18n(), date_label).to_string())}
                     <input type="date" data-test="what-if-date" max=max_date bind:value=date/>
                 </label>
                 <div class="actions">
                     <button type="button" data-test="what-if-add" on:click=add>
-                        {move || td_string!(l().i18n(), add_sale).to_string()}
+                        {crate::locale::tr(|l| td_string!(l.i18n(), add_sale).to_string())}
                     </button>
                     <button type="button" class="secondary" data-test="what-if-clear" on:click=clear>
-                        {move || td_string!(l().i18n(), clear).to_string()}
+                        {crate::locale::tr(|l| td_string!(l.i18n(), clear).to_string())}
                     </button>
                 </div>
             </form>

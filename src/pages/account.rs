@@ -9,7 +9,6 @@ use crate::session::AppState;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let l = move || state.locale.get().i18n();
     move || {
         let Some(session) = state.session.get() else {
             return view! { <Redirect path="/sign-in"/> }.into_any();
@@ -17,16 +16,16 @@ pub fn AccountPage() -> impl IntoView {
         let user = session.user;
         view! {
             <section class="card account">
-                <h1>{move || td_string!(l(), account_title).to_string()}</h1>
+                <h1>{crate::locale::tr(|l| td_string!(l.i18n(), account_title).to_string())}</h1>
                 <dl>
-                    <dt>{move || td_string!(l(), name_label).to_string()}</dt>
+                    <dt>{crate::locale::tr(|l| td_string!(l.i18n(), name_label).to_string())}</dt>
                     <dd data-test="account-name">{user.name.clone()}</dd>
-                    <dt>{move || td_string!(l(), email).to_string()}</dt>
+                    <dt>{crate::locale::tr(|l| td_string!(l.i18n(), email).to_string())}</dt>
                     <dd data-test="account-email">{user.email.clone()}</dd>
-                    <dt>{move || td_string!(l(), organisation).to_string()}</dt>
+                    <dt>{crate::locale::tr(|l| td_string!(l.i18n(), organisation).to_string())}</dt>
                     <dd>{user.partner.clone().unwrap_or_default()}</dd>
                 </dl>
-                <p class="muted">{move || td_string!(l(), language_hint).to_string()}</p>
+                <p class="muted">{crate::locale::tr(|l| td_string!(l.i18n(), language_hint).to_string())}</p>
             </section>
         }
         .into_any()

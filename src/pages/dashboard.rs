@@ -62,7 +62,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
             })}
             <div class="summary">
                 <article class="card balance">
-                    <h2>{move || td_string!(state.locale.get().i18n(), balance).to_string()}</h2>
+                    <h2>{crate::locale::tr(|l| td_string!(l.i18n(), balance).to_string())}</h2>
                     <p class="figure">
                         <span data-test="points-balance">{move || format::number(state.locale.get(), balance, 0)}</span>
                         " " {points_name.clone()}
@@ -81,7 +81,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
             <div class="dashboard-foot">
                 <RecentPostings postings=data.ledger.postings.clone() program=program.clone()/>
                 <section class="badges-section">
-                    <h2>{move || td_string!(state.locale.get().i18n(), badges_title).to_string()}</h2>
+                    <h2>{crate::locale::tr(|l| td_string!(l.i18n(), badges_title).to_string())}</h2>
                     <BadgeList program=program.clone() earned=statement.badges.clone()/>
                 </section>
             </div>
@@ -151,7 +151,7 @@ fn NextActions(statement: Statement, program: Program) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card actions">
-            <h2>{move || td_string!(l().i18n(), actions_title).to_string()}</h2>
+            <h2>{crate::locale::tr(|l| td_string!(l.i18n(), actions_title).to_string())}</h2>
             <ul>{items}</ul>
         </section>
     }
@@ -201,8 +201,8 @@ fn RecentPostings(postings: Vec<Posting>, program: Program) -> impl IntoView {
         .collect_view();
     view! {
         <section class="recent">
-            <h2>{move || td_string!(l().i18n(), recent_title).to_string()}</h2>
-            {empty.then(|| view! { <p class="empty">{move || td_string!(l().i18n(), no_postings).to_string()}</p> })}
+            <h2>{crate::locale::tr(|l| td_string!(l.i18n(), recent_title).to_string())}</h2>
+            {empty.then(|| view! { <p class="empty">{crate::locale::tr(|l| td_string!(l.i18n(), no_postings).to_string())}</p> })}
             <table class="postings"><tbody>{rows}</tbody></table>
         </section>
     }

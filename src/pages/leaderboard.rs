@@ -31,13 +31,13 @@ fn Leaderboards(data: Dashboard) -> impl IntoView {
     let program = data.program.clone();
     view! {
         <section class="leaderboards">
-            <h1>{move || td_string!(state.locale.get().i18n(), leaderboard_title).to_string()}</h1>
+            <h1>{crate::locale::tr(|l| td_string!(l.i18n(), leaderboard_title).to_string())}</h1>
             <Suspense fallback=move || view! {
-                <p class="loading">{move || td_string!(state.locale.get().i18n(), loading_figures).to_string()}</p>
+                <p class="loading">{crate::locale::tr(|l| td_string!(l.i18n(), loading_figures).to_string())}</p>
             }>
                 {move || boards.get().map(|result| match result {
                     Ok(list) if list.is_empty() => view! {
-                        <p class="empty">{move || td_string!(state.locale.get().i18n(), no_boards).to_string()}</p>
+                        <p class="empty">{crate::locale::tr(|l| td_string!(l.i18n(), no_boards).to_string())}</p>
                     }.into_any(),
                     Ok(list) => list.into_iter()
                         .map(|b| view! { <BoardView board=b program=program.clone()/> })
@@ -89,7 +89,7 @@ fn BoardView(board: Board, program: Program) -> impl IntoView {
                 <tr class:you=you aria-current=you.then_some("true") data-test=if you { "own-row" } else { "row" }>
                     <td>{rank}</td>
                     <th scope="row">{name}
-                        {you.then(|| view! { " " <span class="badge-pill">{move || td_string!(l().i18n(), you_label).to_string()}</span> })}
+                        {you.then(|| view! { " " <span class="badge-pill">{crate::locale::tr(|l| td_string!(l.i18n(), you_label).to_string())}</span> })}
                     </th>
                     <td class="num">{move || measure_text(l(), &s, &p, measure)}</td>
                 </tr>
@@ -101,9 +101,9 @@ fn BoardView(board: Board, program: Program) -> impl IntoView {
             <h2>{title}</h2>
             <table>
                 <thead><tr>
-                    <th scope="col">{move || td_string!(l().i18n(), rank_col).to_string()}</th>
-                    <th scope="col">{move || td_string!(l().i18n(), partner_col).to_string()}</th>
-                    <th scope="col" class="num">{move || td_string!(l().i18n(), measure).to_string()}</th>
+                    <th scope="col">{crate::locale::tr(|l| td_string!(l.i18n(), rank_col).to_string())}</th>
+                    <th scope="col">{crate::locale::tr(|l| td_string!(l.i18n(), partner_col).to_string())}</th>
+                    <th scope="col" class="num">{crate::locale::tr(|l| td_string!(l.i18n(), measure).to_string())}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -77,13 +77,13 @@ fn Catalog(data: Dashboard) -> impl IntoView {
     view! {
         <section class="rewards">
             <header class="dashboard-head">
-                <h1>{move || td_string!(l().i18n(), rewards_title).to_string()}</h1>
+                <h1>{crate::locale::tr(|l| td_string!(l.i18n(), rewards_title).to_string())}</h1>
                 <p class="muted" data-test="rewards-balance">
                     {move || td_string!(l().i18n(), rewards_balance, amount = points(l(), &p_head, balance)).to_string()}
                 </p>
-                <p><a href="/rewards/history">{move || td_string!(l().i18n(), my_rewards).to_string()}</a></p>
+                <p><a href="/rewards/history">{crate::locale::tr(|l| td_string!(l.i18n(), my_rewards).to_string())}</a></p>
             </header>
-            <Transition fallback=move || view! { <p class="loading">{move || td_string!(l().i18n(), loading_figures).to_string()}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{crate::locale::tr(|l| td_string!(l.i18n(), loading_figures).to_string())}</p> }>
                 {move || items.get().map(|result| match result {
                     Err(e) => view! { <ErrorPanel error=e retry=move || items.refetch()/> }.into_any(),
                     Ok(all) => {
@@ -93,32 +93,32 @@ fn Catalog(data: Dashboard) -> impl IntoView {
                         let (program, standings) = (p_cards.clone(), standings.clone());
                         view! {
                             <form class="filters" on:submit=|ev| ev.prevent_default()>
-                                <label>{move || td_string!(l().i18n(), search).to_string()}
+                                <label>{crate::locale::tr(|l| td_string!(l.i18n(), search).to_string())}
                                     <input type="search" data-test="reward-search" bind:value=query/>
                                 </label>
-                                <label>{move || td_string!(l().i18n(), category).to_string()}
+                                <label>{crate::locale::tr(|l| td_string!(l.i18n(), category).to_string())}
                                     <select data-test="reward-category" on:change=move |ev| category.set(event_target_value(&ev))>
-                                        <option value="">{move || td_string!(l().i18n(), all_categories).to_string()}</option>
+                                        <option value="">{crate::locale::tr(|l| td_string!(l.i18n(), all_categories).to_string())}</option>
                                         {categories.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
                                     </select>
                                 </label>
-                                <label>{move || td_string!(l().i18n(), sort_by).to_string()}
+                                <label>{crate::locale::tr(|l| td_string!(l.i18n(), sort_by).to_string())}
                                     <select data-test="reward-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
                                         "down" => Sort::PriceDown, "name" => Sort::Name, _ => Sort::PriceUp })>
-                                        <option value="up">{move || td_string!(l().i18n(), sort_price_up).to_string()}</option>
-                                        <option value="down">{move || td_string!(l().i18n(), sort_price_down).to_string()}</option>
-                                        <option value="name">{move || td_string!(l().i18n(), sort_name).to_string()}</option>
+                                        <option value="up">{crate::locale::tr(|l| td_string!(l.i18n(), sort_price_up).to_string())}</option>
+                                        <option value="down">{crate::locale::tr(|l| td_string!(l.i18n(), sort_price_down).to_string())}</option>
+                                        <option value="name">{crate::locale::tr(|l| td_string!(l.i18n(), sort_name).to_string())}</option>
                                     </select>
                                 </label>
                                 <label class="check">
                                     <input type="checkbox" data-test="reward-affordable" bind:checked=affordable/>
-                                    {move || td_string!(l().i18n(), affordable_now).to_string()}
+                                    {crate::locale::tr(|l| td_string!(l.i18n(), affordable_now).to_string())}
                                 </label>
                             </form>
                             {move || {
                                 let shown = list(all.clone());
                                 if shown.is_empty() {
-                                    return view! { <p class="empty" data-test="no-rewards">{move || td_string!(l().i18n(), no_rewards).to_string()}</p> }.into_any();
+                                    return view! { <p class="empty" data-test="no-rewards">{crate::locale::tr(|l| td_string!(l.i18n(), no_rewards).to_string())}</p> }.into_any();
                                 }
                                 let (program, standings) = (program.clone(), standings.clone());
                                 view! {
@@ -210,9 +210,9 @@ fn RewardCard(
                     let codes: Vec<String> = r.lines.iter().filter_map(|x| x.voucher_code.clone()).collect();
                     return view! {
                         <div class="notice" role="status" data-test="redeemed">
-                            <p>{move || td_string!(l().i18n(), redeemed_ok).to_string()}</p>
+                            <p>{crate::locale::tr(|l| td_string!(l.i18n(), redeemed_ok).to_string())}</p>
                             {codes.into_iter().map(|c| view! { <p><code data-test="voucher">{c}</code></p> }).collect_view()}
-                            <a href="/rewards/history">{move || td_string!(l().i18n(), my_rewards).to_string()}</a>
+                            <a href="/rewards/history">{crate::locale::tr(|l| td_string!(l.i18n(), my_rewards).to_string())}</a>
                         </div>
                     }.into_any();
                 }
@@ -225,10 +225,10 @@ fn RewardCard(
                                 amount = points(l(), &p, price), after = points(l(), &p, after)).to_string()}</p>
                             <div class="actions">
                                 <button type="button" data-test="confirm-redeem" disabled=move || sending.get() on:click=confirm>
-                                    {move || td_string!(l().i18n(), confirm).to_string()}
+                                    {crate::locale::tr(|l| td_string!(l.i18n(), confirm).to_string())}
                                 </button>
                                 <button type="button" class="secondary" on:click=move |_| { confirming.set(None); error.set(None); }>
-                                    {move || td_string!(l().i18n(), cancel).to_string()}
+                                    {crate::locale::tr(|l| td_string!(l.i18n(), cancel).to_string())}
                                 </button>
                             </div>
                         </div>
@@ -239,7 +239,7 @@ fn RewardCard(
                 view! {
                     <button type="button" data-test="redeem" disabled=short
                         on:click=move |_| { error.set(None); confirming.set(Some(api::idempotency_key())); }>
-                        {move || td_string!(l().i18n(), redeem).to_string()}
+                        {crate::locale::tr(|l| td_string!(l.i18n(), redeem).to_string())}
                     </button>
                     {short.then(|| view! {
                         <p class="muted" data-test="short">{move || td_string!(l().i18n(), points_short,
@@ -257,7 +257,6 @@ fn RewardCard(
 #[component]
 fn History(data: Dashboard) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let l = move || state.locale.get();
     let program = data.program.clone();
     let program_id = data.program.id.clone();
     let list = LocalResource::new(move || {
@@ -270,13 +269,13 @@ fn History(data: Dashboard) -> impl IntoView {
     });
     view! {
         <section class="rewards-history">
-            <h1>{move || td_string!(l().i18n(), my_rewards).to_string()}</h1>
-            <p><a href="/rewards">{move || td_string!(l().i18n(), back_to_catalog).to_string()}</a></p>
-            <Transition fallback=move || view! { <p class="loading">{move || td_string!(l().i18n(), loading_figures).to_string()}</p> }>
+            <h1>{crate::locale::tr(|l| td_string!(l.i18n(), my_rewards).to_string())}</h1>
+            <p><a href="/rewards">{crate::locale::tr(|l| td_string!(l.i18n(), back_to_catalog).to_string())}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{crate::locale::tr(|l| td_string!(l.i18n(), loading_figures).to_string())}</p> }>
                 {move || list.get().map(|result| match result {
                     Err(e) => view! { <ErrorPanel error=e retry=move || list.refetch()/> }.into_any(),
                     Ok(rs) if rs.is_empty() => view! {
-                        <p class="empty" data-test="no-redemptions">{move || td_string!(l().i18n(), no_redemptions).to_string()}</p>
+                        <p class="empty" data-test="no-redemptions">{crate::locale::tr(|l| td_string!(l.i18n(), no_redemptions).to_string())}</p>
                     }.into_any(),
                     Ok(rs) => {
                         let program = program.clone();
@@ -336,7 +335,7 @@ where
                                         let _ = w.navigator().clipboard().write_text(&copy);
                                     }
                                 }>
-                                {move || td_string!(l().i18n(), copy_code).to_string()}
+                                {crate::locale::tr(|l| td_string!(l.i18n(), copy_code).to_string())}
                             </button>
                         }
                     })}
@@ -356,7 +355,7 @@ where
             </p>
             {cancellable.then(|| view! {
                 <button type="button" class="secondary" data-test="cancel-redemption" on:click=cancel>
-                    {move || td_string!(l().i18n(), cancel_redemption).to_string()}
+                    {crate::locale::tr(|l| td_string!(l.i18n(), cancel_redemption).to_string())}
                 </button>
             })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{error_text(l(), &e)}</p> })}

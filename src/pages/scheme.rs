@@ -43,7 +43,7 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
         program.schemes.iter().zip(&statement.schemes).find(|(s, _)| s.id == id).map(|(s, r)| (s.clone(), r.clone()))
     else {
         return view! {
-            <p class="empty" data-test="no-scheme">{move || td_string!(l().i18n(), no_such_scheme).to_string()}</p>
+            <p class="empty" data-test="no-scheme">{crate::locale::tr(|l| td_string!(l.i18n(), no_such_scheme).to_string())}</p>
         }
         .into_any();
     };
@@ -54,7 +54,7 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
     let chart = current.clone().filter(|line| base_at(&scheme, line.target, Decimal::ZERO).is_some()).map(|line| {
         view! {
             <section class="card">
-                <h2>{move || td_string!(l().i18n(), chart_title).to_string()}</h2>
+                <h2>{crate::locale::tr(|l| td_string!(l.i18n(), chart_title).to_string())}</h2>
                 <PayoutChart scheme=scheme.clone() program=program.clone() target=line.target
                     measure=line.measure.unwrap_or_default() next=line.next.as_ref().map(|n| n.threshold)/>
             </section>
@@ -73,12 +73,12 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
             view! {
                 <li class="card period" data-period=line.label.clone()>
                     <h3>{move || period_name(l(), &label)}
-                        {running.then(|| view! { <span class="badge-pill">{move || td_string!(l().i18n(), running_now).to_string()}</span> })}
+                        {running.then(|| view! { <span class="badge-pill">{crate::locale::tr(|l| td_string!(l.i18n(), running_now).to_string())}</span> })}
                     </h3>
                     <dl>
-                        <dt>{move || td_string!(l().i18n(), measure).to_string()}</dt>
+                        <dt>{crate::locale::tr(|l| td_string!(l.i18n(), measure).to_string())}</dt>
                         <dd data-test="period-measure">{move || measure.map(|m| measure_text(l(), &s, &p, m)).unwrap_or_else(|| "–".into())}</dd>
-                        <dt>{move || td_string!(l().i18n(), earned_period).to_string()}</dt>
+                        <dt>{crate::locale::tr(|l| td_string!(l.i18n(), earned_period).to_string())}</dt>
                         <dd data-test="period-payout">{move || payout_text(l(), instrument, &p2, payout)}</dd>
                     </dl>
                     <Explanation steps=line.explanation.clone() counted=counted scheme=s2.clone() program=program.clone()/>
@@ -90,19 +90,19 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
     view! {
         <section class="scheme-page" data-scheme=scheme.id.clone()>
             <header class="dashboard-head">
-                <p class="muted"><a href="/dashboard">{move || td_string!(l().i18n(), back_to_dashboard).to_string()}</a></p>
+                <p class="muted"><a href="/dashboard">{crate::locale::tr(|l| td_string!(l.i18n(), back_to_dashboard).to_string())}</a></p>
                 <h1>{move || named(l(), &s_name.name, &s_name.names)}</h1>
                 <p class="muted">{move || format!("{} – {}", format::date(l(), window.0), format::date(l(), window.1))}</p>
             </header>
             <div class="scheme-grid">
                 <section class="card">
-                    <h2>{move || td_string!(l().i18n(), rules_title).to_string()}</h2>
+                    <h2>{crate::locale::tr(|l| td_string!(l.i18n(), rules_title).to_string())}</h2>
                     <Rules scheme=scheme.clone() program=program.clone()/>
                     <Ladder scheme=scheme.clone() program=program.clone() reached=reached rank=rank/>
                 </section>
                 {chart}
             </div>
-            <h2>{move || td_string!(l().i18n(), periods_title).to_string()}</h2>
+            <h2>{crate::locale::tr(|l| td_string!(l.i18n(), periods_title).to_string())}</h2>
             <ol class="periods">{periods}</ol>
             <WhatIfPanel basis=basis/>
         </section>

@@ -42,25 +42,25 @@ pub fn SetPasswordPage() -> impl IntoView {
     };
     view! {
         <section class="card sign-in">
-            <h1>{move || td_string!(l(), set_password_title).to_string()}</h1>
+            <h1>{crate::locale::tr(|l| td_string!(l.i18n(), set_password_title).to_string())}</h1>
             <Show when=done fallback=move || view! {
                 <form on:submit=on_submit>
                     <label>
-                        {move || td_string!(l(), new_password).to_string()}
+                        {crate::locale::tr(|l| td_string!(l.i18n(), new_password).to_string())}
                         <input type="password" name="new-password" autocomplete="new-password" required bind:value=password/>
                     </label>
                     <label>
-                        {move || td_string!(l(), repeat_password).to_string()}
+                        {crate::locale::tr(|l| td_string!(l.i18n(), repeat_password).to_string())}
                         <input type="password" name="repeat-password" autocomplete="new-password" required bind:value=repeat/>
                     </label>
                     {move || error().map(|e| view! { <p class="error" role="alert" data-test="set-password-error">{e}</p> })}
                     <button type="submit" disabled=move || submit.pending().get()>
-                        {move || td_string!(l(), save_password).to_string()}
+                        {crate::locale::tr(|l| td_string!(l.i18n(), save_password).to_string())}
                     </button>
                 </form>
             }>
-                <p data-test="password-set">{move || td_string!(l(), password_set).to_string()}</p>
-                <a href="/sign-in">{move || td_string!(l(), sign_in_button).to_string()}</a>
+                <p data-test="password-set">{crate::locale::tr(|l| td_string!(l.i18n(), password_set).to_string())}</p>
+                <a href="/sign-in">{crate::locale::tr(|l| td_string!(l.i18n(), sign_in_button).to_string())}</a>
             </Show>
         </section>
     }

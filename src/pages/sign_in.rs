@@ -29,10 +29,10 @@ pub fn SignIn() -> impl IntoView {
     let l = move || state.locale.get().i18n();
     view! {
         <section class="card sign-in">
-            <h1>{move || td_string!(l(), sign_in_title).to_string()}</h1>
+            <h1>{crate::locale::tr(|l| td_string!(l.i18n(), sign_in_title).to_string())}</h1>
             <Show when=move || state.session_ended.get()>
                 <p class="notice" role="status" data-test="session-ended">
-                    {move || td_string!(l(), error_unauthorized).to_string()}
+                    {crate::locale::tr(|l| td_string!(l.i18n(), error_unauthorized).to_string())}
                 </p>
             </Show>
             <form on:submit=move |ev| {
@@ -40,12 +40,12 @@ pub fn SignIn() -> impl IntoView {
                 submit.dispatch((email.get_untracked(), password.get_untracked()));
             }>
                 <label>
-                    {move || td_string!(l(), email).to_string()}
+                    {crate::locale::tr(|l| td_string!(l.i18n(), email).to_string())}
                     <input type="email" name="email" autocomplete="username" required
                         bind:value=email/>
                 </label>
                 <label>
-                    {move || td_string!(l(), password).to_string()}
+                    {crate::locale::tr(|l| td_string!(l.i18n(), password).to_string())}
                     <input type="password" name="password" autocomplete="current-password" required
                         bind:value=password/>
                 </label>

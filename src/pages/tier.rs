@@ -43,7 +43,7 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
             view! {
                 <li class="card tier-row" class:current=current data-tier=tier.id.clone()>
                     <h2>{let t = tier.clone(); move || crate::locale::named(l(), &t.name, &t.names)}
-                        {current.then(|| view! { <span class="badge-pill">{move || td_string!(l().i18n(), your_tier).to_string()}</span> })}
+                        {current.then(|| view! { <span class="badge-pill">{crate::locale::tr(|l| td_string!(l.i18n(), your_tier).to_string())}</span> })}
                     </h2>
                     <p data-test="tier-threshold">{move || td_string!(l().i18n(), tier_threshold,
                         amount = format::money(l(), threshold, &p.currency, p.decimals), months = months).to_string()}</p>
@@ -71,9 +71,9 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
         .collect_view();
     view! {
         <section class="tier-page">
-            <h1>{move || td_string!(l().i18n(), tiers_title).to_string()}</h1>
+            <h1>{crate::locale::tr(|l| td_string!(l.i18n(), tiers_title).to_string())}</h1>
             <ol class="tiers">{tiers}</ol>
-            <h2>{move || td_string!(l().i18n(), badges_title).to_string()}</h2>
+            <h2>{crate::locale::tr(|l| td_string!(l.i18n(), badges_title).to_string())}</h2>
             <BadgeList program=program.clone() earned=statement.badges.clone()/>
         </section>
     }
