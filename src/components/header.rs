@@ -66,12 +66,7 @@ fn ProgramPicker() -> impl IntoView {
     let state = expect_context::<AppState>();
     let current = move || {
         let chosen = state.program.get();
-        state.programs.with(|list| {
-            chosen
-                .filter(|c| list.iter().any(|p| &p.id == c))
-                .or_else(|| list.first().map(|p| p.id.clone()))
-                .unwrap_or_default()
-        })
+        state.programs.with(|list| crate::components::loaded::shown_program(chosen.as_deref(), list).unwrap_or_default())
     };
     view! {
         <select class="program-picker" data-test="program"

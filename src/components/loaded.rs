@@ -15,13 +15,20 @@ use crate::session::AppState;
 #[derive(Clone, Copy)]
 pub struct DashboardData(pub LocalResource<Result<Dashboard, ApiError>>);
 
+/// The program shown: the one chosen in the header when the user takes part in it, else their
+/// first.
+pub fn shown_program(chosen: Option<&str>, programs: &[crate::api::ProgramName]) -> Option<String> {
+    chosen
+        .filter(|c| programs.iter().any(|p| p.id == *c))
+        .map(String::from)
+        .or_else(|| programs.first().map(|p| p.id.clone()))
+}
+
 async fn load(state: AppState, session: Session, chosen: Option<String>) -> Result<Dashboard, ApiError> {
     let me = api::me(&session.token).await?;
     let partner =
         session.user.partner.ok_or_else(|| ApiError::local("no_partner", "this account belongs to no partner"))?;
-    let program = chosen
-        .filter(|c| me.programs.iter().any(|p| &p.id == c))
-        .or_else(|| me.programs.first().map(|p| p.id.clone()))
+    let program = shown_program(chosen.as_deref(), &me.programs)
         .ok_or_else(|| ApiError::local("no_program", "the partner is in no program"))?;
     state.programs.set(me.programs);
     api::dashboard(&session.token, &partner, &program).await

@@ -51,14 +51,7 @@ pub fn SchemeCard(
         .into_any();
     };
     let measure = line.measure.unwrap_or_default();
-    let progress = line.next.as_ref().map(|n| {
-        measure
-            .checked_div(n.threshold)
-            .and_then(|share| share.checked_mul(Decimal::ONE_HUNDRED))
-            .and_then(|pct| i64::try_from(pct.round()).ok())
-            .unwrap_or(100)
-            .clamp(0, 100)
-    });
+    let progress = line.next.as_ref().map(|n| crate::components::tier::percent_of(measure, n.threshold));
     let (s1, p1, p2, p_total) = (scheme.clone(), program.clone(), program.clone(), program.clone());
     let instrument = scheme.instrument;
     let earned = line.payout;

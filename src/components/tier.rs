@@ -10,11 +10,12 @@ use crate::i18n::td_string;
 use crate::locale::{perk, tier_name};
 use crate::session::AppState;
 
-/// `part` of `whole` in whole percent, 0–100 (100 when there is nothing to reach).
+/// `part` of `whole` in whole percent, rounded, 0–100 (100 when there is nothing to reach): how
+/// full a progress bar is.
 pub fn percent_of(part: Decimal, whole: Decimal) -> i64 {
     part.checked_div(whole)
         .and_then(|share| share.checked_mul(Decimal::ONE_HUNDRED))
-        .and_then(|pct| i64::try_from(pct.floor()).ok())
+        .and_then(|pct| i64::try_from(pct.round()).ok())
         .unwrap_or(100)
         .clamp(0, 100)
 }

@@ -22,7 +22,8 @@ use crate::session::AppState;
 pub struct Basis {
     pub program: Program,
     pub partner: mitra_scheme::Partner,
-    pub facts: Vec<Fact>,
+    /// The partner's facts, shared with the scheme cards' explanations.
+    pub facts: Arc<Vec<Fact>>,
     /// `facts` indexed for evaluation; each projection copies it and adds the hypothetical sales.
     pub table: FactTable,
     pub context: Context,
@@ -36,7 +37,7 @@ impl Basis {
         Basis {
             program: data.program.clone(),
             partner: data.partner.clone(),
-            facts: data.facts.clone(),
+            facts: Arc::new(data.facts.clone()),
             table: FactTable::for_partner(&data.partner.id, &data.facts),
             context: data.context.clone(),
             today: data.today,

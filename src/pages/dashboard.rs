@@ -33,8 +33,8 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
     let balance = data.ledger.points;
     let pending = pending_points(&statement, &program);
     let today = data.today;
-    let facts = std::sync::Arc::new(data.facts.clone());
     let basis = std::sync::Arc::new(Basis::new(&data, statement.clone()));
+    let facts = basis.facts.clone();
     let cards = statement
         .schemes
         .iter()

@@ -48,8 +48,8 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
         .into_any();
     };
     let current = result.periods.iter().rev().find(|p| p.running).or(result.periods.last()).cloned();
-    let facts = Arc::new(data.facts.clone());
     let basis = Arc::new(Basis::new(&data, statement.clone()));
+    let facts = basis.facts.clone();
     // Only schemes whose payout follows from the measure alone have a curve to draw.
     let chart = current.clone().filter(|line| base_at(&scheme, line.target, Decimal::ZERO).is_some()).map(|line| {
         view! {

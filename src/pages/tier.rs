@@ -2,7 +2,6 @@
 //! against each; every badge, earned (with the date) or not yet (with what earns it).
 
 use leptos::prelude::*;
-use rust_decimal::Decimal;
 
 use crate::api::Dashboard;
 use crate::components::badges::BadgeList;
@@ -32,12 +31,7 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
             let (p, p2) = (program.clone(), program.clone());
             let current = held.as_deref() == Some(tier.id.as_str());
             let measure = standing.measure.unwrap_or_default();
-            let pct = measure
-                .checked_mul(Decimal::ONE_HUNDRED)
-                .and_then(|m| m.checked_div(standing.threshold))
-                .and_then(|x| i64::try_from(x.round()).ok())
-                .unwrap_or(100)
-                .clamp(0, 100);
+            let pct = crate::components::tier::percent_of(measure, standing.threshold);
             let (threshold, months, multiplier, perks) =
                 (tier.threshold, tier.trailing_months, tier.multiplier, tier.perks.clone());
             view! {
