@@ -156,6 +156,58 @@ pub struct Ledger {
     pub postings: Vec<Posting>,
 }
 
+/// Which postings a statement shows: `GET /api/partners/{id}/postings` (paged) and
+/// `GET /api/partners/{id}/postings.csv` (all of them) take the same filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementQuery {
+    pub program: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<mitra_scheme::model::Instrument>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// 1-based; the JSON endpoint only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+}
+
+/// One line of a partner's statement: a posting to one of their accounts (points, cash credit or
+/// fund) and that account's balance right after it, counted over all its postings (not only the
+/// ones a filter shows).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementLine {
+    pub id: i64,
+    pub created_at: String,
+    pub instrument: mitra_scheme::model::Instrument,
+    pub kind: PostingKind,
+    pub scheme: Option<String>,
+    pub period: Option<String>,
+    pub memo: String,
+    /// In the instrument's unit: whole points, or money at the program's decimals.
+    pub amount: Decimal,
+    pub balance: Decimal,
+}
+
+/// A page of a partner's statement, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementPage {
+    pub lines: Vec<StatementLine>,
+    /// Lines matching the filters, over all pages.
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    /// The periods the partner's postings name, for the period filter (newest first).
+    pub periods: Vec<String>,
+    /// The balance of each account now.
+    pub points: Decimal,
+    pub cash: Decimal,
+    pub fund: Decimal,
+}
+
 /// `GET /api/partners/{id}/dashboard?program=`: everything the app computes a partner's figures
 /// from, the same way the server does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

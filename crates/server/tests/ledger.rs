@@ -178,3 +178,102 @@ async fn adjustments_are_bounded_and_no_stored_posting_breaks_a_read() {
     let (status, r) = post(&s, &partner, "/api/partners/bangun-warna/redemptions", Some("k"), &body).await;
     assert_eq!(status, 201, "{r}");
 }
+
+/// Each line's balance, worked out again from the amounts: per instrument, oldest first.
+fn running_balances(lines_newest_first: &[Value]) -> Vec<String> {
+    let mut sums = std::collections::HashMap::<String, rust_decimal::Decimal>::new();
+    let mut out: Vec<String> = lines_newest_first
+        .iter()
+        .rev()
+        .map(|l| {
+            let amount: rust_decimal::Decimal = l["amount"].as_str().unwrap().parse().unwrap();
+            let sum = sums.entry(l["instrument"].as_str().unwrap().to_string()).or_default();
+            *sum += amount;
+            sum.to_string()
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+#[tokio::test]
+async fn the_statement_lists_every_instrument_with_running_balances_filters_pages_and_exports_csv() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    // Two more postings after the seeded Q3 close: an adjustment (+2,500 poin) and, written
+    // straight to the ledger, a points posting whose memo reads like a spreadsheet formula.
+    let body = json!({ "program": "nusantara-2026", "points": 2500, "reason": "Trade fair booth bonus" });
+    assert_eq!(post(&s, &designer, "/api/partners/sinar-jaya/adjustments", None, &body).await.0, 201);
+    {
+        let conn = s.state.db.blocking().unwrap();
+        mitra_server::storage::ledger::post(
+            &conn,
+            "nusantara-2026",
+            "sinar-jaya",
+            mitra_scheme::model::Instrument::Points,
+            mitra_api::PostingKind::Adjustment,
+            None,
+            None,
+            "=HYPERLINK(\"http://x\")",
+            -500,
+            "2026-11-20T00:00:00Z",
+        )
+        .unwrap();
+    }
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let base = "/api/partners/sinar-jaya/postings?program=nusantara-2026";
+    let (status, all) = get(&s, &partner, base).await;
+    assert_eq!(status, 200, "{all}");
+    let lines = all["lines"].as_array().unwrap();
+    // Points: 120,000 (Q3) + 2,500 − 500 = 122,000; the fund holds Q3's MDF accrual,
+    // 2 % of Sinar Jaya's 80 M = 1,600,000.
+    assert_eq!((all["points"].as_str(), all["fund"].as_str()), (Some("122000"), Some("1600000")));
+    assert_eq!(all["total"].as_u64(), Some(lines.len() as u64));
+    let balances: Vec<String> = lines.iter().map(|l| l["balance"].as_str().unwrap().to_string()).collect();
+    assert_eq!(balances, running_balances(lines));
+    assert_eq!(lines[0]["memo"].as_str(), Some("=HYPERLINK(\"http://x\")"));
+    assert_eq!((lines[0]["amount"].as_str(), lines[0]["balance"].as_str()), (Some("-500"), Some("122000")));
+    assert!(lines.iter().any(|l| l["instrument"] == "fund" && l["period"] == "2026-Q3"));
+    assert_eq!(all["periods"], json!(["2026-Q3"]));
+
+    // One instrument; then pages of one line, the balance still counted over every posting.
+    let (_, points) = get(&s, &partner, &format!("{base}&instrument=points")).await;
+    let p = points["lines"].as_array().unwrap();
+    assert_eq!(p.len(), 3);
+    assert!(p.iter().all(|l| l["instrument"] == "points"));
+    let (_, page2) = get(&s, &partner, &format!("{base}&instrument=points&per_page=1&page=2")).await;
+    assert_eq!((page2["total"].as_u64(), page2["lines"].as_array().unwrap().len()), (Some(3), 1));
+    assert_eq!(page2["lines"][0]["balance"].as_str(), Some("122500"));
+    let (_, q3) = get(&s, &partner, &format!("{base}&scheme=q-sales&period=2026-Q3")).await;
+    assert_eq!(q3["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(q3["lines"][0]["amount"].as_str(), Some("120000"));
+    let (status, e) = get(&s, &partner, &format!("{base}&per_page=0")).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_page")));
+
+    // The CSV: one row per posting, oldest first; the points rows sum to the balance; the
+    // formula-like memo is escaped.
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/partners/sinar-jaya/postings.csv?program=nusantara-2026", s.url))
+        .bearer_auth(&partner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let text = resp.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["date", "instrument", "kind", "scheme", "period", "memo", "amount", "balance"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), lines.len());
+    let points_sum: rust_decimal::Decimal =
+        rows.iter().filter(|r| &r[1] == "points").map(|r| r[6].parse::<rust_decimal::Decimal>().unwrap()).sum();
+    assert_eq!(points_sum.to_string(), "122000");
+    let last = rows.last().unwrap();
+    assert_eq!((&last[5], &last[6], &last[7]), ("'=HYPERLINK(\"http://x\")", "-500", "122000"));
+    // Another partner's statement stays closed.
+    let (status, _) = get(&s, &partner, "/api/partners/berkah-warna/postings?program=nusantara-2026").await;
+    assert_eq!(status, 403);
+}

@@ -55,6 +55,8 @@ pub fn api() -> Router<AppState> {
         .route("/partners/{id}/facts", get(partners::facts))
         .route("/partners/{id}/statement", get(partners::statement))
         .route("/partners/{id}/ledger", get(partners::ledger))
+        .route("/partners/{id}/postings", get(partners::postings))
+        .route("/partners/{id}/postings.csv", get(partners::postings_csv))
         .route("/partners/{id}/dashboard", get(partners::dashboard))
         .route("/catalog", get(rewards::catalog).post(rewards::add_item))
         .route("/partners/{id}/claims", get(claims::of_partner).post(claims::submit))

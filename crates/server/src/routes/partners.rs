@@ -83,7 +83,93 @@ pub async fn funds(
     ))
 }
 
-pub use mitra_api::{Dashboard, Ledger};
+pub use mitra_api::{Dashboard, Ledger, StatementPage, StatementQuery};
+
+/// Lines a statement page shows unless asked otherwise, and at most.
+const PER_PAGE: u32 = 50;
+const MAX_PER_PAGE: u32 = 500;
+
+fn line_filter(q: &StatementQuery) -> ledger::LineFilter<'_> {
+    ledger::LineFilter { instrument: q.instrument, scheme: q.scheme.as_deref(), period: q.period.as_deref() }
+}
+
+/// `GET /partners/{id}/postings?program=&instrument=&scheme=&period=&page=&per_page=`: the
+/// partner's statement, every instrument's postings newest first with the running balance.
+pub async fn postings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<StatementQuery>,
+) -> ApiResult<axum::Json<StatementPage>> {
+    let p = partner_of(&state, &user, id).await?;
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(PER_PAGE);
+    if page == 0 || per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(ApiError::bad_request(
+            "invalid_page",
+            format!("page counts from 1 and per_page from 1 to {MAX_PER_PAGE}"),
+        ));
+    }
+    let answer = state
+        .db
+        .read(move |c| {
+            let (_, prog) = queries::program(c, &q.program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            let offset = u64::from(page - 1) * u64::from(per_page);
+            let (lines, total) = ledger::statement_lines(
+                c,
+                &prog,
+                &p.id,
+                &line_filter(&q),
+                ledger::Cut::Page { limit: per_page, offset },
+            )?;
+            let balance = |i: Instrument| -> ApiResult<rust_decimal::Decimal> {
+                let minor = ledger::balance(c, &ledger::partner_account(&prog.id, &p.id, i))?;
+                Ok(ledger::from_minor(minor, mitra_scheme::eval::precision(&prog, i)))
+            };
+            Ok(StatementPage {
+                lines,
+                total,
+                page,
+                per_page,
+                periods: ledger::posted_periods(c, &prog.id, &p.id)?,
+                points: balance(Instrument::Points)?,
+                cash: balance(Instrument::Cash)?,
+                fund: balance(Instrument::Fund)?,
+            })
+        })
+        .await?;
+    Ok(axum::Json(answer))
+}
+
+/// `GET /partners/{id}/postings.csv?program=&instrument=&scheme=&period=`: the same statement as
+/// a spreadsheet, oldest first, every line.
+pub async fn postings_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<StatementQuery>,
+) -> ApiResult<impl axum::response::IntoResponse> {
+    if q.page.is_some() || q.per_page.is_some() {
+        return Err(ApiError::bad_request("invalid_page", "the CSV export has every line: no page or per_page"));
+    }
+    let p = partner_of(&state, &user, id).await?;
+    let file = format!("statement-{}-{}.csv", q.program, p.id).replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "_");
+    let body = state
+        .db
+        .read(move |c| {
+            let (_, prog) = queries::program(c, &q.program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            let (lines, _) = ledger::statement_lines(c, &prog, &p.id, &line_filter(&q), ledger::Cut::Everything)?;
+            ledger::statement_csv(&lines)
+        })
+        .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        body,
+    ))
+}
 
 async fn ledger_of(state: &AppState, program: String, partner: String) -> ApiResult<(Program, Ledger)> {
     state

@@ -218,3 +218,154 @@ pub fn postings(conn: &Connection, account: &str, decimals: u32) -> ApiResult<Ve
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+pub use mitra_api::StatementLine;
+
+/// Which of a partner's postings a statement shows.
+pub struct LineFilter<'a> {
+    pub instrument: Option<Instrument>,
+    pub scheme: Option<&'a str>,
+    pub period: Option<&'a str>,
+}
+
+/// How a statement is ordered and cut: newest first with `limit`/`offset` for a page, or oldest
+/// first in full for an export.
+pub enum Cut {
+    Page { limit: u32, offset: u64 },
+    Everything,
+}
+
+const INSTRUMENTS: [Instrument; 3] = [Instrument::Points, Instrument::Cash, Instrument::Fund];
+
+/// A partner's statement lines in a program: every posting to their points, cash and fund
+/// accounts that the filter keeps, each with its account's balance right after it (summed over
+/// all that account's postings, whatever the filter), and how many lines the filter keeps.
+pub fn statement_lines(
+    conn: &Connection,
+    program: &Program,
+    partner: &str,
+    filter: &LineFilter,
+    cut: Cut,
+) -> ApiResult<(Vec<StatementLine>, u64)> {
+    let accounts = INSTRUMENTS.map(|i| partner_account(&program.id, partner, i));
+    let wanted = filter.instrument.map(|i| partner_account(&program.id, partner, i));
+    let inner = "SELECT j.id, j.created_at, e.account, j.kind, j.scheme_id, j.period, j.memo, e.amount,
+                SUM(e.amount) OVER (PARTITION BY e.account ORDER BY j.id ROWS UNBOUNDED PRECEDING) AS balance
+            FROM entries e JOIN journal j ON j.id = e.journal_id WHERE e.account IN (?1, ?2, ?3)";
+    let keep = "(?4 IS NULL OR account = ?4) AND (?5 IS NULL OR scheme_id = ?5) AND (?6 IS NULL OR period = ?6)";
+    let args = params![accounts[0], accounts[1], accounts[2], wanted, filter.scheme, filter.period];
+    let total: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM ({inner}) WHERE {keep}"), args, |r| r.get(0))?;
+    let (order, limit, offset) = match cut {
+        Cut::Page { limit, offset } => ("DESC", i64::from(limit), i64::try_from(offset).unwrap_or(i64::MAX)),
+        Cut::Everything => ("ASC", -1, 0),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT * FROM ({inner}) WHERE {keep} ORDER BY id {order} LIMIT ?7 OFFSET ?8"
+    ))?;
+    let rows = stmt.query_map(
+        params![accounts[0], accounts[1], accounts[2], wanted, filter.scheme, filter.period, limit, offset],
+        |r| {
+            let account: String = r.get(2)?;
+            let kind: String = r.get(3)?;
+            Ok((r.get(0)?, r.get(1)?, account, kind, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+        },
+    )?;
+    let mut lines = Vec::new();
+    for row in rows {
+        let (id, created_at, account, kind, scheme, period, memo, amount, balance): (
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            i64,
+            i64,
+        ) = row?;
+        let instrument = INSTRUMENTS
+            .into_iter()
+            .zip(&accounts)
+            .find_map(|(i, a)| (*a == account).then_some(i))
+            .ok_or_else(|| ApiError::internal(format!("posting {id} is on an unknown account {account}")))?;
+        let decimals = precision(program, instrument);
+        lines.push(StatementLine {
+            id,
+            created_at,
+            instrument,
+            kind: PostingKind::parse(&kind)
+                .ok_or_else(|| ApiError::internal(format!("posting {id} has an unknown kind {kind}")))?,
+            scheme,
+            period,
+            memo,
+            amount: from_minor(amount, decimals),
+            balance: from_minor(balance, decimals),
+        });
+    }
+    Ok((lines, u64::try_from(total).unwrap_or(0)))
+}
+
+/// The periods a partner's postings in a program name, newest first.
+pub fn posted_periods(conn: &Connection, program: &str, partner: &str) -> ApiResult<Vec<String>> {
+    let accounts = INSTRUMENTS.map(|i| partner_account(program, partner, i));
+    let mut stmt = conn.prepare(
+        "SELECT j.period FROM journal j JOIN entries e ON e.journal_id = j.id
+         WHERE e.account IN (?1, ?2, ?3) AND j.period IS NOT NULL GROUP BY j.period ORDER BY MAX(j.id) DESC",
+    )?;
+    let rows = stmt.query_map(params![accounts[0], accounts[1], accounts[2]], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A text cell made safe for a spreadsheet: one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be read as a formula, so it gets a leading apostrophe (which
+/// spreadsheets show as text and hide). Amount cells are written by the server as plain
+/// decimals and are never passed through here.
+pub fn spreadsheet_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The statement as CSV, oldest first: one row per posting, amounts in the instrument's unit.
+pub fn statement_csv(lines: &[StatementLine]) -> ApiResult<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["date", "instrument", "kind", "scheme", "period", "memo", "amount", "balance"])
+        .map_err(ApiError::internal)?;
+    for l in lines {
+        out.write_record([
+            spreadsheet_text(&l.created_at).as_ref(),
+            instrument_name(l.instrument),
+            l.kind.as_str(),
+            &spreadsheet_text(l.scheme.as_deref().unwrap_or("")),
+            &spreadsheet_text(l.period.as_deref().unwrap_or("")),
+            &spreadsheet_text(&l.memo),
+            &l.amount.to_string(),
+            &l.balance.to_string(),
+        ])
+        .map_err(ApiError::internal)?;
+    }
+    out.into_inner().map_err(ApiError::internal)
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_escaped_and_plain_text_is_not() {
+        for (cell, shown) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("Q4 2026", "Q4 2026"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(spreadsheet_text(cell), shown, "{cell:?}");
+        }
+    }
+}
