@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 pub use mitra_api::{
     Board, BoardRow, CatalogItem, Dashboard, Ledger, LineRequest, Me, Posting, PostingKind, ProgramName, Redemption,
-    RedemptionRequest, RedemptionStatus, Role, Session, User,
+    RedemptionRequest, RedemptionStatus, Role, Session, StatementLine, StatementPage, StatementQuery, User,
 };
 use mitra_api::{ErrorBody, SetPassword, SignIn};
 
@@ -203,4 +203,73 @@ pub async fn redemptions(token: &str, partner: &str, program: &str) -> Result<Ve
 pub async fn cancel_redemption(token: &str, partner: &str, id: i64) -> Result<Redemption, ApiError> {
     let req = authorized(Request::post(&url(&format!("/partners/{partner}/redemptions/{id}/cancel"))), token);
     decode(req.send().await.map_err(unreachable)?).await
+}
+
+/// An instrument as the API names it.
+pub fn instrument_code(i: mitra_scheme::model::Instrument) -> &'static str {
+    use mitra_scheme::model::Instrument;
+    match i {
+        Instrument::Points => "points",
+        Instrument::Cash => "cash",
+        Instrument::Fund => "fund",
+    }
+}
+
+/// The query string of a statement request, in the order the server documents.
+fn statement_params(q: &StatementQuery) -> Vec<(&'static str, String)> {
+    let mut params = vec![("program", q.program.clone())];
+    params.extend(q.instrument.map(|i| ("instrument", instrument_code(i).to_string())));
+    params.extend(q.scheme.clone().map(|s| ("scheme", s)));
+    params.extend(q.period.clone().map(|p| ("period", p)));
+    params.extend(q.page.map(|p| ("page", p.to_string())));
+    params.extend(q.per_page.map(|p| ("per_page", p.to_string())));
+    params
+}
+
+/// One page of the partner's statement.
+pub async fn postings(token: &str, partner: &str, q: &StatementQuery) -> Result<StatementPage, ApiError> {
+    let params = statement_params(q);
+    let req = authorized(Request::get(&url(&format!("/partners/{partner}/postings"))), token)
+        .query(params.iter().map(|(k, v)| (*k, v.as_str())));
+    decode(req.send().await.map_err(unreachable)?).await
+}
+
+/// Downloads the statement as CSV: fetched with the session (a plain link would carry none)
+/// and handed to the browser as a file.
+pub async fn download_statement(token: &str, partner: &str, q: &StatementQuery) -> Result<(), ApiError> {
+    let mut q = q.clone();
+    (q.page, q.per_page) = (None, None);
+    let params = statement_params(&q);
+    let req = authorized(Request::get(&url(&format!("/partners/{partner}/postings.csv"))), token)
+        .query(params.iter().map(|(k, v)| (*k, v.as_str())));
+    let resp = req.send().await.map_err(unreachable)?;
+    if !resp.ok() {
+        return decode::<serde_json::Value>(resp).await.map(|_| ());
+    }
+    let bytes = resp.binary().await.map_err(unreachable)?;
+    save_file(&format!("statement-{}.csv", q.program), "text/csv", &bytes)
+        .map_err(|e| ApiError::local("download_failed", format!("the file could not be saved: {e:?}")))
+}
+
+/// Hands `bytes` to the browser as a download named `name`.
+fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&href);
+    link.set_download(name);
+    link.click();
+    // The browser reads the file after this turn of the event loop: let the URL go only then.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&href);
+    });
+    web_sys::window()
+        .ok_or("no window")?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1_000)?;
+    Ok(())
 }

@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schemes/:id") view=pages::scheme::SchemePage/>
                     <Route path=path!("/rewards") view=pages::rewards::RewardsPage/>
                     <Route path=path!("/rewards/history") view=pages::rewards::RewardsHistoryPage/>
+                    <Route path=path!("/statement") view=pages::statement::StatementPage/>
                     <Route path=path!("/tier") view=pages::tier::TierPage/>
                     <Route path=path!("/leaderboard") view=pages::leaderboard::LeaderboardPage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>

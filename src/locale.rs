@@ -105,6 +105,8 @@ pub fn error_text(locale: Locale, error: &crate::api::ApiError) -> String {
         "not_cancellable" => td_string!(l, error_not_cancellable).to_string(),
         "already_cancelled" => td_string!(l, error_already_cancelled).to_string(),
         "no_program" => td_string!(l, error_no_program).to_string(),
+        "download_failed" => td_string!(l, error_download_failed).to_string(),
+        "invalid_page" => td_string!(l, error_invalid_page).to_string(),
         "forbidden" => td_string!(l, error_forbidden).to_string(),
         "not_found" => td_string!(l, error_not_found).to_string(),
         "invalid_token" => td_string!(l, error_invalid_token).to_string(),
@@ -164,4 +166,31 @@ fn translated(words: Box<dyn Fn(Locale) -> String + Send + Sync>) -> impl leptos
     use leptos::prelude::Get;
     let state = leptos::prelude::expect_context::<crate::session::AppState>();
     move || words(state.locale.get())
+}
+
+/// What a ledger posting was, in words: earned in a scheme's period, redeemed, refunded, or
+/// adjusted with the designer's reason.
+pub fn posting_text(
+    locale: Locale,
+    program: &mitra_scheme::Program,
+    kind: crate::api::PostingKind,
+    scheme: Option<&str>,
+    period: Option<&str>,
+    memo: &str,
+) -> String {
+    use crate::api::PostingKind;
+    use crate::i18n::td_string;
+    let i = locale.i18n();
+    let scheme = scheme.map(|s| scheme_name(locale, program, s));
+    let period = period.map(|x| period_name(locale, x));
+    match (kind, scheme, period) {
+        (PostingKind::Accrual, Some(s), Some(pd)) => td_string!(i, posting_accrual, scheme = s, period = pd).to_string(),
+        (PostingKind::Accrual, _, _) => memo.to_string(),
+        (PostingKind::Redemption, _, _) => td_string!(i, posting_redemption).to_string(),
+        (PostingKind::Refund, _, _) => td_string!(i, posting_refund).to_string(),
+        (PostingKind::Adjustment, _, _) => {
+            let reason = memo.strip_prefix("Adjustment: ").unwrap_or(memo).to_string();
+            td_string!(i, posting_adjustment, memo = reason).to_string()
+        }
+    }
 }

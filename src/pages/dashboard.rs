@@ -3,7 +3,7 @@
 //! and badges. Figures are computed here by crates/scheme from the program, the partner's facts
 //! and the context the server publishes.
 
-use crate::api::{Dashboard, Posting, PostingKind};
+use crate::api::{Dashboard, Posting};
 use crate::components::badges::BadgeList;
 use crate::components::loaded::WithDashboard;
 use crate::components::scheme_card::{measure_text, payout_text, SchemeCard};
@@ -170,17 +170,14 @@ fn RecentPostings(postings: Vec<Posting>, program: Program) -> impl IntoView {
         .map(|posting| {
             let p = program.clone();
             let what = move || {
-                let loc = l();
-                let i = loc.i18n();
-                let scheme = posting.scheme.as_deref().map(|s| crate::locale::scheme_name(loc, &p, s));
-                let period = posting.period.as_deref().map(|x| crate::locale::period_name(loc, x));
-                match (posting.kind, scheme, period) {
-                    (PostingKind::Accrual, Some(s), Some(pd)) => td_string!(i, posting_accrual, scheme = s, period = pd).to_string(),
-                    (PostingKind::Accrual, _, _) => posting.memo.clone(),
-                    (PostingKind::Redemption, _, _) => td_string!(i, posting_redemption).to_string(),
-                    (PostingKind::Refund, _, _) => td_string!(i, posting_refund).to_string(),
-                    (PostingKind::Adjustment, _, _) => td_string!(i, posting_adjustment, memo = posting.memo.clone()).to_string(),
-                }
+                crate::locale::posting_text(
+                    l(),
+                    &p,
+                    posting.kind,
+                    posting.scheme.as_deref(),
+                    posting.period.as_deref(),
+                    &posting.memo,
+                )
             };
             let amount = posting.amount;
             let (gain, loss) = (amount > Decimal::ZERO, amount < Decimal::ZERO);

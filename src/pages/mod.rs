@@ -7,4 +7,5 @@ pub mod rewards;
 pub mod scheme;
 pub mod set_password;
 pub mod sign_in;
+pub mod statement;
 pub mod tier;
