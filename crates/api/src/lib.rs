@@ -290,6 +290,16 @@ impl ClaimStatus {
     }
 }
 
+/// A product of a program's product list, which claims pick their lines from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    pub sku: String,
+    pub name: String,
+    #[serde(default)]
+    pub category: String,
+}
+
 /// A reward in a program's catalog, priced in points.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

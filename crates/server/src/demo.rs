@@ -20,6 +20,8 @@ const NOT_IN_SECOND: &[&str] = &["makassar-jaya"];
 pub const PARTNERS: &str = include_str!("../demo/partners.json");
 pub const FACTS: &str = include_str!("../demo/facts.json");
 pub const CATALOG: &str = include_str!("../demo/catalog.json");
+/// The products both demo programs list (loaded as a designer's upload would be).
+pub const PRODUCTS: &str = include_str!("../demo/products.csv");
 
 /// The password of every demo account.
 pub const PASSWORD: &str = "mitra-demo";
@@ -68,6 +70,9 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
     let catalog: Vec<rewards::CatalogItem> = serde_json::from_str(CATALOG).map_err(ApiError::internal)?;
     for item in &catalog {
         rewards::insert_item(&tx, &program.id, item)?;
+    }
+    for p in [&program, &second] {
+        crate::storage::products::import(&tx, &p.id, PRODUCTS)?;
     }
     let table = FactTable::from(&facts[..]);
     let run = population(&program, &partners, &table, today);

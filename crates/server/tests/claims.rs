@@ -202,3 +202,19 @@ async fn keys_filled_in_for_old_claims_flag_collisions_and_delete_nothing() {
     let count: i64 = conn.query_row("SELECT COUNT(*) FROM claim_serials", [], |r| r.get(0)).unwrap();
     assert_eq!(count, 3);
 }
+
+#[tokio::test]
+async fn a_claim_line_names_a_product_of_the_program() {
+    let s = start().await;
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let claim = json!({
+        "kind": "sale", "program": "nusantara-2026", "invoice": "SJ-2001", "date": "2026-11-12",
+        "lines": [
+            { "sku": "WS-20L", "category": "exterior", "units": "1", "value": "1000000" },
+            { "sku": "NOT-LISTED", "category": "exterior", "units": "1", "value": "1000000" }
+        ]
+    });
+    let (status, e) = post(&s, &partner, "/api/partners/sinar-jaya/claims", None, &claim).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("unknown_product")));
+    assert_eq!(e["error"]["details"]["field"], "lines[1].sku");
+}

@@ -111,3 +111,86 @@ async fn no_path_stores_a_fact_the_evaluator_refuses() {
     .unwrap();
     assert!(mitra_server::storage::queries::insert_fact(&conn, &zero).is_ok());
 }
+
+async fn upload_to(s: &Server, token: &str, path: &str, csv: &str) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}{path}", s.url))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_claimed_invoice_is_skipped_by_an_import_and_an_imported_one_cannot_be_claimed() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    // Sinar Jaya claims invoice SJ-1112 (pending); then the distributor's file brings the same
+    // invoice, written differently, and another one.
+    let claim = serde_json::json!({
+        "kind": "sale", "program": "nusantara-2026", "invoice": "SJ-1112", "date": "2026-11-12",
+        "lines": [{ "sku": "WS-20L", "category": "exterior", "units": "4", "value": "5000000" }]
+    });
+    let (status, c) = common::post(&s, &partner, "/api/partners/sinar-jaya/claims", None, &claim).await;
+    assert_eq!(status, 201, "{c}");
+    let before = fact_count(&s);
+    let csv = "partner,invoice,line,date,sku,category,units,value
+sinar-jaya,sj 1112,1,2026-11-12,WS-20L,exterior,4,5000000
+sinar-jaya,SJ-1113,1,2026-11-13,PR-20L,primer,10,4500000
+";
+    let csv = csv.replace("sj 1112", "sj\u{2011}1112");
+    let (status, report) = upload(&s, &designer, &csv).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!((report["imported"].as_i64(), report["already_imported"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(
+        report["already_claimed"],
+        serde_json::json!([{ "line": 2, "partner": "sinar-jaya", "invoice": "sj\u{2011}1112", "claim": c["id"] }])
+    );
+    assert_eq!(fact_count(&s), before + 1);
+    // The imported invoice cannot now be claimed.
+    let mut again = claim.clone();
+    again["invoice"] = "SJ-1113".into();
+    let (status, e) = common::post(&s, &partner, "/api/partners/sinar-jaya/claims", None, &again).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (409, Some("invoice_imported")));
+    assert_eq!(e["error"]["details"]["field"], "invoice");
+}
+
+#[tokio::test]
+async fn the_product_list_loads_from_csv_all_or_nothing_and_updates_in_place() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let path = "/api/programs/nusantara-2026/imports/products";
+    // The demo lists six products.
+    let (status, list) = get(&s, &partner, "/api/programs/nusantara-2026/products").await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().unwrap().len(), 6);
+    assert_eq!(list[0], serde_json::json!({ "sku": "EM-20L", "name": "EasyMatt interior 20 L", "category": "interior" }));
+    // A bad row refuses the whole file, naming its line.
+    let (status, e) =
+        upload_to(&s, &designer, path, "sku,name,category\nNEW-1,New paint,exterior\n,Nameless,exterior\nNEW-1,Twice,x\n").await;
+    assert_eq!((status, e["error"]["code"].as_str()), (422, Some("invalid_rows")));
+    let lines: Vec<i64> = e["error"]["details"].as_array().unwrap().iter().map(|r| r["line"].as_i64().unwrap()).collect();
+    assert_eq!(lines, [3, 4]);
+    assert_eq!(get(&s, &partner, "/api/programs/nusantara-2026/products").await.1.as_array().unwrap().len(), 6);
+    // A good file: one new product, one renamed, one unchanged.
+    let (status, report) = upload_to(
+        &s,
+        &designer,
+        path,
+        "sku,name,category\nNEW-1,New paint,exterior\nEM-5L,EasyMatt interior 5 litre,interior\nPR-20L,ProPrime primer 20 L,primer\n",
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!((report["rows"].as_i64(), report["added"].as_i64(), report["updated"].as_i64()), (Some(3), Some(1), Some(1)));
+    let (_, list) = get(&s, &partner, "/api/programs/nusantara-2026/products").await;
+    assert_eq!(list.as_array().unwrap().len(), 7);
+    assert!(list.as_array().unwrap().iter().any(|p| p["sku"] == "EM-5L" && p["name"] == "EasyMatt interior 5 litre"));
+    // Partners may read the list, not load it.
+    let (status, _) = upload_to(&s, &partner, path, "sku,name\nX,Y\n").await;
+    assert_eq!(status, 403);
+}

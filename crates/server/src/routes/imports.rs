@@ -6,6 +6,7 @@ use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::audit;
 use crate::storage::imports::{self, ImportReport};
+use crate::storage::products::{self, ProductReport};
 use crate::AppState;
 
 /// `POST /programs/{id}/imports/sales` with a CSV body (`partner,invoice,line,date,sku,category,units,value`).
@@ -15,11 +16,7 @@ pub async fn sales(
     Path(program): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<ImportReport>> {
-    let body = String::from_utf8(body.to_vec())
-        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the upload is not UTF-8 text: {e}")))?;
-    if body.trim().is_empty() {
-        return Err(ApiError::bad_request("empty_upload", "the upload is empty; send the CSV as the request body"));
-    }
+    let body = csv_text(body)?;
     let (uid, now) = (user.id, now_rfc3339());
     let report = state
         .db
@@ -36,5 +33,42 @@ pub async fn sales(
         })
         .await?;
     state.invalidate();
+    Ok(axum::Json(report))
+}
+
+/// An upload's body as CSV text: UTF-8 and not empty.
+fn csv_text(body: axum::body::Bytes) -> ApiResult<String> {
+    let body = String::from_utf8(body.to_vec())
+        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the upload is not UTF-8 text: {e}")))?;
+    if body.trim().is_empty() {
+        return Err(ApiError::bad_request("empty_upload", "the upload is empty; send the CSV as the request body"));
+    }
+    Ok(body)
+}
+
+/// `POST /programs/{id}/imports/products` with a CSV body (`sku,name,category`): the product
+/// list, added to or updated, all rows or none.
+pub async fn products(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(program): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<ProductReport>> {
+    let body = csv_text(body)?;
+    let (uid, now) = (user.id, now_rfc3339());
+    let report = state
+        .db
+        .write(move |tx| {
+            let report = products::import(tx, &program, &body)?;
+            audit::record(
+                tx,
+                uid,
+                "import_products",
+                &format!("{program}: {} rows, {} added, {} updated", report.rows, report.added, report.updated),
+                &now,
+            )?;
+            Ok(report)
+        })
+        .await?;
     Ok(axum::Json(report))
 }

@@ -64,6 +64,8 @@ pub fn api() -> Router<AppState> {
         .route("/claims/{id}/approve", post(claims::approve))
         .route("/claims/{id}/reject", post(claims::reject))
         .route("/programs/{id}/imports/sales", post(imports::sales))
+        .route("/programs/{id}/imports/products", post(imports::products))
+        .route("/programs/{id}/products", get(programs::products))
         .route("/programs/{id}/close", post(ledger::close))
         .route("/drafts", post(drafts::create))
         .route("/drafts/{id}", get(drafts::show).put(drafts::update))

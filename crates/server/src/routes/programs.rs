@@ -34,6 +34,24 @@ pub async fn definition(
     Ok(axum::Json(program))
 }
 
+/// `GET /programs/{id}/products`: the product list claims pick their lines from.
+pub async fn products(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Vec<crate::storage::products::Product>>> {
+    user.may_see_program(&state, &id).await?;
+    Ok(axum::Json(
+        state
+            .db
+            .read(move |c| {
+                queries::program(c, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+                crate::storage::products::list(c, &id)
+            })
+            .await?,
+    ))
+}
+
 pub async fn context(
     State(state): State<AppState>,
     user: CurrentUser,

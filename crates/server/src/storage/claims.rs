@@ -164,6 +164,32 @@ pub fn submit(
                 )
                 .with_details(serde_json::json!({ "field": "invoice", "claim": id, "status": status })));
             }
+            // Lines name products of the program's list (when it has one).
+            let products = super::products::list(conn, request.program())?;
+            if !products.is_empty() {
+                for (i, line) in lines.iter().enumerate() {
+                    if !products.iter().any(|p| p.sku == line.sku.trim()) {
+                        return Err(ApiError::bad_request(
+                            "unknown_product",
+                            format!("line {}: {} is not in the program's product list", i + 1, line.sku.trim()),
+                        )
+                        .with_details(serde_json::json!({ "field": format!("lines[{i}].sku"), "sku": line.sku.trim() })));
+                    }
+                }
+            }
+            // A sale already counted through a sales import cannot be claimed as well.
+            let imported: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sale_lines WHERE partner_id = ?1 AND invoice_key = ?2)",
+                params![partner, input::match_key(invoice)],
+                |r| r.get(0),
+            )?;
+            if imported {
+                return Err(conflict(
+                    "invoice_imported",
+                    format!("invoice {} already reached the program through a sales import", invoice.trim()),
+                )
+                .with_details(serde_json::json!({ "field": "invoice" })));
+            }
             for (i, line) in lines.iter().enumerate() {
                 for s in &line.serials {
                     let earlier: Option<(i64, String)> = conn

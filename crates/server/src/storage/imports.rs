@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +44,22 @@ pub struct ImportReport {
     pub imported: usize,
     /// Rows already imported by an earlier upload.
     pub already_imported: usize,
+    /// Rows skipped because the partner already claimed their invoice (a claim pending or
+    /// approved): the claim counts the sale, the import must not count it again.
+    pub already_claimed: Vec<ClaimedRow>,
+}
+
+/// A row an import skipped because its invoice was claimed.
+#[derive(Debug, Serialize)]
+pub struct ClaimedRow {
+    pub line: u64,
+    pub partner: String,
+    pub invoice: String,
+    pub claim: i64,
 }
 
 struct Valid {
+    csv_line: u64,
     partner: String,
     invoice: String,
     line: i64,
@@ -125,7 +138,7 @@ fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, S
             if let Some(problem) = mitra_scheme::check_fact(&fact) {
                 return Err(problem.message);
             }
-            Ok(Valid { fact, partner: row.partner, invoice: row.invoice, line })
+            Ok(Valid { csv_line: 0, fact, partner: row.partner, invoice: row.invoice, line })
         }
         _ => Err(problems.join("; ")),
     }
@@ -167,7 +180,7 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
                 line,
                 reason: format!("invoice {} line {} of {} appears twice in this file", v.invoice, v.line, v.partner),
             }),
-            Ok(v) => valid.push(v),
+            Ok(v) => valid.push(Valid { csv_line: line, ..v }),
             Err(reason) => bad.push(BadRow { line, reason }),
         }
     }
@@ -182,7 +195,21 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
     }
     let rows = valid.len();
     let mut imported = 0;
+    let mut already_claimed = Vec::new();
     for v in valid {
+        let key = input::match_key(&v.invoice);
+        let claim: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM claims WHERE partner_id = ?1 AND invoice_key = ?2 AND kind = 'sale' AND status != 'rejected'
+                 ORDER BY id LIMIT 1",
+                params![v.partner, key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(claim) = claim {
+            already_claimed.push(ClaimedRow { line: v.csv_line, partner: v.partner, invoice: v.invoice, claim });
+            continue;
+        }
         let exists: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM sale_lines WHERE partner_id = ?1 AND invoice = ?2 AND line = ?3)",
             params![v.partner, v.invoice, v.line],
@@ -193,10 +220,11 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
         }
         let fact_id = queries::insert_fact(conn, &v.fact)?;
         conn.execute(
-            "INSERT INTO sale_lines (partner_id, invoice, line, fact_id) VALUES (?1, ?2, ?3, ?4)",
-            params![v.partner, v.invoice, v.line, fact_id],
+            "INSERT INTO sale_lines (partner_id, invoice, line, fact_id, invoice_key) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![v.partner, v.invoice, v.line, fact_id, key],
         )?;
         imported += 1;
     }
-    Ok(ImportReport { rows, imported, already_imported: rows - imported })
+    let already_imported = rows - imported - already_claimed.len();
+    Ok(ImportReport { rows, imported, already_imported, already_claimed })
 }

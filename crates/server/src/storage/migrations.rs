@@ -186,6 +186,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX claims_invoice_key ON claims(partner_id, invoice_key);
     CREATE INDEX claim_serials_key ON claim_serials(serial_key);
     "#,
+    // 9: each program's product list; imported sale lines keyed by their invoice's match key
+    // (filled in by `backfill_keys`), so a claim and an import never count one invoice twice.
+    r#"
+    CREATE TABLE products (
+        program_id TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        name TEXT NOT NULL,
+        category TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (program_id, sku)
+    );
+    ALTER TABLE sale_lines ADD COLUMN invoice_key TEXT;
+    CREATE INDEX sale_lines_invoice_key ON sale_lines(partner_id, invoice_key);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -226,6 +239,16 @@ pub fn backfill_keys(conn: &Connection) -> rusqlite::Result<()> {
         if let Some(e) = earlier {
             conn.execute("UPDATE claims SET flag = ?2 WHERE id = ?1", params![id, format!("same_invoice_as:{e}")])?;
         }
+    }
+    let lines: Vec<(String, String)> = conn
+        .prepare("SELECT DISTINCT partner_id, invoice FROM sale_lines WHERE invoice_key IS NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (partner, invoice) in lines {
+        conn.execute(
+            "UPDATE sale_lines SET invoice_key = ?3 WHERE partner_id = ?1 AND invoice = ?2",
+            params![partner, invoice, match_key(&invoice)],
+        )?;
     }
     let serials: Vec<(String, i64)> = conn
         .prepare("SELECT serial, claim_id FROM claim_serials WHERE serial_key IS NULL ORDER BY claim_id")?

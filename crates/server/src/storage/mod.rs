@@ -11,6 +11,7 @@ pub mod claims;
 pub mod imports;
 pub mod ledger;
 pub mod migrations;
+pub mod products;
 pub mod queries;
 pub mod rewards;
 

@@ -1,0 +1,129 @@
+//! A program's product list: what a partner picks a claimed sale's lines from. Designers load
+//! it as CSV (`sku,name,category`); a product already listed is updated, so uploading the same
+//! file again changes nothing.
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+pub use mitra_api::Product;
+
+use super::imports::BadRow;
+use super::queries;
+use crate::error::{ApiError, ApiResult};
+use crate::input;
+
+/// The columns of a product CSV.
+pub const COLUMNS: &str = "sku,name,category";
+
+/// What a product upload did.
+#[derive(Debug, Serialize)]
+pub struct ProductReport {
+    pub rows: usize,
+    /// Products new to the list.
+    pub added: usize,
+    /// Products already listed whose name or category changed.
+    pub updated: usize,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    sku: String,
+    name: String,
+    #[serde(default)]
+    category: String,
+}
+
+/// The program's products, by SKU.
+pub fn list(conn: &Connection, program: &str) -> ApiResult<Vec<Product>> {
+    let mut stmt = conn.prepare_cached("SELECT sku, name, category FROM products WHERE program_id = ?1 ORDER BY sku")?;
+    let rows = stmt.query_map([program], |r| Ok(Product { sku: r.get(0)?, name: r.get(1)?, category: r.get(2)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn check(row: &Row) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for (what, text, max) in [
+        ("the SKU", &row.sku, input::MAX_ID),
+        ("the name", &row.name, input::MAX_TEXT),
+        ("the category", &row.category, input::MAX_ID),
+    ] {
+        if let Err(e) = input::text(what, text, max) {
+            problems.push(e.message);
+        }
+    }
+    if row.sku.is_empty() {
+        problems.push("the SKU is missing".into());
+    }
+    if row.name.is_empty() {
+        problems.push("the name is missing".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Validate every row, then add or update them all in the caller's transaction, or none.
+pub fn import(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ProductReport> {
+    queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the header line cannot be read: {e}")))?
+        .clone();
+    let missing: Vec<&str> = ["sku", "name"].into_iter().filter(|c| !headers.iter().any(|h| h == *c)).collect();
+    if !missing.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_csv",
+            format!("missing columns: {} (expected {COLUMNS})", missing.join(", ")),
+        ));
+    }
+    let (mut valid, mut bad) = (Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
+    for record in reader.records() {
+        let (line, result) = match record {
+            Ok(rec) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                let row = rec.deserialize::<Row>(Some(&headers)).map_err(|e| e.to_string());
+                (line, row.and_then(|r| check(&r).map(|()| r)))
+            }
+            Err(e) => (e.position().map_or(0, |p| p.line()), Err(e.to_string())),
+        };
+        match result {
+            Ok(r) if !seen.insert(input::match_key(&r.sku)) => {
+                bad.push(BadRow { line, reason: format!("SKU {} appears twice in this file", r.sku) })
+            }
+            Ok(r) => valid.push(r),
+            Err(reason) => bad.push(BadRow { line, reason }),
+        }
+    }
+    if !bad.is_empty() {
+        let mut err = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_rows",
+            format!("{} of {} rows are invalid; nothing was imported", bad.len(), bad.len() + valid.len()),
+        );
+        err.details = Some(serde_json::to_value(&bad).map_err(ApiError::internal)?);
+        return Err(err);
+    }
+    let existing: std::collections::HashMap<String, Product> =
+        list(conn, program)?.into_iter().map(|p| (p.sku.clone(), p)).collect();
+    let mut report = ProductReport { rows: valid.len(), added: 0, updated: 0 };
+    for r in valid {
+        match existing.get(&r.sku) {
+            Some(p) if p.name == r.name && p.category == r.category => continue,
+            Some(_) => report.updated += 1,
+            None => report.added += 1,
+        }
+        conn.execute(
+            "INSERT INTO products (program_id, sku, name, category) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (program_id, sku) DO UPDATE SET name = excluded.name, category = excluded.category",
+            params![program, r.sku, r.name, r.category],
+        )?;
+    }
+    Ok(report)
+}
