@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub use mitra_api::{
+    Claim, ClaimLine, ClaimRequest, ClaimStatus, Product,
     Board, BoardRow, CatalogItem, Dashboard, Ledger, LineRequest, Me, Posting, PostingKind, ProgramName, Redemption,
     RedemptionRequest, RedemptionStatus, Role, Session, StatementLine, StatementPage, StatementQuery, User,
 };
@@ -272,4 +273,22 @@ fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::J
         .ok_or("no window")?
         .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1_000)?;
     Ok(())
+}
+
+/// The partner's claims in a program, newest first.
+pub async fn claims(token: &str, partner: &str, program: &str) -> Result<Vec<Claim>, ApiError> {
+    get(&format!("/partners/{partner}/claims?program={program}"), token).await
+}
+
+/// The program's product list, which claim lines pick from.
+pub async fn products(token: &str, program: &str) -> Result<Vec<Product>, ApiError> {
+    get(&format!("/programs/{program}/products"), token).await
+}
+
+/// Submit a claim; it waits, pending, for a designer.
+pub async fn submit_claim(token: &str, partner: &str, claim: &ClaimRequest) -> Result<Claim, ApiError> {
+    let req = authorized(Request::post(&url(&format!("/partners/{partner}/claims"))), token)
+        .json(claim)
+        .map_err(unreachable)?;
+    decode(req.send().await.map_err(unreachable)?).await
 }

@@ -38,6 +38,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schemes/:id") view=pages::scheme::SchemePage/>
                     <Route path=path!("/rewards") view=pages::rewards::RewardsPage/>
                     <Route path=path!("/rewards/history") view=pages::rewards::RewardsHistoryPage/>
+                    <Route path=path!("/claims") view=pages::claims::ClaimsPage/>
+                    <Route path=path!("/claims/new") view=pages::claims::NewClaimPage/>
+                    <Route path=path!("/funds") view=pages::funds::FundsPage/>
                     <Route path=path!("/statement") view=pages::statement::StatementPage/>
                     <Route path=path!("/tier") view=pages::tier::TierPage/>
                     <Route path=path!("/leaderboard") view=pages::leaderboard::LeaderboardPage/>

@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
                     <A href="/dashboard">{crate::locale::tr(|l| td_string!(l.i18n(), nav_dashboard).to_string())}</A>
                     <A href="/leaderboard">{crate::locale::tr(|l| td_string!(l.i18n(), nav_leaderboard).to_string())}</A>
                     <A href="/rewards">{crate::locale::tr(|l| td_string!(l.i18n(), nav_rewards).to_string())}</A>
+                    <A href="/claims">{crate::locale::tr(|l| td_string!(l.i18n(), nav_claims).to_string())}</A>
                     <A href="/statement">{crate::locale::tr(|l| td_string!(l.i18n(), nav_statement).to_string())}</A>
                     <A href="/tier">{crate::locale::tr(|l| td_string!(l.i18n(), nav_tier).to_string())}</A>
                     <A href="/account">{crate::locale::tr(|l| td_string!(l.i18n(), nav_account).to_string())}</A>

@@ -1,7 +1,9 @@
 //! One component per route.
 
 pub mod account;
+pub mod claims;
 pub mod dashboard;
+pub mod funds;
 pub mod leaderboard;
 pub mod rewards;
 pub mod scheme;

@@ -290,6 +290,53 @@ impl ClaimStatus {
     }
 }
 
+/// One line of a claimed sale: a product of the program's list, units, value, and the serial
+/// numbers of the units when the product has them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimLine {
+    pub sku: String,
+    #[serde(default)]
+    pub category: String,
+    pub units: Decimal,
+    pub value: Decimal,
+    #[serde(default)]
+    pub serials: Vec<String>,
+}
+
+/// What a partner claims: a sale (`POST /api/partners/{id}/claims`), or marketing spend to be
+/// reimbursed from a fund scheme.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClaimRequest {
+    Sale { program: String, invoice: String, date: NaiveDate, lines: Vec<ClaimLine> },
+    Spend { program: String, scheme: String, date: NaiveDate, amount: Decimal, description: String },
+}
+
+impl ClaimRequest {
+    pub fn program(&self) -> &str {
+        match self {
+            ClaimRequest::Sale { program, .. } | ClaimRequest::Spend { program, .. } => program,
+        }
+    }
+}
+
+/// A claim as stored: the request, its status, and the reason when rejected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: i64,
+    pub partner: String,
+    pub status: ClaimStatus,
+    pub reason: Option<String>,
+    pub created_at: String,
+    /// Set when a designer should look at it (e.g. `same_invoice_as:12`: stored before numbers
+    /// were compared under their normalised key, it matches an earlier claim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    #[serde(flatten)]
+    pub request: ClaimRequest,
+}
+
 /// A product of a program's product list, which claims pick their lines from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -385,5 +432,38 @@ mod tests {
             assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_str()));
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn a_claim_reads_what_it_writes() {
+        let claim = Claim {
+            id: 7,
+            partner: "sinar-jaya".into(),
+            status: ClaimStatus::Rejected,
+            reason: Some("no invoice copy".into()),
+            created_at: "2026-11-20T10:00:00Z".into(),
+            flag: None,
+            request: ClaimRequest::Sale {
+                program: "p".into(),
+                invoice: "SJ-1".into(),
+                date: NaiveDate::from_ymd_opt(2026, 11, 12).unwrap(),
+                lines: vec![ClaimLine {
+                    sku: "WS-20L".into(),
+                    category: "exterior".into(),
+                    units: Decimal::from(2),
+                    value: Decimal::new(250_000_050, 2),
+                    serials: vec!["A1".into()],
+                }],
+            },
+        };
+        let json = serde_json::to_value(&claim).unwrap();
+        assert_eq!(json["kind"], "sale");
+        assert_eq!(json["lines"][0]["value"], "2500000.50");
+        assert_eq!(serde_json::from_value::<Claim>(json).unwrap(), claim);
+        let spend = serde_json::json!({ "id": 8, "partner": "x", "status": "pending", "reason": null,
+            "created_at": "t", "kind": "spend", "program": "p", "scheme": "mdf", "date": "2026-11-01",
+            "amount": "500000", "description": "Shop sign" });
+        let read: Claim = serde_json::from_value(spend).unwrap();
+        assert!(matches!(read.request, ClaimRequest::Spend { ref scheme, .. } if scheme == "mdf"));
     }
 }

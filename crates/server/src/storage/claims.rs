@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use mitra_scheme::model::Fact;
 
@@ -18,48 +17,7 @@ use super::queries;
 use crate::error::{ApiError, ApiResult};
 use crate::input;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimLine {
-    pub sku: String,
-    #[serde(default)]
-    pub category: String,
-    pub units: Decimal,
-    pub value: Decimal,
-    #[serde(default)]
-    pub serials: Vec<String>,
-}
-
-/// What a partner claims.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ClaimRequest {
-    Sale { program: String, invoice: String, date: NaiveDate, lines: Vec<ClaimLine> },
-    Spend { program: String, scheme: String, date: NaiveDate, amount: Decimal, description: String },
-}
-
-impl ClaimRequest {
-    pub fn program(&self) -> &str {
-        match self {
-            ClaimRequest::Sale { program, .. } | ClaimRequest::Spend { program, .. } => program,
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Claim {
-    pub id: i64,
-    pub partner: String,
-    pub status: ClaimStatus,
-    pub reason: Option<String>,
-    pub created_at: String,
-    /// Set when a designer should look at it (e.g. `same_invoice_as:12`: stored before numbers
-    /// were compared under their normalised key, it matches an earlier claim).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag: Option<String>,
-    #[serde(flatten)]
-    pub request: ClaimRequest,
-}
+pub use mitra_api::{Claim, ClaimLine, ClaimRequest};
 
 /// Most serial numbers one claim may list.
 pub const MAX_SERIALS: usize = 1_000;
