@@ -367,6 +367,23 @@ pub struct CatalogItem {
     pub description: String,
 }
 
+/// `PUT /api/me/goal`: the reward a user saves up for in a program.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetGoal {
+    pub program: String,
+    pub item: String,
+}
+
+/// A user's goal in a program (`GET /api/me/goal?program=`, `null` when none): the item as the
+/// catalog lists it now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    pub program: String,
+    pub item: CatalogItem,
+    pub set_at: String,
+}
+
 /// One item of a redemption request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -286,3 +286,35 @@ async fn designers_add_catalog_items() {
     let (status, e) = post(&s, &designer, "/api/catalog", None, &unknown).await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_json")));
 }
+
+#[tokio::test]
+async fn a_user_keeps_one_goal_per_program_from_its_catalog() {
+    let s = start().await;
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let (status, none) = get(&s, &partner, "/api/me/goal?program=nusantara-2026").await;
+    assert_eq!((status, none), (200, serde_json::Value::Null));
+    let put = |item: &str| serde_json::json!({ "program": "nusantara-2026", "item": item });
+    let client = reqwest::Client::new();
+    let send = |body: serde_json::Value| {
+        client.put(format!("{}/api/me/goal", s.url)).bearer_auth(&partner).json(&body).send()
+    };
+    let r = send(put("spray-gun")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = send(put("grab-100k")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, g) = get(&s, &partner, "/api/me/goal?program=nusantara-2026").await;
+    assert_eq!((g["item"]["id"].as_str(), g["item"]["price"].as_i64()), (Some("grab-100k"), Some(95_000)));
+    // Not an item of this catalog; a program the partner is not in.
+    let r = send(put("no-such-item")).await.unwrap();
+    assert_eq!(r.status(), 404);
+    let (status, _) = get(&s, &partner, "/api/me/goal?program=no-such-program").await;
+    assert_eq!(status, 403);
+    // Another user's goal is their own.
+    let other = sign_in(&s, &demo::owner_email("bangun-warna")).await;
+    let (_, g) = get(&s, &other, "/api/me/goal?program=nusantara-2026").await;
+    assert_eq!(g, serde_json::Value::Null);
+    let r = client.delete(format!("{}/api/me/goal?program=nusantara-2026", s.url)).bearer_auth(&partner).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let (_, g) = get(&s, &partner, "/api/me/goal?program=nusantara-2026").await;
+    assert_eq!(g, serde_json::Value::Null);
+}

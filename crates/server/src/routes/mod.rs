@@ -42,6 +42,7 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .route("/sessions", post(sessions::sign_in).delete(sessions::sign_out))
         .route("/me", get(sessions::me))
+        .route("/me/goal", get(rewards::goal).put(rewards::set_goal).delete(rewards::clear_goal))
         .route("/invitations", post(accounts::invite))
         .route("/password-resets", post(accounts::request_reset))
         .route("/password", post(accounts::set_password))

@@ -173,3 +173,39 @@ pub async fn cancel(
         .await?;
     Ok(axum::Json(cancelled))
 }
+
+/// `GET /me/goal?program=`: the reward the user saves up for, or `null`.
+pub async fn goal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ProgramQuery>,
+) -> ApiResult<axum::Json<Option<rewards::Goal>>> {
+    user.may_see_program(&state, &q.program).await?;
+    let uid = user.0.id;
+    Ok(axum::Json(state.db.read(move |c| rewards::goal(c, uid, &q.program)).await?))
+}
+
+/// `PUT /me/goal`: save up for an item of the program's catalog (replacing any earlier goal).
+pub async fn set_goal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<mitra_api::SetGoal>,
+) -> ApiResult<axum::Json<rewards::Goal>> {
+    input::text("program", &body.program, input::MAX_ID)?;
+    input::text("item", &body.item, input::MAX_ID)?;
+    user.may_see_program(&state, &body.program).await?;
+    let (uid, now) = (user.0.id, now_rfc3339());
+    Ok(axum::Json(state.db.write(move |tx| rewards::set_goal(tx, uid, &body.program, &body.item, &now)).await?))
+}
+
+/// `DELETE /me/goal?program=`: no goal any more.
+pub async fn clear_goal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ProgramQuery>,
+) -> ApiResult<StatusCode> {
+    user.may_see_program(&state, &q.program).await?;
+    let uid = user.0.id;
+    state.db.write(move |tx| rewards::clear_goal(tx, uid, &q.program)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -199,6 +199,16 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE sale_lines ADD COLUMN invoice_key TEXT;
     CREATE INDEX sale_lines_invoice_key ON sale_lines(partner_id, invoice_key);
     "#,
+    // 10: the reward each user saves up for, per program.
+    r#"
+    CREATE TABLE goals (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        program_id TEXT NOT NULL,
+        item_id TEXT NOT NULL REFERENCES catalog_items(id),
+        set_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, program_id)
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -363,3 +363,44 @@ pub fn cancel(conn: &Connection, partner: &str, id: i64, by: CancelledBy, now: &
     )?;
     redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))
 }
+
+pub use mitra_api::Goal;
+
+/// A user's goal in a program, with its item as listed now.
+pub fn goal(conn: &Connection, user: i64, program: &str) -> ApiResult<Option<Goal>> {
+    let cols = ITEM_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    conn.query_row(
+        &format!(
+            "SELECT {cols}, g.set_at FROM goals g JOIN catalog_items c ON c.id = g.item_id
+             WHERE g.user_id = ?1 AND g.program_id = ?2"
+        ),
+        params![user, program],
+        |r| Ok(Goal { program: program.to_string(), item: item_row(r)?, set_at: r.get(10)? }),
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// Set (or replace) a user's goal: an item of the program's catalog.
+pub fn set_goal(conn: &Connection, user: i64, program: &str, item: &str, now: &str) -> ApiResult<Goal> {
+    let listed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM catalog_items WHERE id = ?1 AND program_id = ?2)",
+        params![item, program],
+        |r| r.get(0),
+    )?;
+    if !listed {
+        return Err(ApiError::not_found(&format!("item {item} in this program's catalog")));
+    }
+    conn.execute(
+        "INSERT INTO goals (user_id, program_id, item_id, set_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (user_id, program_id) DO UPDATE SET item_id = excluded.item_id, set_at = excluded.set_at",
+        params![user, program, item, now],
+    )?;
+    goal(conn, user, program)?.ok_or_else(|| ApiError::internal("goal vanished"))
+}
+
+/// Forget a user's goal in a program (nothing to forget is fine).
+pub fn clear_goal(conn: &Connection, user: i64, program: &str) -> ApiResult<()> {
+    conn.execute("DELETE FROM goals WHERE user_id = ?1 AND program_id = ?2", params![user, program])?;
+    Ok(())
+}
