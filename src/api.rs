@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub use mitra_api::{
-    Claim, ClaimLine, ClaimRequest, ClaimStatus, Product,
+    Claim, ClaimLine, ClaimRequest, ClaimStatus, Goal, Product,
     Board, BoardRow, CatalogItem, Dashboard, Ledger, LineRequest, Me, Posting, PostingKind, ProgramName, Redemption,
     RedemptionRequest, RedemptionStatus, Role, Session, StatementLine, StatementPage, StatementQuery, User,
 };
@@ -291,4 +291,29 @@ pub async fn submit_claim(token: &str, partner: &str, claim: &ClaimRequest) -> R
         .json(claim)
         .map_err(unreachable)?;
     decode(req.send().await.map_err(unreachable)?).await
+}
+
+/// The reward the user saves up for in a program, if any.
+pub async fn goal(token: &str, program: &str) -> Result<Option<Goal>, ApiError> {
+    get(&format!("/me/goal?program={program}"), token).await
+}
+
+/// Save up for `item` (replacing any earlier goal in the program).
+pub async fn set_goal(token: &str, program: &str, item: &str) -> Result<Goal, ApiError> {
+    let body = mitra_api::SetGoal { program: program.into(), item: item.into() };
+    let req = authorized(Request::put(&url("/me/goal")), token).json(&body).map_err(unreachable)?;
+    decode(req.send().await.map_err(unreachable)?).await
+}
+
+/// No goal in the program any more.
+pub async fn clear_goal(token: &str, program: &str) -> Result<(), ApiError> {
+    let resp = authorized(Request::delete(&url(&format!("/me/goal?program={program}"))), token)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        decode::<serde_json::Value>(resp).await.map(|_| ())
+    }
 }

@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schemes/:id") view=pages::scheme::SchemePage/>
                     <Route path=path!("/rewards") view=pages::rewards::RewardsPage/>
                     <Route path=path!("/rewards/history") view=pages::rewards::RewardsHistoryPage/>
+                    <Route path=path!("/rewards/:id") view=pages::rewards::RewardItemPage/>
                     <Route path=path!("/claims") view=pages::claims::ClaimsPage/>
                     <Route path=path!("/claims/new") view=pages::claims::NewClaimPage/>
                     <Route path=path!("/funds") view=pages::funds::FundsPage/>

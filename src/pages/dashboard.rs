@@ -75,6 +75,7 @@ pub fn DashboardView(data: Dashboard) -> impl IntoView {
                 </article>
                 {(!program.tiers.is_empty()).then(|| view! { <TierCard status=statement.tier.clone() program=program.clone()/> })}
             </div>
+            <GoalCard statement=statement.clone() program=program.clone() balance=balance pending=pending/>
             <NextActions statement=statement.clone() program=program.clone()/>
             <div class="schemes">{cards}</div>
             <WhatIfPanel basis=basis/>
@@ -102,6 +103,103 @@ fn pending_points(statement: &Statement, program: &Program) -> Decimal {
         .sum()
 }
 
+/// A running period's next milestone as something to do: "Sell Rp 9.500.000 more by 31 Dec to
+/// reach step 2 of …: +34.500 poin".
+pub fn action_text(loc: crate::locale::Locale, scheme: &Scheme, program: &Program, line: &PeriodLine) -> String {
+    let Some(next) = line.next.as_ref() else { return String::new() };
+    let needed = measure_text(loc, scheme, program, next.needed);
+    let date = format::date(loc, line.end);
+    let gain = format!("+{}", payout_text(loc, scheme.instrument, program, next.gain));
+    let name = crate::locale::named(loc, &scheme.name, &scheme.names);
+    let sells = scheme.counts.fact == FactKind::Sale;
+    let i = loc.i18n();
+    match (next.kind, sells) {
+        (MilestoneKind::Slab, true) => {
+            let slab = line.slab.map_or(1, |s| s + 2);
+            td_string!(i, action_sell_slab, needed = needed, date = date, slab = slab, scheme = name, gain = gain).to_string()
+        }
+        (MilestoneKind::Rank, true) => td_string!(i, action_sell_rank, needed = needed, date = date, scheme = name, gain = gain).to_string(),
+        (_, true) => td_string!(i, action_sell_gate, needed = needed, date = date, scheme = name, gain = gain).to_string(),
+        (_, false) => td_string!(i, action_other, needed = needed, date = date, scheme = name, gain = gain).to_string(),
+    }
+}
+
+/// The milestone that best closes a gap in points: the smallest gain that covers it, else the
+/// largest gain there is.
+pub fn step_toward(statement: &Statement, program: &Program, gap: Decimal) -> Option<(Scheme, PeriodLine)> {
+    let mut steps: Vec<(Scheme, PeriodLine)> = statement
+        .schemes
+        .iter()
+        .zip(&program.schemes)
+        .filter(|(_, s)| s.instrument == Instrument::Points)
+        .flat_map(|(r, s)| r.periods.iter().filter(|l| l.running && l.next.is_some()).map(move |l| (s.clone(), l.clone())))
+        .collect();
+    let gain = |x: &(Scheme, PeriodLine)| x.1.next.as_ref().map(|n| n.gain).unwrap_or_default();
+    steps.sort_by_key(gain);
+    let covering = steps.iter().position(|x| gain(x) >= gap);
+    match covering {
+        Some(i) => Some(steps.swap_remove(i)),
+        None => steps.pop(),
+    }
+}
+
+/// The reward the partner saves up for: how far the balance is, what pending points will add,
+/// and the one step that would get them there.
+#[component]
+fn GoalCard(statement: Statement, program: Program, balance: Decimal, pending: Decimal) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let program_id = program.id.clone();
+    let goal = LocalResource::new(move || {
+        let token = state.session.get().map(|s| s.token).unwrap_or_default();
+        let program = program_id.clone();
+        async move { crate::api::goal(&token, &program).await }
+    });
+    let points = move |x: Decimal, p: &Program| format!("{} {}", format::number(l(), x, 0), p.points_name);
+    move || {
+        let (statement, program) = (statement.clone(), program.clone());
+        goal.get().and_then(Result::ok).map(move |goal| match goal {
+            None => view! {
+                <p class="goal-pick"><a href="/rewards" data-test="pick-goal">{crate::locale::tr(|l| td_string!(l.i18n(), goal_pick).to_string())}</a></p>
+            }.into_any(),
+            Some(goal) => {
+                let price = Decimal::from(goal.item.price);
+                let gap = (price - balance).max(Decimal::ZERO);
+                let percent = if price.is_zero() { 100 } else { (balance * Decimal::ONE_HUNDRED / price).min(Decimal::ONE_HUNDRED).trunc().try_into().unwrap_or(0u32) };
+                let step = (gap > pending).then(|| step_toward(&statement, &program, gap - pending)).flatten();
+                let (p1, p2, p3) = (program.clone(), program.clone(), program.clone());
+                let href = format!("/rewards/{}", goal.item.id);
+                view! {
+                    <article class="card goal" data-test="goal">
+                        <h2>{crate::locale::tr(|l| td_string!(l.i18n(), goal_title).to_string())}</h2>
+                        <p class="goal-name"><a href=href>{goal.item.name.clone()}</a></p>
+                        <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent
+                            aria-label=move || td_string!(l().i18n(), goal_title).to_string()>
+                            <span style=format!("width: {percent}%")></span>
+                        </div>
+                        <p class="muted" data-test="goal-progress">
+                            {move || td_string!(l().i18n(), goal_progress, balance = points(balance, &p1), price = points(price, &p1)).to_string()}
+                        </p>
+                        <p data-test="goal-status">{move || {
+                            let i = l().i18n();
+                            if gap.is_zero() {
+                                td_string!(i, goal_ready).to_string()
+                            } else if gap <= pending {
+                                td_string!(i, goal_pending_covers, gap = points(gap, &p2), pending = points(pending, &p2)).to_string()
+                            } else {
+                                td_string!(i, goal_to_go, gap = points(gap, &p2)).to_string()
+                            }
+                        }}</p>
+                        {step.map(|(scheme, line)| view! {
+                            <p class="goal-step" data-test="goal-step">{move || action_text(l(), &scheme, &p3, &line)}</p>
+                        })}
+                    </article>
+                }.into_any()
+            }
+        })
+    }
+}
+
 /// The next best actions: every running period's next milestone, the largest gain first.
 #[component]
 fn NextActions(statement: Statement, program: Program) -> impl IntoView {
@@ -125,27 +223,7 @@ fn NextActions(statement: Statement, program: Program) -> impl IntoView {
         .take(3)
         .map(|(scheme, line)| {
             let p = program.clone();
-            let next = line.next.clone().unwrap_or_else(|| unreachable!("filtered on next"));
-            let text = move || {
-                let loc = l();
-                let needed = measure_text(loc, &scheme, &p, next.needed);
-                let date = format::date(loc, line.end);
-                let gain = format!("+{}", payout_text(loc, scheme.instrument, &p, next.gain));
-                let name = crate::locale::named(loc, &scheme.name, &scheme.names);
-                let sells = scheme.counts.fact == FactKind::Sale;
-                let i = loc.i18n();
-                match (next.kind, sells) {
-                    (MilestoneKind::Slab, true) => {
-                        let slab = line.slab.map_or(1, |s| s + 2);
-                        td_string!(i, action_sell_slab, needed = needed, date = date, slab = slab, scheme = name, gain = gain).to_string()
-                    }
-                    (MilestoneKind::Rank, true) => {
-                        td_string!(i, action_sell_rank, needed = needed, date = date, scheme = name, gain = gain).to_string()
-                    }
-                    (_, true) => td_string!(i, action_sell_gate, needed = needed, date = date, scheme = name, gain = gain).to_string(),
-                    (_, false) => td_string!(i, action_other, needed = needed, date = date, scheme = name, gain = gain).to_string(),
-                }
-            };
+            let text = move || action_text(l(), &scheme, &p, &line);
             view! { <li data-test="next-action">{text}</li> }
         })
         .collect_view();

@@ -19,9 +19,119 @@ pub fn RewardsPage() -> impl IntoView {
     view! { <WithDashboard view=|d| view! { <Catalog data=d/> }/> }
 }
 
+/// `/rewards/:id`: one reward with its details and limits, redeemable, and the partner's goal.
+#[component]
+pub fn RewardItemPage() -> impl IntoView {
+    view! { <WithDashboard view=|d| view! { <RewardItem data=d/> }/> }
+}
+
 #[component]
 pub fn RewardsHistoryPage() -> impl IntoView {
     view! { <WithDashboard view=|d| view! { <History data=d/> }/> }
+}
+
+/// Whether the partner's tier is below the item's, and how much more in sales its tier needs.
+fn tier_lock(
+    program: &Program,
+    held: Option<usize>,
+    standings: &[mitra_scheme::report::TierStanding],
+    item: &CatalogItem,
+) -> (bool, Option<rust_decimal::Decimal>) {
+    let needed = item.min_tier.as_ref().and_then(|t| program.tiers.iter().position(|x| &x.id == t));
+    let locked = needed.is_some_and(|n| held.is_none_or(|h| h < n));
+    let gap = item
+        .min_tier
+        .as_ref()
+        .and_then(|t| standings.iter().find(|s| &s.tier == t))
+        .and_then(|s| s.measure.map(|m| (s.threshold - m).max(rust_decimal::Decimal::ZERO)));
+    (locked, gap)
+}
+
+#[component]
+fn RewardItem(data: Dashboard) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let l = move || state.locale.get();
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let program_id = data.program.id.clone();
+    let token = move || state.session.get().map(|s| s.token).unwrap_or_default();
+    let (p_items, p_goal) = (program_id.clone(), program_id.clone());
+    let items = LocalResource::new(move || {
+        let (token, program) = (token(), p_items.clone());
+        async move { api::catalog(&token, &program).await }
+    });
+    let goal = LocalResource::new(move || {
+        let (token, program) = (token(), p_goal.clone());
+        async move { api::goal(&token, &program).await }
+    });
+    let balance = data.ledger.points.trunc().try_into().unwrap_or(i64::MAX);
+    let statement = mitra_scheme::statement(&data.program, &data.partner, &data.facts, data.today, Some(&data.context));
+    let standings = mitra_scheme::eval::tier_standings(&data.program, &data.partner, &data.facts, data.today);
+    let held = statement.tier.tier.as_ref().and_then(|t| data.program.tiers.iter().position(|x| &x.id == t));
+    let program = data.program.clone();
+    let goal_error = RwSignal::new(None::<ApiError>);
+    let change_goal = move |set: bool| {
+        let (token, program, item) = (token(), program_id.clone(), id());
+        goal_error.set(None);
+        leptos::task::spawn_local(async move {
+            let done = if set { api::set_goal(&token, &program, &item).await.map(|_| ()) } else { api::clear_goal(&token, &program).await };
+            match done {
+                Ok(()) => goal.refetch(),
+                Err(e) => goal_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="reward-item">
+            <p><a href="/rewards">{crate::locale::tr(|l| td_string!(l.i18n(), back_to_catalog).to_string())}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{crate::locale::tr(|l| td_string!(l.i18n(), loading_figures).to_string())}</p> }>
+                {move || items.get().map(|result| match result {
+                    Err(e) => view! { <ErrorPanel error=e retry=move || items.refetch()/> }.into_any(),
+                    Ok(all) => match all.into_iter().find(|i| i.id == id()) {
+                        None => view! { <p class="empty" data-test="no-such-item">{crate::locale::tr(|l| td_string!(l.i18n(), no_such_item).to_string())}</p> }.into_any(),
+                        Some(item) => {
+                            let (locked, gap) = tier_lock(&program, held, &standings, &item);
+                            let limit = item.per_partner_limit;
+                            let change = change_goal.clone();
+                            let change2 = change_goal.clone();
+                            let item_id = item.id.clone();
+                            let is_goal = move || goal.get().and_then(Result::ok).flatten().is_some_and(|g| g.item.id == item_id);
+                            view! {
+                                <h1 class="sr-only">{item.name.clone()}</h1>
+                                <ul class="catalog single">
+                                    <RewardCard item=item.clone() program=program.clone() balance=balance locked=locked gap=gap/>
+                                </ul>
+                                <section class="card item-details">
+                                    <h2>{crate::locale::tr(|l| td_string!(l.i18n(), details).to_string())}</h2>
+                                    <p data-test="item-limit">{move || match limit {
+                                        Some(n) => td_string!(l().i18n(), item_limit, limit = n).to_string(),
+                                        None => td_string!(l().i18n(), item_no_limit).to_string(),
+                                    }}</p>
+                                    {move || if is_goal() {
+                                        let change = change2.clone();
+                                        view! {
+                                            <p data-test="is-goal">{crate::locale::tr(|l| td_string!(l.i18n(), is_goal).to_string())}</p>
+                                            <button type="button" class="secondary" data-test="stop-goal" on:click=move |_| change(false)>
+                                                {crate::locale::tr(|l| td_string!(l.i18n(), stop_goal).to_string())}
+                                            </button>
+                                        }.into_any()
+                                    } else {
+                                        let change = change.clone();
+                                        view! {
+                                            <button type="button" class="secondary" data-test="save-up" on:click=move |_| change(true)>
+                                                {crate::locale::tr(|l| td_string!(l.i18n(), save_up).to_string())}
+                                            </button>
+                                        }.into_any()
+                                    }}
+                                    {move || goal_error.get().map(|e| view! { <p class="error" role="alert">{error_text(l(), &e)}</p> })}
+                                </section>
+                            }.into_any()
+                        }
+                    },
+                })}
+            </Transition>
+        </section>
+    }
 }
 
 fn points(locale: crate::locale::Locale, program: &Program, x: i64) -> String {
@@ -124,10 +234,7 @@ fn Catalog(data: Dashboard) -> impl IntoView {
                                 view! {
                                     <ul class="catalog">
                                         {shown.into_iter().map(|item| {
-                                            let needed = item.min_tier.as_ref().and_then(|t| program.tiers.iter().position(|x| &x.id == t));
-                                            let locked = needed.is_some_and(|n| held.is_none_or(|h| h < n));
-                                            let gap = item.min_tier.as_ref().and_then(|t| standings.iter().find(|s| &s.tier == t))
-                                                .and_then(|s| s.measure.map(|m| (s.threshold - m).max(rust_decimal::Decimal::ZERO)));
+                                            let (locked, gap) = tier_lock(&program, held, &standings, &item);
                                             view! { <RewardCard item=item program=program.clone() balance=balance locked=locked gap=gap/> }
                                         }).collect_view()}
                                     </ul>
@@ -188,7 +295,7 @@ fn RewardCard(
     view! {
         <li class="card reward" class:locked=locked data-item=item.id.clone()>
             {(!image.is_empty()).then(|| view! { <img src=image alt="" width="160" height="120" loading="lazy"/> })}
-            <h2>{item.name.clone()}</h2>
+            <h2><a href=format!("/rewards/{}", item.id)>{item.name.clone()}</a></h2>
             <p class="muted">{description}</p>
             <p class="figure price" data-test="price">{move || points(l(), &p1, price)}</p>
             <p class="muted" data-test="stock">{move || match stock {

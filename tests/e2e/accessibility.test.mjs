@@ -24,7 +24,7 @@ test('no serious or critical accessibility violation on any page, in any languag
     await page.click('[data-scheme=q-sales] [data-test=explanation] summary');
     await page.fill('[data-test=what-if-value]', '9500000');
     assert.deepEqual(await serious(page), [], `dashboard (${lang})`);
-    for (const path of ['/tier', '/leaderboard', '/account', '/schemes/q-sales', '/schemes/mdf', '/rewards', '/rewards/history', '/statement', '/claims', '/claims/new', '/funds']) {
+    for (const path of ['/tier', '/leaderboard', '/account', '/schemes/q-sales', '/schemes/mdf', '/rewards', '/rewards/history', '/statement', '/claims', '/claims/new', '/funds', '/rewards/spray-gun']) {
       await page.goto(`${env.server.url}${path}`);
       await page.waitForSelector('h1');
       assert.deepEqual(await serious(page), [], `${path} (${lang})`);

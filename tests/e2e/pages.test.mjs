@@ -101,7 +101,7 @@ describe('pages', () => {
     await page.setViewportSize({ width: 360, height: 800 });
     for (const lang of ['en', 'id', 'ms', 'nl']) {
       await page.evaluate((l) => localStorage.setItem('mitra.locale', l), lang);
-      for (const [path, ready] of [['/leaderboard', '[data-test=own-row]'], ['/tier', '[data-tier=gold]'], ['/account', 'h1'], ['/schemes/q-sales', '[data-test=payout-chart]'], ['/schemes/spif-ultra', '[data-test=rules]'], ['/rewards', '[data-item=pulsa-50k]'], ['/rewards/history', 'h1'], ['/statement', '[data-test=statement-line]'], ['/claims', 'h1'], ['/claims/new', '[data-test=line-product]'], ['/funds', '[data-fund=mdf]']]) {
+      for (const [path, ready] of [['/leaderboard', '[data-test=own-row]'], ['/tier', '[data-tier=gold]'], ['/account', 'h1'], ['/schemes/q-sales', '[data-test=payout-chart]'], ['/schemes/spif-ultra', '[data-test=rules]'], ['/rewards', '[data-item=pulsa-50k]'], ['/rewards/history', 'h1'], ['/statement', '[data-test=statement-line]'], ['/claims', 'h1'], ['/claims/new', '[data-test=line-product]'], ['/funds', '[data-fund=mdf]'], ['/rewards/spray-gun', '[data-test=save-up]']]) {
         await page.goto(`${env.server.url}${path}`);
         await page.waitForSelector(ready);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);

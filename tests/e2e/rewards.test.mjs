@@ -92,3 +92,37 @@ describe('rewards', () => {
     await page.context().close();
   });
 });
+
+test('an item page sets the goal the dashboard tracks', async () => {
+  const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+  await page.waitForSelector('[data-test=pick-goal]');
+  await page.goto(`${env.server.url}/rewards/spray-gun`);
+  await page.waitForSelector('[data-test=save-up]');
+  assert.equal(await text(page, '[data-test=item-limit]'), 'At most 1 per partner');
+  await page.click('[data-test=save-up]');
+  await page.waitForSelector('[data-test=is-goal]');
+  await page.click('nav >> text=Dashboard');
+  await page.waitForSelector('[data-test=goal]');
+  // After the tests above, Sinar Jaya holds 70,000 poin (120,000 less one Pulsa redeemed): of
+  // 450,000, 380,000 to go, more than the 46,500 pending; the step shown is the largest gain
+  // there is (no single one covers 333,500), the dashboard's first next action.
+  assert.equal(await text(page, '[data-test=goal-progress]'), '70,000 poin of 450,000 poin');
+  assert.equal(await text(page, '[data-test=goal-status]'), '380,000 poin to go.');
+  assert.equal(await text(page, '[data-test=goal-step]'), await text(page, '[data-test=next-action]'));
+  assert.equal(await page.getAttribute('[data-test=goal] [role=progressbar]', 'aria-valuenow'), '15');
+  // A goal within reach; then none.
+  await page.goto(`${env.server.url}/rewards/pulsa-50k`);
+  await page.waitForSelector('[data-test=save-up]');
+  assert.equal(await text(page, '[data-test=item-limit]'), 'At most 10 per partner');
+  await page.click('[data-test=save-up]');
+  await page.waitForSelector('[data-test=is-goal]');
+  await page.click('nav >> text=Dashboard');
+  await page.waitForSelector('[data-test=goal-status]');
+  assert.equal(await text(page, '[data-test=goal-status]'), 'You have enough: redeem it now.');
+  await page.goto(`${env.server.url}/rewards/pulsa-50k`);
+  await page.click('[data-test=stop-goal]');
+  await page.waitForSelector('[data-test=save-up]');
+  await page.goto(`${env.server.url}/rewards/no-such-thing`);
+  await page.waitForSelector('[data-test=no-such-item]');
+  await page.context().close();
+});
