@@ -161,9 +161,50 @@ pub async fn leaderboards(token: &str, program: &str) -> Result<Vec<Board>, ApiE
     get(&format!("/programs/{program}/leaderboards"), token).await
 }
 
-/// The program's catalog.
-pub async fn catalog(token: &str, program: &str) -> Result<Vec<CatalogItem>, ApiError> {
-    get(&format!("/catalog?program={program}"), token).await
+/// A catalog search: words, filters, order and how many items to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CatalogRequest {
+    pub program: String,
+    pub q: String,
+    pub category: String,
+    pub max_price: Option<i64>,
+    /// `price`, `-price` or `name`.
+    pub sort: &'static str,
+    pub limit: u32,
+}
+
+/// The header with the number of catalog items matching over all pages.
+const TOTAL_HEADER: &str = "X-Total-Count";
+
+/// The first `limit` items matching a catalog search, and how many match in all.
+pub async fn catalog_page(token: &str, r: &CatalogRequest) -> Result<(Vec<CatalogItem>, u64), ApiError> {
+    let mut params = vec![("program", r.program.clone()), ("sort", r.sort.to_string()), ("limit", r.limit.to_string())];
+    if !r.q.trim().is_empty() {
+        params.push(("q", r.q.trim().to_string()));
+    }
+    if !r.category.is_empty() {
+        params.push(("category", r.category.clone()));
+    }
+    params.extend(r.max_price.map(|m| ("max_price", m.to_string())));
+    let req = authorized(Request::get(&url("/catalog")), token).query(params.iter().map(|(k, v)| (*k, v.as_str())));
+    let resp = req.send().await.map_err(unreachable)?;
+    let total = resp.headers().get(TOTAL_HEADER).and_then(|t| t.parse().ok());
+    let items: Vec<CatalogItem> = decode(resp).await?;
+    let total = total.unwrap_or(items.len() as u64);
+    Ok((items, total))
+}
+
+/// One item of the program's catalog, if it has it.
+pub async fn catalog_item(token: &str, program: &str, item: &str) -> Result<Option<CatalogItem>, ApiError> {
+    let req = authorized(Request::get(&url("/catalog")), token).query([("program", program), ("id", item)]);
+    let items: Vec<CatalogItem> = decode(req.send().await.map_err(unreachable)?).await?;
+    Ok(items.into_iter().next())
+}
+
+/// Every category of the program's catalog.
+pub async fn catalog_categories(token: &str, program: &str) -> Result<Vec<String>, ApiError> {
+    let req = authorized(Request::get(&url("/catalog/categories")), token).query([("program", program)]);
+    decode(req.send().await.map_err(unreachable)?).await
 }
 
 /// A new idempotency key: one per confirmed redemption, reused when that confirmation is sent

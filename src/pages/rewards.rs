@@ -57,8 +57,8 @@ fn RewardItem(data: Dashboard) -> impl IntoView {
     let token = move || state.session.get().map(|s| s.token).unwrap_or_default();
     let (p_items, p_goal) = (program_id.clone(), program_id.clone());
     let items = LocalResource::new(move || {
-        let (token, program) = (token(), p_items.clone());
-        async move { api::catalog(&token, &program).await }
+        let (token, program, item) = (token(), p_items.clone(), id());
+        async move { api::catalog_item(&token, &program, &item).await.map(|found| found.into_iter().collect::<Vec<_>>()) }
     });
     let goal = LocalResource::new(move || {
         let (token, program) = (token(), p_goal.clone());
@@ -146,44 +146,72 @@ enum Sort {
     Name,
 }
 
+/// How long typing must pause before the catalog is searched: short enough that results are on
+/// screen well within 100 ms of the last keystroke, long enough that fast typing sends one
+/// request per pause, not one per letter.
+const SEARCH_PAUSE_MS: u64 = 40;
+/// Items shown at first, and added by "show more".
+const PAGE: u32 = 24;
+
 #[component]
 fn Catalog(data: Dashboard) -> impl IntoView {
     let state = expect_context::<AppState>();
     let l = move || state.locale.get();
-    let program_id = data.program.id.clone();
-    let items = LocalResource::new(move || {
-        let (session, program) = (state.session.get(), program_id.clone());
-        async move { api::catalog(&session.map(|s| s.token).unwrap_or_default(), &program).await }
-    });
-    let balance = data.ledger.points.trunc().try_into().unwrap_or(i64::MAX);
+    let balance: i64 = data.ledger.points.trunc().try_into().unwrap_or(i64::MAX);
     // Tiers in order; the partner's index among them, and each tier's gap in sales.
     let statement = mitra_scheme::statement(&data.program, &data.partner, &data.facts, data.today, Some(&data.context));
     let standings = mitra_scheme::eval::tier_standings(&data.program, &data.partner, &data.facts, data.today);
     let held = statement.tier.tier.as_ref().and_then(|t| data.program.tiers.iter().position(|x| &x.id == t));
-    let query = RwSignal::new(String::new());
+    // What is typed, and what is searched once typing pauses.
+    let typed = RwSignal::new(String::new());
+    let searched = RwSignal::new(String::new());
+    let pause = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    let on_type = move |text: String| {
+        typed.set(text.clone());
+        if let Some(h) = pause.get_value() {
+            h.clear();
+        }
+        let handle = leptos::prelude::set_timeout_with_handle(
+            move || searched.set(text),
+            std::time::Duration::from_millis(SEARCH_PAUSE_MS),
+        );
+        pause.set_value(handle.ok());
+    };
     let category = RwSignal::new(String::new());
     let affordable = RwSignal::new(false);
     let sort = RwSignal::new(Sort::PriceUp);
+    let shown = RwSignal::new(PAGE);
+    let token = move || state.session.get().map(|s| s.token).unwrap_or_default();
+    let program_id = data.program.id.clone();
+    let (p_items, p_categories) = (program_id.clone(), program_id);
+    let items = LocalResource::new(move || {
+        let query = api::CatalogRequest {
+            program: p_items.clone(),
+            q: searched.get(),
+            category: category.get(),
+            max_price: affordable.get().then_some(balance),
+            sort: match sort.get() {
+                Sort::PriceUp => "price",
+                Sort::PriceDown => "-price",
+                Sort::Name => "name",
+            },
+            limit: shown.get(),
+        };
+        let token = token();
+        async move { api::catalog_page(&token, &query).await.map(|(items, total)| (query.q, items, total)) }
+    });
+    let categories = LocalResource::new(move || {
+        let (token, program) = (token(), p_categories.clone());
+        async move { api::catalog_categories(&token, &program).await }
+    });
+    // A new search or filter starts again with one page.
+    Effect::watch(
+        move || (searched.get(), category.get(), affordable.get(), sort.get()),
+        move |_, _, _| shown.set(PAGE),
+        false,
+    );
     let program = data.program.clone();
-    let list = move |all: Vec<CatalogItem>| {
-        let words: Vec<String> = query.get().to_lowercase().split_whitespace().map(String::from).collect();
-        let mut shown: Vec<CatalogItem> = all
-            .into_iter()
-            .filter(|i| {
-                let text = format!("{} {}", i.name, i.description).to_lowercase();
-                words.iter().all(|w| text.contains(w.as_str()))
-            })
-            .filter(|i| category.with(|c| c.is_empty() || &i.category == c))
-            .filter(|i| !affordable.get() || i.price <= balance)
-            .collect();
-        match sort.get() {
-            Sort::PriceUp => shown.sort_by_key(|i| (i.price, i.id.clone())),
-            Sort::PriceDown => shown.sort_by_key(|i| (std::cmp::Reverse(i.price), i.id.clone())),
-            Sort::Name => shown.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
-        }
-        shown
-    };
-    let (p_head, p_cards) = (program.clone(), program.clone());
+    let p_head = program.clone();
     view! {
         <section class="rewards">
             <header class="dashboard-head">
@@ -193,53 +221,55 @@ fn Catalog(data: Dashboard) -> impl IntoView {
                 </p>
                 <p><a href="/rewards/history">{crate::locale::tr(|l| td_string!(l.i18n(), my_rewards).to_string())}</a></p>
             </header>
+            <form class="filters" on:submit=|ev| ev.prevent_default()>
+                <label>{crate::locale::tr(|l| td_string!(l.i18n(), search).to_string())}
+                    <input type="search" data-test="reward-search" prop:value=move || typed.get()
+                        on:input=move |ev| on_type(event_target_value(&ev))/>
+                </label>
+                <label>{crate::locale::tr(|l| td_string!(l.i18n(), category).to_string())}
+                    <select data-test="reward-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                        <option value="">{crate::locale::tr(|l| td_string!(l.i18n(), all_categories).to_string())}</option>
+                        {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                            .map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>{crate::locale::tr(|l| td_string!(l.i18n(), sort_by).to_string())}
+                    <select data-test="reward-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                        "down" => Sort::PriceDown, "name" => Sort::Name, _ => Sort::PriceUp })>
+                        <option value="up">{crate::locale::tr(|l| td_string!(l.i18n(), sort_price_up).to_string())}</option>
+                        <option value="down">{crate::locale::tr(|l| td_string!(l.i18n(), sort_price_down).to_string())}</option>
+                        <option value="name">{crate::locale::tr(|l| td_string!(l.i18n(), sort_name).to_string())}</option>
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-test="reward-affordable" bind:checked=affordable/>
+                    {crate::locale::tr(|l| td_string!(l.i18n(), affordable_now).to_string())}
+                </label>
+            </form>
             <Transition fallback=move || view! { <p class="loading">{crate::locale::tr(|l| td_string!(l.i18n(), loading_figures).to_string())}</p> }>
                 {move || items.get().map(|result| match result {
                     Err(e) => view! { <ErrorPanel error=e retry=move || items.refetch()/> }.into_any(),
-                    Ok(all) => {
-                        let mut categories: Vec<String> = all.iter().map(|i| i.category.clone()).collect();
-                        categories.sort();
-                        categories.dedup();
-                        let (program, standings) = (p_cards.clone(), standings.clone());
+                    Ok((query, found, total)) => {
+                        if found.is_empty() {
+                            return view! { <p class="empty" data-test="no-rewards" data-query=query>{crate::locale::tr(|l| td_string!(l.i18n(), no_rewards).to_string())}</p> }.into_any();
+                        }
+                        let count = found.len();
+                        let (program, standings) = (program.clone(), standings.clone());
                         view! {
-                            <form class="filters" on:submit=|ev| ev.prevent_default()>
-                                <label>{crate::locale::tr(|l| td_string!(l.i18n(), search).to_string())}
-                                    <input type="search" data-test="reward-search" bind:value=query/>
-                                </label>
-                                <label>{crate::locale::tr(|l| td_string!(l.i18n(), category).to_string())}
-                                    <select data-test="reward-category" on:change=move |ev| category.set(event_target_value(&ev))>
-                                        <option value="">{crate::locale::tr(|l| td_string!(l.i18n(), all_categories).to_string())}</option>
-                                        {categories.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
-                                    </select>
-                                </label>
-                                <label>{crate::locale::tr(|l| td_string!(l.i18n(), sort_by).to_string())}
-                                    <select data-test="reward-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
-                                        "down" => Sort::PriceDown, "name" => Sort::Name, _ => Sort::PriceUp })>
-                                        <option value="up">{crate::locale::tr(|l| td_string!(l.i18n(), sort_price_up).to_string())}</option>
-                                        <option value="down">{crate::locale::tr(|l| td_string!(l.i18n(), sort_price_down).to_string())}</option>
-                                        <option value="name">{crate::locale::tr(|l| td_string!(l.i18n(), sort_name).to_string())}</option>
-                                    </select>
-                                </label>
-                                <label class="check">
-                                    <input type="checkbox" data-test="reward-affordable" bind:checked=affordable/>
-                                    {crate::locale::tr(|l| td_string!(l.i18n(), affordable_now).to_string())}
-                                </label>
-                            </form>
-                            {move || {
-                                let shown = list(all.clone());
-                                if shown.is_empty() {
-                                    return view! { <p class="empty" data-test="no-rewards">{crate::locale::tr(|l| td_string!(l.i18n(), no_rewards).to_string())}</p> }.into_any();
-                                }
-                                let (program, standings) = (program.clone(), standings.clone());
-                                view! {
-                                    <ul class="catalog">
-                                        {shown.into_iter().map(|item| {
-                                            let (locked, gap) = tier_lock(&program, held, &standings, &item);
-                                            view! { <RewardCard item=item program=program.clone() balance=balance locked=locked gap=gap/> }
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
+                            <ul class="catalog" data-query=query>
+                                {found.into_iter().map(|item| {
+                                    let (locked, gap) = tier_lock(&program, held, &standings, &item);
+                                    view! { <RewardCard item=item program=program.clone() balance=balance locked=locked gap=gap/> }
+                                }).collect_view()}
+                            </ul>
+                            <p class="muted" data-test="catalog-count">
+                                {move || td_string!(l().i18n(), showing_of, shown = count, total = total).to_string()}
+                            </p>
+                            {(u64::try_from(count).unwrap_or(0) < total).then(|| view! {
+                                <button type="button" class="secondary" data-test="show-more" on:click=move |_| shown.update(|n| *n += PAGE)>
+                                    {crate::locale::tr(|l| td_string!(l.i18n(), show_more).to_string())}
+                                </button>
+                            })}
                         }.into_any()
                     }
                 })}

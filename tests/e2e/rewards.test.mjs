@@ -17,18 +17,25 @@ describe('rewards', () => {
     const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     await page.click('nav >> text=Rewards');
     await page.waitForSelector('[data-item=pulsa-50k]');
+    // Searching and filtering ask the server (after a short pause in typing): wait for the list.
     const ids = async () => page.locator('.catalog > li').evaluateAll((els) => els.map((e) => e.dataset.item));
-    assert.deepEqual(await ids(), ['school-paint', 'pulsa-50k', 'grab-100k', 'spray-gun', 'bali-trip']);
+    const expectIds = async (want) => {
+      await page.waitForFunction((w) => JSON.stringify([...document.querySelectorAll('.catalog > li')].map((e) => e.dataset.item)) === w,
+        JSON.stringify(want), { timeout: 5000 }).catch(() => {});
+      assert.deepEqual(await ids(), want);
+    };
+    await expectIds(['school-paint', 'pulsa-50k', 'grab-100k', 'spray-gun', 'bali-trip']);
+    assert.equal(await text(page, '[data-test=catalog-count]'), 'Showing 5 of 5');
     await page.check('[data-test=reward-affordable]');
-    assert.deepEqual(await ids(), ['school-paint', 'pulsa-50k', 'grab-100k']);
+    await expectIds(['school-paint', 'pulsa-50k', 'grab-100k']);
     await page.uncheck('[data-test=reward-affordable]');
     await page.selectOption('[data-test=reward-sort]', 'down');
-    assert.deepEqual(await ids(), ['bali-trip', 'spray-gun', 'grab-100k', 'pulsa-50k', 'school-paint']);
+    await expectIds(['bali-trip', 'spray-gun', 'grab-100k', 'pulsa-50k', 'school-paint']);
     await page.fill('[data-test=reward-search]', 'code');
-    assert.deepEqual(await ids(), ['grab-100k', 'pulsa-50k']);
+    await expectIds(['grab-100k', 'pulsa-50k']);
     await page.fill('[data-test=reward-search]', '');
     await page.selectOption('[data-test=reward-category]', 'tools');
-    assert.deepEqual(await ids(), ['spray-gun']);
+    await expectIds(['spray-gun']);
     assert.equal(await text(page, '[data-item=spray-gun] [data-test=short]'), '330,000 poin short');
     await page.selectOption('[data-test=reward-category]', '');
     assert.equal(await text(page, '[data-item=bali-trip] [data-test=locked]'), 'Unlocks at the Gold tier: IDR 179,500,000 more sales');

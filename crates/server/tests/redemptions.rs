@@ -259,6 +259,32 @@ async fn the_catalog_has_search_and_filters() {
     assert_eq!(ids(&v), ["school-paint", "pulsa-50k"]);
     let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&q=100%25")).await;
     assert_eq!(ids(&v), Vec::<String>::new());
+    // Sorted and paged; the total over every page in X-Total-Count.
+    let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&sort=-price&limit=2&offset=1")).await;
+    assert_eq!(ids(&v), ["spray-gun", "grab-100k"]);
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/catalog?program={PROGRAM}&sort=name&limit=2", s.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-total-count"], "5");
+    let names: Vec<String> =
+        resp.json::<Value>().await.unwrap().as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let (status, e) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&limit=501")).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_page")));
+    let (status, e) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&sort=random")).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_sort")));
+    let (_, cats) = get(&s, &token, &format!("/api/catalog/categories?program={PROGRAM}")).await;
+    let cats: Vec<String> = serde_json::from_value(cats).unwrap();
+    let mut from_items: Vec<String> =
+        all.as_array().unwrap().iter().map(|i| i["category"].as_str().unwrap().to_string()).collect();
+    from_items.sort();
+    from_items.dedup();
+    assert_eq!(cats, from_items);
 }
 
 #[tokio::test]

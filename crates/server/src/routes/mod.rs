@@ -9,6 +9,8 @@ mod ledger;
 mod partners;
 mod programs;
 mod rewards;
+
+pub use rewards::TOTAL_HEADER;
 mod sessions;
 
 use axum::extract::{FromRequest, Request};
@@ -60,6 +62,7 @@ pub fn api() -> Router<AppState> {
         .route("/partners/{id}/postings.csv", get(partners::postings_csv))
         .route("/partners/{id}/dashboard", get(partners::dashboard))
         .route("/catalog", get(rewards::catalog).post(rewards::add_item))
+        .route("/catalog/categories", get(rewards::categories))
         .route("/partners/{id}/claims", get(claims::of_partner).post(claims::submit))
         .route("/claims", get(claims::queue))
         .route("/claims/{id}/approve", post(claims::approve))

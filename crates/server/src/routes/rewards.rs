@@ -80,13 +80,29 @@ pub async fn add_item(
     Ok((StatusCode::CREATED, axum::Json(saved)))
 }
 
+/// The header that says how many items match a catalog query over all its pages.
+pub const TOTAL_HEADER: &str = "x-total-count";
+
+/// `GET /catalog?program=&q=&kind=&category=&max_price=&sort=&limit=&offset=`: a page of the
+/// matching items (at most 500), with the number matching in `X-Total-Count`.
 pub async fn catalog(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<CatalogQuery>,
-) -> ApiResult<axum::Json<Vec<CatalogItem>>> {
+) -> ApiResult<([(&'static str, String); 1], axum::Json<Vec<CatalogItem>>)> {
     user.may_see_program(&state, &q.program).await?;
-    Ok(axum::Json(state.db.read(move |c| rewards::catalog(c, &q)).await?))
+    let (items, total) = state.db.read(move |c| rewards::catalog(c, &q)).await?;
+    Ok(([(TOTAL_HEADER, total.to_string())], axum::Json(items)))
+}
+
+/// `GET /catalog/categories?program=`: every category of the program's catalog.
+pub async fn categories(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ProgramQuery>,
+) -> ApiResult<axum::Json<Vec<String>>> {
+    user.may_see_program(&state, &q.program).await?;
+    Ok(axum::Json(state.db.read(move |c| rewards::categories(c, &q.program)).await?))
 }
 
 /// `POST /partners/{id}/redemptions` with an `Idempotency-Key` header: 201 with the redemption,

@@ -51,15 +51,41 @@ pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> ApiR
 #[serde(deny_unknown_fields)]
 pub struct CatalogQuery {
     pub program: String,
+    /// One item, by id.
+    pub id: Option<String>,
     /// Words that must all appear in the name or description.
     pub q: Option<String>,
     pub kind: Option<String>,
     pub category: Option<String>,
     pub max_price: Option<i64>,
+    /// `price` (cheapest first, the default), `-price` (dearest first) or `name`.
+    pub sort: Option<String>,
+    /// At most this many items (1 to [`MAX_PAGE`], default [`MAX_PAGE`]), from `offset` on.
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
 }
 
-pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<Vec<CatalogItem>> {
-    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM catalog_items WHERE program_id = ?");
+/// Most items one catalog answer carries.
+pub const MAX_PAGE: u32 = 500;
+
+/// The catalog items matching a query, a page of them, and how many match in all.
+pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<(Vec<CatalogItem>, u64)> {
+    let limit = query.limit.unwrap_or(MAX_PAGE);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::bad_request("invalid_page", format!("limit is from 1 to {MAX_PAGE}")));
+    }
+    let order = match query.sort.as_deref().unwrap_or("price") {
+        "price" => "price, id",
+        "-price" => "price DESC, id",
+        "name" => "name COLLATE NOCASE, id",
+        other => {
+            return Err(ApiError::bad_request(
+                "invalid_sort",
+                format!("sort `{other}` is not price, -price or name"),
+            ))
+        }
+    };
+    let mut sql = String::from(" FROM catalog_items WHERE program_id = ?");
     let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(query.program.clone())];
     for word in query.q.as_deref().unwrap_or("").split_whitespace() {
         sql.push_str(" AND (name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')");
@@ -67,6 +93,10 @@ pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<Vec<Catalog
         let pattern = format!("%{escaped}%");
         args.push(Box::new(pattern.clone()));
         args.push(Box::new(pattern));
+    }
+    if let Some(id) = &query.id {
+        sql.push_str(" AND id = ?");
+        args.push(Box::new(id.clone()));
     }
     if let Some(kind) = &query.kind {
         sql.push_str(" AND kind = ?");
@@ -80,9 +110,23 @@ pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<Vec<Catalog
         sql.push_str(" AND price <= ?");
         args.push(Box::new(max));
     }
-    sql.push_str(" ORDER BY price, id");
-    let mut stmt = conn.prepare(&sql)?;
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*){sql}"),
+        rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())),
+        |r| r.get(0),
+    )?;
+    let offset = i64::try_from(query.offset.unwrap_or(0)).unwrap_or(i64::MAX);
+    let page = format!("SELECT {ITEM_COLUMNS}{sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let mut stmt = conn.prepare(&page)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), item_row)?;
+    Ok((rows.collect::<Result<_, _>>()?, u64::try_from(total).unwrap_or(0)))
+}
+
+/// The categories of a program's catalog, in order.
+pub fn categories(conn: &Connection, program: &str) -> ApiResult<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT category FROM catalog_items WHERE program_id = ?1 ORDER BY category")?;
+    let rows = stmt.query_map([program], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
