@@ -6,6 +6,9 @@
 // positive sale line is dated 2026-07-03 (the first-sale badge).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { signIn, text, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -96,7 +99,9 @@ describe('pages', () => {
     await context.close();
   });
 
-  test('no page scrolls sideways on a 360 px phone, in any language', async () => {
+  test('no page scrolls sideways on a 360 px phone, in any language (screenshots at 360 and 1280 px saved)', async () => {
+    const dir = process.env.MITRA_SCREENSHOTS || join(tmpdir(), 'mitra-screenshots');
+    mkdirSync(dir, { recursive: true });
     const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     await page.setViewportSize({ width: 360, height: 800 });
     for (const lang of ['en', 'id', 'ms', 'nl']) {
@@ -106,6 +111,13 @@ describe('pages', () => {
         await page.waitForSelector(ready);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 360, `${path} (${lang}) is ${width} px wide`);
+        if (lang === 'en' || lang === 'id') {
+          const name = path.slice(1).replace(/\W+/g, '-');
+          await page.screenshot({ path: join(dir, `${name}-${lang}-360.png`), fullPage: true });
+          await page.setViewportSize({ width: 1280, height: 800 });
+          await page.screenshot({ path: join(dir, `${name}-${lang}-1280.png`), fullPage: true });
+          await page.setViewportSize({ width: 360, height: 800 });
+        }
       }
     }
     await page.context().close();
