@@ -97,7 +97,7 @@ fn RewardItem(data: Dashboard) -> impl IntoView {
                             let item_id = item.id.clone();
                             let is_goal = move || goal.get().and_then(Result::ok).flatten().is_some_and(|g| g.item.id == item_id);
                             view! {
-                                <h1 class="sr-only">{item.name.clone()}</h1>
+                                <h1 class="sr-only">{let (n, ns) = (item.name.clone(), item.names.clone()); move || crate::locale::named(l(), &n, &ns)}</h1>
                                 <ul class="catalog single">
                                     <RewardCard item=item.clone() program=program.clone() balance=balance locked=locked gap=gap/>
                                 </ul>
@@ -319,13 +319,18 @@ fn RewardCard(
     };
     let (p1, p2, p3, p4) = (program.clone(), program.clone(), program.clone(), program.clone());
     let tier_label = item.min_tier.clone();
-    let (name, image, description) = (item.name.clone(), item.image.clone(), item.description.clone());
+    let (image, description) = (item.image.clone(), item.description.clone());
+    // The item's name in the reader's language.
+    let shown_name = {
+        let (name, names) = (item.name.clone(), item.names.clone());
+        move || crate::locale::named(state.locale.get(), &name, &names)
+    };
     let stock = item.stock;
     let limit = item.per_partner_limit;
     view! {
         <li class="card reward" class:locked=locked data-item=item.id.clone()>
             {(!image.is_empty()).then(|| view! { <img src=image alt="" width="160" height="120" loading="lazy"/> })}
-            <h2><a href=format!("/rewards/{}", item.id)>{item.name.clone()}</a></h2>
+            <h2><a href=format!("/rewards/{}", item.id)>{shown_name.clone()}</a></h2>
             <p class="muted">{description}</p>
             <p class="figure price" data-test="price">{move || points(l(), &p1, price)}</p>
             <p class="muted" data-test="stock">{move || match stock {
@@ -355,10 +360,10 @@ fn RewardCard(
                 }
                 if confirming.get().is_some() {
                     let after = balance - price;
-                    let (p, name, confirm) = (p3.clone(), name.clone(), confirm.clone());
+                    let (p, name, confirm) = (p3.clone(), shown_name.clone(), confirm.clone());
                     return view! {
                         <div class="confirm" data-test="confirm">
-                            <p>{move || td_string!(l().i18n(), confirm_redeem, item = name.clone(),
+                            <p>{move || td_string!(l().i18n(), confirm_redeem, item = name(),
                                 amount = points(l(), &p, price), after = points(l(), &p, after)).to_string()}</p>
                             <div class="actions">
                                 <button type="button" data-test="confirm-redeem" disabled=move || sending.get() on:click=confirm>

@@ -131,5 +131,10 @@ test('an item page sets the goal the dashboard tracks', async () => {
   await page.waitForSelector('[data-test=save-up]');
   await page.goto(`${env.server.url}/rewards/no-such-thing`);
   await page.waitForSelector('[data-test=no-such-item]');
+  // Catalog names in the reader's language.
+  await page.goto(`${env.server.url}/rewards`);
+  await page.selectOption('[data-test=language]', 'nl');
+  assert.equal(await text(page, '[data-item=spray-gun] h2'), 'HVLP-verfspuit');
+  await page.selectOption('[data-test=language]', 'en');
   await page.context().close();
 });

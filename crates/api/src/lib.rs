@@ -365,6 +365,9 @@ pub struct CatalogItem {
     pub image: String,
     #[serde(default)]
     pub description: String,
+    /// The name in other languages (see `mitra_scheme::model::localized`).
+    #[serde(default, skip_serializing_if = "mitra_scheme::model::Names::is_empty")]
+    pub names: mitra_scheme::model::Names,
 }
 
 /// `PUT /api/me/goal`: the reward a user saves up for in a program.

@@ -23,6 +23,7 @@ fn add_item(s: &Server, id: &str, price: i64, stock: Option<i64>, limit: Option<
         min_tier: None,
         image: String::new(),
         description: String::new(),
+        names: Default::default(),
     };
     rewards::insert_item(&conn, PROGRAM, &item).unwrap();
 }
@@ -278,6 +279,10 @@ async fn the_catalog_has_search_and_filters() {
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_page")));
     let (status, e) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&sort=random")).await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_sort")));
+    // Names in other languages are served and searched.
+    let (_, v) = get(&s, &token, &format!("/api/catalog?program={PROGRAM}&q=verfspuit")).await;
+    assert_eq!(ids(&v), ["spray-gun"]);
+    assert_eq!(v[0]["names"]["id"], "Pistol semprot HVLP");
     let (_, cats) = get(&s, &token, &format!("/api/catalog/categories?program={PROGRAM}")).await;
     let cats: Vec<String> = serde_json::from_value(cats).unwrap();
     let mut from_items: Vec<String> =

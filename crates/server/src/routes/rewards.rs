@@ -33,6 +33,13 @@ pub async fn add_item(
     input::text("category", &item.category, input::MAX_ID)?;
     input::text("image", &item.image, input::MAX_NAME)?;
     input::text("description", &item.description, input::MAX_TEXT)?;
+    if item.names.len() > 20 {
+        return Err(ApiError::bad_request("invalid_item", "an item has names in at most 20 languages"));
+    }
+    for (code, name) in &item.names {
+        input::text("names (language code)", code, input::MAX_ID)?;
+        input::text(&format!("names.{code}"), name, input::MAX_NAME)?;
+    }
     if item.price > input::MAX_MINOR || item.stock.is_some_and(|s| s > input::MAX_UNITS) {
         return Err(ApiError::bad_request(
             "invalid_item",

@@ -209,6 +209,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (user_id, program_id)
     );
     "#,
+    // 11: catalog items' names in other languages (JSON: language code to name).
+    r#"
+    ALTER TABLE catalog_items ADD COLUMN names TEXT NOT NULL DEFAULT '{}';
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

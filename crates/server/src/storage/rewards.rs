@@ -33,15 +33,22 @@ fn item_row(r: &rusqlite::Row) -> rusqlite::Result<CatalogItem> {
         min_tier: r.get(7)?,
         image: r.get(8)?,
         description: r.get(9)?,
+        names: {
+            let text: String = r.get(10)?;
+            serde_json::from_str(&text).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, Box::new(e))
+            })?
+        },
     })
 }
 
-const ITEM_COLUMNS: &str = "id, name, kind, category, price, stock, per_partner_limit, min_tier, image, description";
+const ITEM_COLUMNS: &str = "id, name, kind, category, price, stock, per_partner_limit, min_tier, image, description, names";
 
 pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> ApiResult<()> {
+    let names = serde_json::to_string(&item.names).map_err(ApiError::internal)?;
     conn.execute(
-        &format!("INSERT INTO catalog_items (program_id, {ITEM_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
-        params![program, item.id, item.name, item.kind, item.category, item.price, item.stock, item.per_partner_limit, item.min_tier, item.image, item.description],
+        &format!("INSERT INTO catalog_items (program_id, {ITEM_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        params![program, item.id, item.name, item.kind, item.category, item.price, item.stock, item.per_partner_limit, item.min_tier, item.image, item.description, names],
     )?;
     Ok(())
 }
@@ -88,9 +95,11 @@ pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<(Vec<Catalo
     let mut sql = String::from(" FROM catalog_items WHERE program_id = ?");
     let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(query.program.clone())];
     for word in query.q.as_deref().unwrap_or("").split_whitespace() {
-        sql.push_str(" AND (name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')");
+        // Names in other languages are searched too (their JSON text holds them as typed).
+        sql.push_str(" AND (name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR names LIKE ? ESCAPE '\\')");
         let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let pattern = format!("%{escaped}%");
+        args.push(Box::new(pattern.clone()));
         args.push(Box::new(pattern.clone()));
         args.push(Box::new(pattern));
     }
@@ -419,7 +428,7 @@ pub fn goal(conn: &Connection, user: i64, program: &str) -> ApiResult<Option<Goa
              WHERE g.user_id = ?1 AND g.program_id = ?2"
         ),
         params![user, program],
-        |r| Ok(Goal { program: program.to_string(), item: item_row(r)?, set_at: r.get(10)? }),
+        |r| Ok(Goal { program: program.to_string(), item: item_row(r)?, set_at: r.get(11)? }),
     )
     .optional()
     .map_err(Into::into)
