@@ -179,6 +179,19 @@ fn Catalog(data: Dashboard) -> impl IntoView {
     };
     let category = RwSignal::new(String::new());
     let affordable = RwSignal::new(false);
+    // "Up to this price", as typed (in the reader's number format); empty is no limit.
+    let price_cap = RwSignal::new(String::new());
+    let cap = Memo::new(move |_| {
+        let typed = price_cap.with(|t| crate::format::parse_amount(state.locale.get(), t))
+            .and_then(|d| i64::try_from(d.trunc()).ok())
+            .filter(|p| *p >= 0);
+        match (typed, affordable.get()) {
+            (Some(p), true) => Some(p.min(balance)),
+            (Some(p), false) => Some(p),
+            (None, true) => Some(balance),
+            (None, false) => None,
+        }
+    });
     let sort = RwSignal::new(Sort::PriceUp);
     let shown = RwSignal::new(PAGE);
     let token = move || state.session.get().map(|s| s.token).unwrap_or_default();
@@ -189,7 +202,7 @@ fn Catalog(data: Dashboard) -> impl IntoView {
             program: p_items.clone(),
             q: searched.get(),
             category: category.get(),
-            max_price: affordable.get().then_some(balance),
+            max_price: cap.get(),
             sort: match sort.get() {
                 Sort::PriceUp => "price",
                 Sort::PriceDown => "-price",
@@ -206,7 +219,7 @@ fn Catalog(data: Dashboard) -> impl IntoView {
     });
     // A new search or filter starts again with one page.
     Effect::watch(
-        move || (searched.get(), category.get(), affordable.get(), sort.get()),
+        move || (searched.get(), category.get(), cap.get(), sort.get()),
         move |_, _, _| shown.set(PAGE),
         false,
     );
@@ -240,6 +253,9 @@ fn Catalog(data: Dashboard) -> impl IntoView {
                         <option value="down">{crate::locale::tr(|l| td_string!(l.i18n(), sort_price_down).to_string())}</option>
                         <option value="name">{crate::locale::tr(|l| td_string!(l.i18n(), sort_name).to_string())}</option>
                     </select>
+                </label>
+                <label>{let points = program.points_name.clone(); move || td_string!(l().i18n(), price_up_to, points = points.clone()).to_string()}
+                    <input type="text" inputmode="numeric" data-test="reward-max-price" bind:value=price_cap/>
                 </label>
                 <label class="check">
                     <input type="checkbox" data-test="reward-affordable" bind:checked=affordable/>

@@ -38,6 +38,12 @@ describe('rewards', () => {
     await expectIds(['spray-gun']);
     assert.equal(await text(page, '[data-item=spray-gun] [data-test=short]'), '330,000 poin short');
     await page.selectOption('[data-test=reward-category]', '');
+    // Still dearest first.
+    await page.fill('[data-test=reward-max-price]', '95,000');
+    await expectIds(['grab-100k', 'pulsa-50k', 'school-paint']);
+    await page.fill('[data-test=reward-max-price]', '60,000');
+    await expectIds(['pulsa-50k', 'school-paint']);
+    await page.fill('[data-test=reward-max-price]', '');
     assert.equal(await text(page, '[data-item=bali-trip] [data-test=locked]'), 'Unlocks at the Gold tier: IDR 179,500,000 more sales');
     const img = await page.evaluate(async () => {
       const el = document.querySelector('[data-item=pulsa-50k] img');
