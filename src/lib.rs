@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
     components::loaded::provide_dashboard(state);
+    pages::rewards::provide_just_redeemed(state);
     view! {
         <Router>
             <components::header::Header/>

@@ -30,6 +30,19 @@ pub fn RewardsHistoryPage() -> impl IntoView {
     view! { <WithDashboard view=|d| view! { <History data=d/> }/> }
 }
 
+/// The last redemption made in this tab, so its notice and voucher code outlive the page's
+/// re-render when the partner's figures reload.
+#[derive(Clone, Copy)]
+pub struct JustRedeemed(pub RwSignal<Option<Redemption>>);
+
+/// Provides [`JustRedeemed`], forgotten whenever the session changes (another user may sign in
+/// in the same tab and must not see the code).
+pub fn provide_just_redeemed(state: AppState) {
+    let last = RwSignal::new(None);
+    Effect::watch(move || state.session.with(|s| s.as_ref().map(|s| s.token.clone())), move |_, _, _| last.set(None), false);
+    provide_context(JustRedeemed(last));
+}
+
 /// Whether the partner's tier is below the item's, and how much more in sales its tier needs.
 fn tier_lock(
     program: &Program,
@@ -312,8 +325,11 @@ fn RewardCard(
     let confirming: RwSignal<Option<String>> = RwSignal::new(None);
     let sending = RwSignal::new(false);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let done: RwSignal<Option<Redemption>> = RwSignal::new(None);
+    // The redemption just made here. Kept outside the card: redeeming reloads the partner's
+    // figures, which renders the page again, and the voucher code must stay on screen.
+    let JustRedeemed(done) = expect_context::<JustRedeemed>();
     let (id, price, program_id) = (item.id.clone(), item.price, program.id.clone());
+    let item_id = item.id.clone();
     let confirm = move |_| {
         let Some(key) = confirming.get_untracked() else { return };
         let Some(session) = state.session.get_untracked() else { return };
@@ -364,7 +380,7 @@ fn RewardCard(
                     };
                     return view! { <p class="locked-note" data-test="locked">{text}</p> }.into_any();
                 }
-                if let Some(r) = done.get() {
+                if let Some(r) = done.get().filter(|r| r.lines.iter().any(|x| x.item == item_id)) {
                     let codes: Vec<String> = r.lines.iter().filter_map(|x| x.voucher_code.clone()).collect();
                     return view! {
                         <div class="notice" role="status" data-test="redeemed">

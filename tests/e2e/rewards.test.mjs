@@ -70,6 +70,9 @@ describe('rewards', () => {
     assert.ok(posts.length >= 1 && new Set(posts).size === 1, `one key for the confirmation: ${posts}`);
     assert.match(await text(page, '[data-item=pulsa-50k] [data-test=voucher]'), /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     await page.waitForFunction(() => document.querySelector('[data-test=rewards-balance]')?.textContent.includes('70,000'));
+    // The new balance came with the partner's figures reloaded, which renders the page again:
+    // the code is still on screen.
+    assert.match(await text(page, '[data-item=pulsa-50k] [data-test=voucher]'), /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
     const history = await (await fetch(`${env.server.url}/api/partners/sinar-jaya/redemptions?program=nusantara-2026`, {
       headers: { Authorization: `Bearer ${token}` },
@@ -142,5 +145,40 @@ test('an item page sets the goal the dashboard tracks', async () => {
   await page.selectOption('[data-test=language]', 'nl');
   assert.equal(await text(page, '[data-item=spray-gun] h2'), 'HVLP-verfspuit');
   await page.selectOption('[data-test=language]', 'en');
+  await page.context().close();
+});
+
+test('merchandise redeemed moves balance and stock by its price and one unit; cancelling refunds both', async () => {
+  // A designer adds 400,000 poin to Sinar Jaya (70,000 after the Pulsa above): 470,000. The spray
+  // gun costs 450,000 with 20 in stock: after redeeming, 20,000 poin and 19 left; cancelled, back.
+  const designer = await (await fetch(`${env.server.url}/api/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'designer@nusantara.demo', password: 'mitra-demo' }),
+  })).json();
+  const r = await fetch(`${env.server.url}/api/partners/sinar-jaya/adjustments`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${designer.token}` },
+    body: JSON.stringify({ program: 'nusantara-2026', points: 400000, reason: 'Trade fair' }),
+  });
+  assert.equal(r.status, 201);
+  const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+  await page.goto(`${env.server.url}/rewards`);
+  await page.waitForFunction(() => document.querySelector('[data-test=rewards-balance]')?.textContent.includes('470,000'));
+  assert.equal(await text(page, '[data-item=spray-gun] [data-test=stock]'), '20 left · at most 1 per partner');
+  await page.click('[data-item=spray-gun] [data-test=redeem]');
+  await page.click('[data-item=spray-gun] [data-test=confirm-redeem]');
+  await page.waitForSelector('[data-item=spray-gun] [data-test=redeemed]');
+  await page.waitForFunction(() => document.querySelector('[data-test=rewards-balance]')?.textContent.includes('20,000'));
+  await page.reload();
+  await page.waitForSelector('[data-item=spray-gun] [data-test=stock]');
+  assert.equal(await text(page, '[data-item=spray-gun] [data-test=stock]'), '19 left · at most 1 per partner');
+  await page.click('text=My rewards');
+  const row = page.locator('.redemption', { hasText: 'HVLP spray gun' });
+  await row.locator('[data-test=cancel-redemption]').click();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test=redemption-status]')].some((e) => e.textContent === 'Cancelled'));
+  await page.goto(`${env.server.url}/rewards`);
+  await page.waitForFunction(() => document.querySelector('[data-test=rewards-balance]')?.textContent.includes('470,000'));
+  assert.equal(await text(page, '[data-item=spray-gun] [data-test=stock]'), '20 left · at most 1 per partner');
+  await page.goto(`${env.server.url}/statement`);
+  await page.waitForSelector('[data-test=statement-line]');
+  assert.match(await text(page, '[data-test=statement-line]'), /Refunded \(redemption cancelled\)/);
   await page.context().close();
 });
