@@ -197,3 +197,44 @@ async fn the_what_if_panel_shows_what_project_computes() {
     leptos::task::tick().await;
     assert!(root.query_selector("[data-test=what-if-total-points]").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn claim_entries_are_read_as_a_person_types_them() {
+    use mitra::pages::claims::{parse_date, parse_money, parse_units, serial_twice, split_serials, Problem};
+    // Serial numbers pasted from a spreadsheet column, or typed with commas.
+    assert_eq!(split_serials("SN-1\r\nSN-2\n\n, SN-3;SN-4\t"), ["SN-1", "SN-2", "SN-3", "SN-4"]);
+    assert_eq!(serial_twice(&[vec!["a".into()], vec!["B".into(), "A".into()]]), Some((1, "A".to_string())));
+    assert_eq!(serial_twice(&[vec!["a".into()], vec!["b".into()]]), None);
+    assert_eq!(parse_units("8"), Ok(dec("8")));
+    assert_eq!(parse_units(""), Err(Problem::Missing));
+    for bad in ["0", "2.5", "-1", "x"] {
+        assert_eq!(parse_units(bad), Err(Problem::WholeUnits), "{bad}");
+    }
+    // Money in the reader's format, at most the program's decimals, above zero.
+    assert_eq!(parse_money(Locale::Id, "10.000.000", 0), Ok(dec("10000000")));
+    assert_eq!(parse_money(Locale::En, "1,250.50", 2), Ok(dec("1250.50")));
+    assert_eq!(parse_money(Locale::Nl, "1.250,50", 2), Ok(dec("1250.50")));
+    assert_eq!(parse_money(Locale::En, "1,250.50", 0), Err(Problem::Amount));
+    assert_eq!(parse_money(Locale::En, "0", 0), Err(Problem::Amount));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
+    assert_eq!(parse_date("2026-11-15", today), Ok(today));
+    assert_eq!(parse_date("2026-11-16", today), Err(Problem::Future));
+    assert_eq!(parse_date("", today), Err(Problem::Missing));
+}
+
+#[wasm_bindgen_test]
+fn an_approved_claim_adds_what_its_facts_add_to_each_scheme() {
+    // Sinar Jaya's Q4 is 40.5 M (0.1 %: 40,500 poin); a claimed invoice of 10 M, approved, lifts it to
+    // 50.5 M, the 0.15 % slab: 75,750 poin, so +35,250; the MDF accrues 2 % of it: +200,000.
+    let mut data = demo_dashboard("sinar-jaya");
+    let approved: Fact = serde_json::from_value(serde_json::json!({
+        "kind": "sale", "partner": "sinar-jaya", "date": "2026-11-14", "invoice": "SJ-2001",
+        "sku": "WS-20L", "category": "exterior", "units": "8", "value": "10000000"
+    }))
+    .unwrap();
+    data.facts.push(approved);
+    let added = mitra::pages::claims::added_by_claim(&data, "SJ-2001");
+    let added: Vec<(String, Decimal)> = added.into_iter().map(|(s, _, x)| (s, x)).collect();
+    assert_eq!(added, vec![("q-sales".to_string(), dec("35250")), ("mdf".to_string(), dec("200000"))]);
+    assert!(mitra::pages::claims::added_by_claim(&data, "NO-SUCH").is_empty());
+}
