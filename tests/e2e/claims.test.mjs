@@ -43,7 +43,7 @@ test('a sale claim waits, is approved, and adds to the figures; a serial twice i
   await page.fill('[data-test=line-units]', '2.5');
   assert.equal(await text(page, `[data-line="0"] [data-test=line-units] ~ [data-test=field-error]`), 'Enter a whole number of units, 1 or more.');
   await fillSale(page, 'SJ-2001', 'SN-A\nSN-B');
-  assert.equal(await text(page, '[data-test=serial-count]'), '2 serial numbers');
+  assert.equal(await text(page, '[data-test=serial-count]'), 'Serial numbers entered: 2');
   assert.equal(await page.locator('[data-test=field-error]:visible').count(), 0);
   await page.click('[data-test=send-claim]');
   await page.waitForSelector('[data-test=claim-sent]');

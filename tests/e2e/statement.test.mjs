@@ -39,7 +39,7 @@ test('the statement pages, filters and exports what the ledger holds', async () 
   await page.waitForSelector('[data-test=statement-line]');
   assert.equal(await text(page, '[data-test=balance-points]'), 'Points\n70,200 poin');
   assert.equal(await text(page, '[data-test=balance-fund]'), 'Marketing fund\nIDR 1,600,000');
-  assert.equal(await text(page, '[data-test=page-of]'), 'Page 1 of 2 · 23 postings');
+  assert.equal(await text(page, '[data-test=page-of]'), 'Page 1 of 2 · 23 in all');
   assert.equal(await page.locator('[data-test=statement-line]').count(), 20);
   const first = page.locator('[data-test=statement-line]').first();
   assert.match(await first.innerText(), /Redeemed for a reward/);
@@ -55,13 +55,13 @@ test('the statement pages, filters and exports what the ledger holds', async () 
   // A filter starts again at page 1.
   await page.selectOption('[data-test=filter-instrument]', 'fund');
   await page.waitForFunction(() => document.querySelectorAll('[data-test=statement-line]').length === 1);
-  assert.equal(await text(page, '[data-test=page-of]'), 'Page 1 of 1 · 1 postings');
+  assert.equal(await text(page, '[data-test=page-of]'), 'Page 1 of 1 · 1 in all');
   assert.equal((await page.locator('[data-test=line-amount]').innerText()).split('\n')[0].replace(/\u00a0/g, ' '), '+IDR 1,600,000');
   assert.match(await page.locator('[data-test=statement-line] a').getAttribute('href'), /^\/schemes\/mdf$/);
 
   // The CSV of the points account: its rows sum to the balance shown, the last row's balance too.
   await page.selectOption('[data-test=filter-instrument]', 'points');
-  await page.waitForFunction(() => document.querySelector('[data-test=page-of]')?.textContent.includes('22 postings'));
+  await page.waitForFunction(() => document.querySelector('[data-test=page-of]')?.textContent.includes('22 in all'));
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-csv]')]);
   assert.equal(download.suggestedFilename(), 'statement-nusantara-2026.csv');
   const rows = (await readFile(await download.path(), 'utf8')).trim().split('\n').map((r) => r.split(','));
