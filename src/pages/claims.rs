@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::api::{self, ApiError, Claim, ClaimLine, ClaimRequest, ClaimStatus, Dashboard, Product};
 use crate::components::error::ErrorPanel;
+use crate::components::scheme_card::payout_text;
 use crate::components::loaded::WithDashboard;
 use crate::format;
 use crate::i18n::td_string;
@@ -43,16 +44,9 @@ pub fn claims_resource(program: String, partner: String) -> LocalResource<Result
     })
 }
 
-fn money(locale: Locale, program: &Program, x: Decimal) -> String {
-    format::money(locale, x, &program.currency, program.decimals)
-}
-
-/// An amount paid in a scheme's instrument, in words.
-pub fn paid(locale: Locale, program: &Program, instrument: Instrument, x: Decimal) -> String {
-    match instrument {
-        Instrument::Points => format!("{} {}", format::number(locale, x, 0), program.points_name),
-        Instrument::Cash | Instrument::Fund => money(locale, program, x),
-    }
+/// Money in the program's currency.
+pub fn money(locale: Locale, program: &Program, x: Decimal) -> String {
+    payout_text(locale, Instrument::Cash, program, x)
 }
 
 /// What an approved sale claim added to each scheme: every scheme's payout with the claim's
@@ -142,11 +136,12 @@ fn ClaimCard(claim: Claim, data: Dashboard) -> impl IntoView {
     let program = data.program.clone();
     let date = chrono::NaiveDate::parse_from_str(claim.created_at.get(..10).unwrap_or_default(), "%Y-%m-%d").ok();
     let status = claim.status;
-    let (title, value, detail): (String, Decimal, Vec<String>) = match &claim.request {
+    // The lines as units × SKU.
+    let (title, value, detail): (String, Decimal, Vec<(Decimal, String)>) = match &claim.request {
         ClaimRequest::Sale { invoice, lines, .. } => (
             invoice.clone(),
             lines.iter().map(|x| x.value).sum(),
-            lines.iter().map(|x| format!("{} × {}", format::number(Locale::En, x.units, 0), x.sku)).collect(),
+            lines.iter().map(|x| (x.units, x.sku.clone())).collect(),
         ),
         ClaimRequest::Spend { description, amount, .. } => (description.clone(), *amount, Vec::new()),
     };
@@ -163,7 +158,7 @@ fn ClaimCard(claim: Claim, data: Dashboard) -> impl IntoView {
                     <ul class="claim-added" data-test="claim-added">
                         {added.into_iter().map(|(scheme, instrument, x)| {
                             let p = p.clone();
-                            view! { <li>{move || td_string!(l().i18n(), claim_added, scheme = scheme_name(l(), &p, &scheme), amount = format!("+{}", paid(l(), &p, instrument, x))).to_string()}</li> }
+                            view! { <li>{move || td_string!(l().i18n(), claim_added, scheme = scheme_name(l(), &p, &scheme), amount = format!("+{}", payout_text(l(), instrument, &p, x))).to_string()}</li> }
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -201,7 +196,10 @@ fn ClaimCard(claim: Claim, data: Dashboard) -> impl IntoView {
                 {move || if is_sale { td_string!(l().i18n(), claim_kind_sale).to_string() } else { td_string!(l().i18n(), claim_kind_spend).to_string() }}
                 " · " <span data-test="claim-value">{move || money(l(), &p, value)}</span>
             </p>
-            {(!detail.is_empty()).then(|| view! { <p class="muted">{detail.join(", ")}</p> })}
+            {(!detail.is_empty()).then(|| view! { <p class="muted">{move || {
+                let shown: Vec<String> = detail.iter().map(|(units, sku)| format!("{} × {sku}", format::number(l(), *units, 0))).collect();
+                shown.join(", ")
+            }}</p> })}
             {reason.map(|r| view! { <p class="error" data-test="claim-reason">{move || td_string!(l().i18n(), claim_rejected_reason, reason = r.clone()).to_string()}</p> })}
             {effect}
         </li>
@@ -321,9 +319,29 @@ struct Form {
     sending: RwSignal<bool>,
     refused: RwSignal<Option<ApiError>>,
     sent: RwSignal<Option<i64>>,
+    /// The partner's claims, reloaded once one more is sent.
+    claims: LocalResource<Result<Vec<Claim>, ApiError>>,
 }
 
 impl Form {
+    /// Sends the claim; the form shows the server's answer: the notice, or the refusal.
+    fn send(self, partner: String, request: ClaimRequest) {
+        self.sending.set(true);
+        let token = token();
+        leptos::task::spawn_local(async move {
+            let answer = api::submit_claim(&token, &partner, &request).await;
+            // Settle this form's own state before the answer replaces it with the notice.
+            self.sending.set(false);
+            match answer {
+                Ok(c) => {
+                    self.claims.refetch();
+                    self.sent.set(Some(c.id));
+                }
+                Err(e) => self.refused.set(Some(e)),
+            }
+        });
+    }
+
     /// The server's refusal when it names `field`, in words.
     fn refusal_at(self, locale: Locale, field: &str) -> Option<String> {
         self.refused.with(|e| {
@@ -379,11 +397,13 @@ fn NewClaim(data: Dashboard) -> impl IntoView {
     let funds: Vec<String> =
         program.schemes.iter().filter(|s| s.instrument == Instrument::Fund).map(|s| s.id.clone()).collect();
     let spend = RwSignal::new(false);
+    let claims = claims_resource(program.id.clone(), data.partner.id.clone());
     let form = Form {
         tried: RwSignal::new(false),
         sending: RwSignal::new(false),
         refused: RwSignal::new(None),
         sent: RwSignal::new(None),
+        claims,
     };
     let program_id = program.id.clone();
     let products = LocalResource::new(move || {
@@ -391,7 +411,6 @@ fn NewClaim(data: Dashboard) -> impl IntoView {
         let token = state.session.get().map(|s| s.token).unwrap_or_default();
         async move { api::products(&token, &program).await }
     });
-    let claims = claims_resource(program.id.clone(), data.partner.id.clone());
     let another = move |_| {
         form.sent.set(None);
         form.tried.set(false);
@@ -428,7 +447,7 @@ fn NewClaim(data: Dashboard) -> impl IntoView {
                             </fieldset>
                         })}
                         {move || if spend.get() {
-                            view! { <SpendForm data=d_spend.clone() funds=funds.clone() form=form claims=claims/> }.into_any()
+                            view! { <SpendForm data=d_spend.clone() funds=funds.clone() form=form/> }.into_any()
                         } else {
                             view! { <SaleForm data=d_sale.clone() form=form products=products/> }.into_any()
                         }}
@@ -503,17 +522,7 @@ fn SaleForm(data: Dashboard, form: Form, products: LocalResource<Result<Vec<Prod
         form.refused.set(None);
         let listed = products.get_untracked().and_then(Result::ok).unwrap_or_default();
         let Some(request) = build(l(), &listed) else { return };
-        form.sending.set(true);
-        let (partner, token) = (partner.clone(), token());
-        leptos::task::spawn_local(async move {
-            let answer = api::submit_claim(&token, &partner, &request).await;
-            // Settle this form's own state before the answer replaces it with the notice.
-            form.sending.set(false);
-            match answer {
-                Ok(c) => form.sent.set(Some(c.id)),
-                Err(e) => form.refused.set(Some(e)),
-            }
-        });
+        form.send(partner.clone(), request);
     };
     let fields = Signal::derive(move || {
         let n = lines.with(Vec::len);
@@ -655,12 +664,7 @@ fn LineFields(draft: LineDraft, lines: RwSignal<Vec<LineDraft>>, products: Vec<P
 }
 
 #[component]
-fn SpendForm(
-    data: Dashboard,
-    funds: Vec<String>,
-    form: Form,
-    claims: LocalResource<Result<Vec<Claim>, ApiError>>,
-) -> impl IntoView {
+fn SpendForm(data: Dashboard, funds: Vec<String>, form: Form) -> impl IntoView {
     let state = expect_context::<AppState>();
     let l = move || state.locale.get();
     let program = data.program.clone();
@@ -680,7 +684,7 @@ fn SpendForm(
     let standing = Memo::new(move |_| {
         let s = scheme.get();
         let balance = balances.iter().find(|(id, _)| *id == s).map_or(Decimal::ZERO, |(_, b)| *b);
-        let pending = claims.get().and_then(Result::ok).map_or(Decimal::ZERO, |c| pending_draw(&p, &c, &s));
+        let pending = form.claims.get().and_then(Result::ok).map_or(Decimal::ZERO, |c| pending_draw(&p, &c, &s));
         (balance, pending, (balance - pending).max(Decimal::ZERO))
     });
     let p = program.clone();
@@ -727,19 +731,7 @@ fn SpendForm(
             amount,
             description: description.get_untracked().trim().to_string(),
         };
-        form.sending.set(true);
-        let (partner, token) = (partner.clone(), token());
-        leptos::task::spawn_local(async move {
-            let answer = api::submit_claim(&token, &partner, &request).await;
-            form.sending.set(false);
-            match answer {
-                Ok(c) => {
-                    claims.refetch();
-                    form.sent.set(Some(c.id));
-                }
-                Err(e) => form.refused.set(Some(e)),
-            }
-        });
+        form.send(partner.clone(), request);
     };
     let fields: Vec<String> = ["scheme", "date", "amount", "description"].map(String::from).to_vec();
     let (p_names, p_standing, p_share) = (program.clone(), program.clone(), program);

@@ -13,17 +13,13 @@ use crate::components::error::ErrorPanel;
 use crate::components::loaded::WithDashboard;
 use crate::format;
 use crate::i18n::td_string;
-use crate::locale::{named, period_name, tr, Locale};
-use crate::pages::claims::{claims_resource, pending_draw, reimbursed_percent, status_text};
+use crate::locale::{named, period_name, tr};
+use crate::pages::claims::{claims_resource, money, pending_draw, reimbursed_percent, status_text};
 use crate::session::AppState;
 
 #[component]
 pub fn FundsPage() -> impl IntoView {
     view! { <WithDashboard view=|d| view! { <Funds data=d/> }/> }
-}
-
-fn money(locale: Locale, program: &Program, x: Decimal) -> String {
-    format::money(locale, x, &program.currency, program.decimals)
 }
 
 #[component]

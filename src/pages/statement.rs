@@ -25,10 +25,7 @@ pub fn StatementPage() -> impl IntoView {
 
 /// An amount in its account's unit: points, or money in the program's currency.
 fn amount_text(locale: Locale, program: &Program, instrument: Instrument, x: Decimal, signed: bool) -> String {
-    let text = match instrument {
-        Instrument::Points => format!("{} {}", format::number(locale, x.abs(), 0), program.points_name),
-        Instrument::Cash | Instrument::Fund => format::money(locale, x.abs(), &program.currency, program.decimals),
-    };
+    let text = crate::components::scheme_card::payout_text(locale, instrument, program, x.abs());
     let sign = match (signed, x.cmp(&Decimal::ZERO)) {
         (true, std::cmp::Ordering::Greater) => "+",
         (_, std::cmp::Ordering::Less) => "−",
@@ -107,7 +104,7 @@ fn Statement(data: Dashboard) -> impl IntoView {
             accounts.push(i);
         }
     }
-    let schemes: Vec<(String, String)> = data.program.schemes.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    let schemes: Vec<String> = data.program.schemes.iter().map(|s| s.id.clone()).collect();
     let program = data.program.clone();
     let (p_balances, p_rows, p_schemes) = (program.clone(), program.clone(), program.clone());
     let balances_accounts = accounts.clone();
@@ -129,7 +126,7 @@ fn Statement(data: Dashboard) -> impl IntoView {
                 <label>{tr(|l| td_string!(l.i18n(), scheme_label).to_string())}
                     <select data-test="filter-scheme" on:change=move |ev| refilter(scheme, event_target_value(&ev))>
                         <option value="">{tr(|l| td_string!(l.i18n(), scheme_all).to_string())}</option>
-                        {schemes.into_iter().map(|(id, _)| {
+                        {schemes.into_iter().map(|id| {
                             let p = p_schemes.clone();
                             let shown = id.clone();
                             view! { <option value=id>{tr(move |l| crate::locale::scheme_name(l, &p, &shown))}</option> }

@@ -7,15 +7,7 @@ use mitra_server::demo;
 use serde_json::Value;
 
 async fn upload(s: &Server, token: &str, csv: &str) -> (u16, Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
-        .bearer_auth(token)
-        .header("content-type", "text/csv")
-        .body(csv.to_string())
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap())
+    upload_to(s, token, "/api/programs/nusantara-2026/imports/sales", csv).await
 }
 
 fn fact_count(s: &Server) -> i64 {

@@ -144,21 +144,33 @@ fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, S
     }
 }
 
-/// Validate every row, then import them all in the caller's transaction, or none.
-pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ImportReport> {
-    let (_, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
-    let partners: HashSet<String> = queries::program_partners(conn, program)?.into_iter().map(|p| p.id).collect();
+/// Reads an uploaded CSV whose header names at least the `required` columns (`expected` lists
+/// them all, for the error): every row is deserialised and `check`ed, and a row whose `key` an
+/// earlier row had is refused with `repeat`'s words. Answers every row with its line number, or,
+/// when any is bad, a `422 invalid_rows` listing each bad row's line and reason (so nothing is
+/// half-imported).
+pub fn read_rows<R, V, K>(
+    csv_text: &str,
+    required: &[&str],
+    expected: &str,
+    mut check: impl FnMut(R) -> Result<V, String>,
+    key: impl Fn(&V) -> K,
+    repeat: impl Fn(&V) -> String,
+) -> ApiResult<Vec<(u64, V)>>
+where
+    R: serde::de::DeserializeOwned,
+    K: std::hash::Hash + Eq,
+{
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| ApiError::bad_request("invalid_csv", format!("the header line cannot be read: {e}")))?
         .clone();
-    let missing: Vec<&str> =
-        COLUMNS.split(',').filter(|c| *c != "category" && !headers.iter().any(|h| h == *c)).collect();
+    let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == *c)).collect();
     if !missing.is_empty() {
         return Err(ApiError::bad_request(
             "invalid_csv",
-            format!("missing columns: {} (expected {COLUMNS})", missing.join(", ")),
+            format!("missing columns: {} (expected {expected})", missing.join(", ")),
         ));
     }
     let (mut valid, mut bad) = (Vec::new(), Vec::new());
@@ -167,20 +179,13 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
         let (line, result) = match record {
             Ok(rec) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                let parsed = rec
-                    .deserialize::<Row>(Some(&headers))
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| check(r, &partners, definition.decimals));
-                (line, parsed)
+                (line, rec.deserialize::<R>(Some(&headers)).map_err(|e| e.to_string()).and_then(&mut check))
             }
             Err(e) => (e.position().map_or(0, |p| p.line()), Err(e.to_string())),
         };
         match result {
-            Ok(v) if !seen.insert((v.partner.clone(), v.invoice.clone(), v.line)) => bad.push(BadRow {
-                line,
-                reason: format!("invoice {} line {} of {} appears twice in this file", v.invoice, v.line, v.partner),
-            }),
-            Ok(v) => valid.push(Valid { csv_line: line, ..v }),
+            Ok(v) if !seen.insert(key(&v)) => bad.push(BadRow { line, reason: repeat(&v) }),
+            Ok(v) => valid.push((line, v)),
             Err(reason) => bad.push(BadRow { line, reason }),
         }
     }
@@ -193,6 +198,23 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
         err.details = Some(serde_json::to_value(&bad).map_err(ApiError::internal)?);
         return Err(err);
     }
+    Ok(valid)
+}
+
+/// Validate every row, then import them all in the caller's transaction, or none.
+pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ImportReport> {
+    let (_, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+    let partners: HashSet<String> = queries::program_partners(conn, program)?.into_iter().map(|p| p.id).collect();
+    let required: Vec<&str> = COLUMNS.split(',').filter(|c| *c != "category").collect();
+    let valid = read_rows(
+        csv_text,
+        &required,
+        COLUMNS,
+        |row: Row| check(row, &partners, definition.decimals),
+        |v: &Valid| (v.partner.clone(), v.invoice.clone(), v.line),
+        |v: &Valid| format!("invoice {} line {} of {} appears twice in this file", v.invoice, v.line, v.partner),
+    )?;
+    let valid: Vec<Valid> = valid.into_iter().map(|(csv_line, v)| Valid { csv_line, ..v }).collect();
     let rows = valid.len();
     let mut imported = 0;
     let mut already_claimed = Vec::new();

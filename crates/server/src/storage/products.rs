@@ -2,15 +2,13 @@
 //! it as CSV (`sku,name,category`); a product already listed is updated, so uploading the same
 //! file again changes nothing.
 
-use std::collections::HashSet;
 
-use axum::http::StatusCode;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 pub use mitra_api::Product;
 
-use super::imports::BadRow;
+use super::imports::read_rows;
 use super::queries;
 use crate::error::{ApiError, ApiResult};
 use crate::input;
@@ -70,50 +68,18 @@ fn check(row: &Row) -> Result<(), String> {
 /// Validate every row, then add or update them all in the caller's transaction, or none.
 pub fn import(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ProductReport> {
     queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the header line cannot be read: {e}")))?
-        .clone();
-    let missing: Vec<&str> = ["sku", "name"].into_iter().filter(|c| !headers.iter().any(|h| h == *c)).collect();
-    if !missing.is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid_csv",
-            format!("missing columns: {} (expected {COLUMNS})", missing.join(", ")),
-        ));
-    }
-    let (mut valid, mut bad) = (Vec::new(), Vec::new());
-    let mut seen = HashSet::new();
-    for record in reader.records() {
-        let (line, result) = match record {
-            Ok(rec) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                let row = rec.deserialize::<Row>(Some(&headers)).map_err(|e| e.to_string());
-                (line, row.and_then(|r| check(&r).map(|()| r)))
-            }
-            Err(e) => (e.position().map_or(0, |p| p.line()), Err(e.to_string())),
-        };
-        match result {
-            Ok(r) if !seen.insert(input::match_key(&r.sku)) => {
-                bad.push(BadRow { line, reason: format!("SKU {} appears twice in this file", r.sku) })
-            }
-            Ok(r) => valid.push(r),
-            Err(reason) => bad.push(BadRow { line, reason }),
-        }
-    }
-    if !bad.is_empty() {
-        let mut err = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_rows",
-            format!("{} of {} rows are invalid; nothing was imported", bad.len(), bad.len() + valid.len()),
-        );
-        err.details = Some(serde_json::to_value(&bad).map_err(ApiError::internal)?);
-        return Err(err);
-    }
+    let valid = read_rows(
+        csv_text,
+        &["sku", "name"],
+        COLUMNS,
+        |row: Row| check(&row).map(|()| row),
+        |r: &Row| input::match_key(&r.sku),
+        |r: &Row| format!("SKU {} appears twice in this file", r.sku),
+    )?;
     let existing: std::collections::HashMap<String, Product> =
         list(conn, program)?.into_iter().map(|p| (p.sku.clone(), p)).collect();
     let mut report = ProductReport { rows: valid.len(), added: 0, updated: 0 };
-    for r in valid {
+    for (_, r) in valid {
         match existing.get(&r.sku) {
             Some(p) if p.name == r.name && p.category == r.category => continue,
             Some(_) => report.updated += 1,
