@@ -6,7 +6,7 @@
 // - The signed-in data (`/api/me`, a partner's dashboard bundle, leaderboards): network first;
 //   offline, the last answer is served with an `X-Mitra-Offline-As-Of` header naming when it was
 //   fetched, so the app can say "offline, as of …". Signing out deletes the data cache.
-// - Everything else (writes, other API calls) goes to the network untouched.
+// - Everything else (writes, other API calls, the designer's app) goes to the network untouched.
 const SHELL = 'mitra-shell-v1';
 const DATA = 'mitra-data-v1';
 
@@ -86,6 +86,8 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The designer (/designer/) is another app, for desktops: never served from this cache.
+  if (url.pathname === '/designer' || url.pathname.startsWith('/designer/')) return;
   if (url.pathname.startsWith('/api/')) {
     if (isData(url)) event.respondWith(data(request));
     return;

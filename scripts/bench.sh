@@ -26,7 +26,7 @@ say "What an attacker measures (sign-in timing; memory under made-up password to
 cargo run --release -p mitra-server --example probe
 
 say "The portal in headless Chromium, CPU 4x slower (what-if on 10,000 facts; first load on Slow 4G)"
-trunk build --release
+"$MITRA_ROOT/scripts/build.sh"
 cargo build -p mitra-server
 cargo run --release -q -p mitra-scheme --features synthetic --example bundle > "$CARGO_TARGET_DIR/bundle.json"
 ln -sfn "$MITRA_TOOLS/node_modules" "$MITRA_ROOT/tests/e2e/node_modules"

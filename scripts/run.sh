@@ -10,7 +10,7 @@ cd "$MITRA_ROOT"
 "$MITRA_ROOT/scripts/setup.sh"
 
 say "Building the app"
-trunk build --release
+"$MITRA_ROOT/scripts/build.sh"
 say "Building the server"
 cargo build --release -p mitra-server
 

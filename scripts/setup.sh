@@ -23,10 +23,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
   # Not --locked: the registry lacks one of its locked dependency versions.
   cargo install wasm-bindgen-cli --version "$bindgen_version" --force
 fi
-if ! grep -q "wasm_bindgen = \"$bindgen_version\"" Trunk.toml; then
-  echo "Trunk.toml's [tools] wasm_bindgen must be $bindgen_version, as in Cargo.lock" >&2
-  exit 1
-fi
+for toml in Trunk.toml crates/designer/Trunk.toml; do
+  if ! grep -q "wasm_bindgen = \"$bindgen_version\"" "$toml"; then
+    echo "$toml's [tools] wasm_bindgen must be $bindgen_version, as in Cargo.lock" >&2
+    exit 1
+  fi
+done
 
 npm_has() { # package version
   [ "$(node -p "require('$MITRA_TOOLS/node_modules/$1/package.json').version" 2>/dev/null)" = "$2" ]

@@ -8,15 +8,15 @@ cd "$MITRA_ROOT"
 "$MITRA_ROOT/scripts/setup.sh" --browser
 
 say "Native tests"
-cargo test --workspace --exclude mitra
+cargo test --workspace --exclude mitra --exclude mitra-designer
 
 say "wasm tests in headless Chromium"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
-cargo test --target wasm32-unknown-unknown -p mitra-scheme -p mitra
+cargo test --target wasm32-unknown-unknown -p mitra-scheme -p mitra -p mitra-designer
 
 say "End-to-end tests"
-trunk build --release
+"$MITRA_ROOT/scripts/build.sh"
 cargo build -p mitra-server
 ln -sfn "$MITRA_TOOLS/node_modules" tests/e2e/node_modules
 MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" node --test tests/e2e/

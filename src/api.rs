@@ -56,17 +56,17 @@ pub fn base_url() -> String {
         .to_string()
 }
 
-fn url(path: &str) -> String {
+pub fn url(path: &str) -> String {
     format!("{}/api{}", base_url(), path)
 }
 
-fn unreachable(e: impl std::fmt::Display) -> ApiError {
+pub fn unreachable(e: impl std::fmt::Display) -> ApiError {
     let base = base_url();
     let at = if base.is_empty() { "this site".to_string() } else { base };
     ApiError::local("unreachable", format!("The Mitra server at {at} cannot be reached ({e})."))
 }
 
-async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+pub async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     if resp.ok() {
         return resp.json::<T>().await.map_err(|e| {
             ApiError::local("bad_response", format!("The server sent an answer the app cannot read: {e}"))
@@ -79,11 +79,11 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     }
 }
 
-fn authorized(req: RequestBuilder, token: &str) -> RequestBuilder {
+pub fn authorized(req: RequestBuilder, token: &str) -> RequestBuilder {
     req.header("Authorization", &format!("Bearer {token}"))
 }
 
-async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError> {
+pub async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError> {
     let resp = authorized(Request::get(&url(path)), token).send().await.map_err(unreachable)?;
     decode(resp).await
 }

@@ -21,8 +21,16 @@ pub fn SignIn() -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok(session)) = submit.value().get() {
             state.session_ended.set(false);
+            let designer = session.user.role == api::Role::Designer;
             state.set_session(Some(session));
-            navigate("/dashboard", Default::default());
+            if designer {
+                // The designer is an app of its own: load it.
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().assign("/designer/");
+                }
+            } else {
+                navigate("/dashboard", Default::default());
+            }
         }
     });
     let error = move || submit.value().get().and_then(|r| r.err());

@@ -7,7 +7,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use mitra_scheme::model::{Fact, GroupBy, Partner};
-use mitra_scheme::{Context, Program};
+use mitra_scheme::{Context, Program, ValidationError};
+
+mod columns;
+pub use columns::{FactColumns, ProgramData};
 
 /// Every error the API answers: `{"error": {"code", "message", "details"}}`. Clients word it by
 /// `code` (and `details`); `message` is the server's English, for logs.
@@ -486,4 +489,57 @@ mod tests {
         let read: Claim = serde_json::from_value(spend).unwrap();
         assert!(matches!(read.request, ClaimRequest::Spend { ref scheme, .. } if scheme == "mdf"));
     }
+}
+
+/// A program draft: a definition being edited, possibly invalid (`errors` says what to fix).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub id: i64,
+    pub program: String,
+    pub definition: Program,
+    /// Raised by every save; a save must name the revision it was made on.
+    pub revision: i64,
+    pub updated_at: String,
+    pub errors: Vec<ValidationError>,
+}
+
+/// `POST /api/drafts`, `PUT /api/drafts/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveDraft {
+    /// A program definition; it may still be invalid (validation says what to fix).
+    pub definition: serde_json::Value,
+    /// The revision this edit was made on (saves only): when another save came first, this one
+    /// is refused (`draft_conflict`, with the other's draft in `details`) and nothing is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
+}
+
+/// One row of `GET /api/drafts?program=`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftSummary {
+    pub id: i64,
+    pub program: String,
+    pub revision: i64,
+    pub updated_at: String,
+    /// How many problems validation finds in it.
+    pub problems: usize,
+}
+
+/// `POST /api/drafts/{id}/publish`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Published {
+    pub program: String,
+    pub version: i64,
+    /// Periods ending on or after this date are decided by the new version.
+    pub effective_from: NaiveDate,
+}
+
+/// One published version of a program (`GET /api/programs/{id}/versions`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub version: i64,
+    pub published_at: String,
+    pub effective_from: NaiveDate,
+    pub definition: Program,
 }

@@ -92,9 +92,18 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 /// The policy for a built app in `dist` (its `index.html` read once, at start).
+/// The portal's and the designer's pages (`designer/index.html`) are both allowed their loaders.
 pub fn policy_for(dist: Option<&Path>, api_origins: &[String]) -> String {
-    let index = dist.and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
-    content_security_policy(index.as_deref(), api_origins)
+    let pages: String = dist
+        .map(|d| {
+            [d.join("index.html"), d.join("designer").join("index.html")]
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    content_security_policy(dist.map(|_| pages.as_str()), api_origins)
 }
 
 /// A file name trunk gave a content hash (`mitra-1a2b3c4d5e6f7a8b_bg.wasm`): it never changes.

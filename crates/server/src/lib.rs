@@ -260,14 +260,20 @@ pub fn app(state: AppState) -> Router {
         // The build writes .br and .gz copies beside each file (scripts/compress.mjs): sent as
         // they are to clients that accept them, the index.html fallback included. A path that
         // looks like a file (it has an extension) and is missing answers 404, not the app.
-        let files = ServeDir::new(dist)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(ServeFile::new(index).precompressed_br().precompressed_gzip());
+        let serve = |index: std::path::PathBuf| {
+            ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(ServeFile::new(index).precompressed_br().precompressed_gzip())
+        };
+        // The designer is an app of its own under /designer/ (dist/designer): its client-side
+        // routes fall back to its page, every other path to the portal's.
+        let (portal, designer) = (serve(index), serve(dist.join("designer").join("index.html")));
         let root = dist.clone();
         router = router.fallback_service(tower::service_fn(move |req: axum::extract::Request| {
-            let mut files = files.clone();
-            let missing = missing_file(&root, req.uri().path());
+            let path = req.uri().path();
+            let mut files = if path == "/designer" || path.starts_with("/designer/") { designer.clone() } else { portal.clone() };
+            let missing = missing_file(&root, path);
             async move {
                 if missing {
                     return Ok::<_, std::convert::Infallible>(axum::response::IntoResponse::into_response(

@@ -105,3 +105,83 @@ async fn a_partner_takes_part_in_two_programs_with_separate_balances() {
     let (_, programs) = get(&s, &other, "/api/programs").await;
     assert_eq!(programs, json!(["nusantara-2026", "weathershield-2026"]));
 }
+
+#[tokio::test]
+async fn a_save_made_on_an_older_revision_is_refused_with_the_other_draft() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let mut program: Value = serde_json::from_str(demo::PROGRAM).unwrap();
+    let (_, draft) = post(&s, &designer, "/api/drafts", None, &json!({ "definition": program })).await;
+    let id = draft["id"].as_i64().unwrap();
+    assert_eq!(draft["revision"], 1);
+    // Two designers open revision 1; the first saves (revision 2).
+    program["schemes"][0]["name"] = json!("First designer's name");
+    let (status, first) = put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 1 })).await;
+    assert_eq!((status, first["revision"].as_i64()), (200, Some(2)));
+    // The second, still on revision 1, is refused: nothing is overwritten, and the answer
+    // carries the first designer's draft so the second can see what changed.
+    program["schemes"][0]["name"] = json!("Second designer's name");
+    let (status, e) = put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 1 })).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (409, Some("draft_conflict")));
+    assert_eq!(e["error"]["details"]["revision"], 2);
+    assert_eq!(e["error"]["details"]["definition"]["schemes"][0]["name"], "First designer's name");
+    let (_, now) = get(&s, &designer, &format!("/api/drafts/{id}")).await;
+    assert_eq!(now["definition"]["schemes"][0]["name"], "First designer's name");
+    // Saving on the revision it was shown succeeds.
+    let (status, second) = put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 2 })).await;
+    assert_eq!((status, second["revision"].as_i64()), (200, Some(3)));
+    // The program's drafts, newest first, with their problem counts.
+    let (_, other) = post(&s, &designer, "/api/drafts", None, &json!({ "definition": { "id": "nusantara-2026", "name": "x", "currency": "idr", "decimals": 0, "schemes": [] } })).await;
+    let (status, list) = get(&s, &designer, "/api/drafts?program=nusantara-2026").await;
+    assert_eq!(status, 200);
+    let ids: Vec<i64> = list.as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![other["id"].as_i64().unwrap(), id]);
+    assert_eq!(list[0]["problems"], 1, "a lower-case currency is one problem");
+    assert_eq!(list[1]["revision"], 3);
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    assert_eq!(get(&s, &partner, "/api/drafts?program=nusantara-2026").await.0, 403);
+}
+
+#[tokio::test]
+async fn the_preview_data_holds_every_partner_and_fact_of_the_program_compactly() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let (status, body) = get(&s, &designer, "/api/programs/nusantara-2026/data").await;
+    assert_eq!(status, 200);
+    let data: mitra_api::ProgramData = serde_json::from_value(body).unwrap();
+    let facts = data.facts.decode(&data.partners).unwrap();
+    // The same facts the server evaluates: each partner's statement from them matches the API's.
+    let (_, program) = get(&s, &designer, "/api/programs/nusantara-2026").await;
+    let program: mitra_scheme::Program = serde_json::from_value(program).unwrap();
+    let (_, context) = get(&s, &designer, "/api/programs/nusantara-2026/context").await;
+    let context: mitra_scheme::Context = serde_json::from_value(context).unwrap();
+    assert!(data.partners.len() >= 2 && facts.len() > 10, "{} partners, {} facts", data.partners.len(), facts.len());
+    for partner in &data.partners {
+        let own: Vec<_> = facts.iter().filter(|f| f.partner() == partner.id).cloned().collect();
+        let (_, st) = get(&s, &designer, &format!("/api/partners/{}/statement?program=nusantara-2026", partner.id)).await;
+        let mine = mitra_scheme::statement(&program, partner, &own, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), Some(&context));
+        assert_eq!(serde_json::to_value(&mine.totals).unwrap(), st["totals"], "{}", partner.id);
+    }
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    assert_eq!(get(&s, &partner, "/api/programs/nusantara-2026/data").await.0, 403);
+}
+
+#[tokio::test]
+async fn versions_list_every_published_definition() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let mut program: Value = serde_json::from_str(demo::PROGRAM).unwrap();
+    program["schemes"][0]["name"] = json!("Renamed");
+    let (_, draft) = post(&s, &designer, "/api/drafts", None, &json!({ "definition": program })).await;
+    let (status, _) = post(&s, &designer, &format!("/api/drafts/{}/publish", draft["id"]), None, &json!({})).await;
+    assert_eq!(status, 200);
+    let (status, versions) = get(&s, &designer, "/api/programs/nusantara-2026/versions").await;
+    assert_eq!(status, 200);
+    let v = versions.as_array().unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!((v[0]["version"].as_i64(), v[1]["version"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(v[1]["effective_from"], "2026-11-15");
+    assert_eq!(v[1]["definition"]["schemes"][0]["name"], "Renamed");
+    assert_ne!(v[0]["definition"]["schemes"][0]["name"], "Renamed");
+    assert_eq!(get(&s, &designer, "/api/programs/nothing/versions").await.0, 404);
+}

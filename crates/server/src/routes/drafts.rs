@@ -13,21 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::storage::{audit, queries};
 use crate::AppState;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DraftBody {
-    /// A program definition; it may still be invalid (validation says what to fix).
-    definition: serde_json::Value,
-}
-
-#[derive(Serialize)]
-pub struct Draft {
-    id: i64,
-    program: String,
-    definition: Program,
-    updated_at: String,
-    errors: Vec<ValidationError>,
-}
+pub use mitra_api::{Draft, DraftSummary, Published, SaveDraft};
 
 /// Parse a definition: shape errors (unknown fields, wrong types) are refused at once.
 fn parse(definition: serde_json::Value) -> ApiResult<Program> {
@@ -35,21 +21,23 @@ fn parse(definition: serde_json::Value) -> ApiResult<Program> {
 }
 
 fn load(conn: &rusqlite::Connection, id: i64) -> ApiResult<Draft> {
-    let (program, json, updated_at): (String, String, String) = conn
-        .query_row("SELECT program_id, definition, updated_at FROM program_drafts WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+    let (program, json, updated_at, revision): (String, String, String, i64) = conn
+        .query_row(
+            "SELECT program_id, definition, updated_at, revision FROM program_drafts WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .optional()?
         .ok_or_else(|| ApiError::not_found("the draft"))?;
     let definition: Program = serde_json::from_str(&json).map_err(ApiError::internal)?;
     let errors = validate(&definition);
-    Ok(Draft { id, program, definition, updated_at, errors })
+    Ok(Draft { id, program, definition, revision, updated_at, errors })
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Json(body): Json<DraftBody>,
+    Json(body): Json<SaveDraft>,
 ) -> ApiResult<(StatusCode, axum::Json<Draft>)> {
     let program = parse(body.definition)?;
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
@@ -73,7 +61,7 @@ pub async fn update(
     State(state): State<AppState>,
     Designer(user): Designer,
     Path(id): Path<i64>,
-    Json(body): Json<DraftBody>,
+    Json(body): Json<SaveDraft>,
 ) -> ApiResult<axum::Json<Draft>> {
     let program = parse(body.definition)?;
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
@@ -83,6 +71,15 @@ pub async fn update(
             .db
             .write(move |tx| {
                 let before = load(tx, id)?;
+                if body.revision.is_some_and(|r| r != before.revision) {
+                    let mut e = ApiError::new(
+                        StatusCode::CONFLICT,
+                        "draft_conflict",
+                        format!("draft #{id} was saved by someone else since revision {}", body.revision.unwrap_or(0)),
+                    );
+                    e.details = Some(serde_json::to_value(&before).map_err(ApiError::internal)?);
+                    return Err(e);
+                }
                 if before.program != program.id {
                     return Err(ApiError::bad_request(
                         "program_changed",
@@ -90,11 +87,48 @@ pub async fn update(
                     ));
                 }
                 tx.execute(
-                    "UPDATE program_drafts SET definition = ?2, updated_at = ?3 WHERE id = ?1",
+                    "UPDATE program_drafts SET definition = ?2, updated_at = ?3, revision = revision + 1 WHERE id = ?1",
                     params![id, json, now],
                 )?;
                 audit::record(tx, uid, "edit_draft", &format!("draft #{id}"), &now)?;
                 load(tx, id)
+            })
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftQuery {
+    program: Option<String>,
+}
+
+/// `GET /drafts?program=`: the drafts (of one program, when named), newest first.
+pub async fn list(
+    State(state): State<AppState>,
+    _: Designer,
+    axum::extract::Query(q): axum::extract::Query<DraftQuery>,
+) -> ApiResult<axum::Json<Vec<DraftSummary>>> {
+    Ok(axum::Json(
+        state
+            .db
+            .read(move |c| {
+                let ids: Vec<i64> = c
+                    .prepare("SELECT id FROM program_drafts WHERE ?1 IS NULL OR program_id = ?1 ORDER BY id DESC")?
+                    .query_map([q.program], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                ids.into_iter()
+                    .map(|id| {
+                        let d = load(c, id)?;
+                        Ok(DraftSummary {
+                            id,
+                            program: d.program,
+                            revision: d.revision,
+                            updated_at: d.updated_at,
+                            problems: d.errors.len(),
+                        })
+                    })
+                    .collect()
             })
             .await?,
     ))
@@ -117,14 +151,6 @@ pub async fn check(
 ) -> ApiResult<axum::Json<Validation>> {
     let d = state.db.read(move |c| load(c, id)).await?;
     Ok(axum::Json(Validation { valid: d.errors.is_empty(), errors: d.errors }))
-}
-
-#[derive(Serialize)]
-pub struct Published {
-    program: String,
-    version: i64,
-    /// Periods ending on or after this date are decided by the new version.
-    effective_from: chrono::NaiveDate,
 }
 
 /// Publish a valid draft as the program's next version. Periods already closed stay decided by

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 
 use mitra_scheme::{Context, Program};
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::queries;
 use crate::AppState;
@@ -50,6 +50,40 @@ pub async fn products(
             })
             .await?,
     ))
+}
+
+/// `GET /programs/{id}/data` (designers): every partner of the program with their facts, in
+/// the compact columns of [`mitra_api::FactColumns`], for the designer's preview.
+pub async fn data(
+    State(state): State<AppState>,
+    _: Designer,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<mitra_api::ProgramData>> {
+    Ok(axum::Json(
+        state
+            .db
+            .read(move |c| {
+                queries::program(c, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+                let partners = queries::program_partners(c, &id)?;
+                let facts = queries::program_fact_list(c, &id)?;
+                let columns = mitra_api::FactColumns::encode(&partners, &facts);
+                Ok(mitra_api::ProgramData { partners, facts: columns })
+            })
+            .await?,
+    ))
+}
+
+/// `GET /programs/{id}/versions` (designers): every published version, oldest first.
+pub async fn versions(
+    State(state): State<AppState>,
+    _: Designer,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Vec<mitra_api::Version>>> {
+    let versions = state.db.read(move |c| queries::published_versions(c, &id)).await?;
+    if versions.is_empty() {
+        return Err(ApiError::not_found("the program"));
+    }
+    Ok(axum::Json(versions))
 }
 
 pub async fn context(

@@ -213,6 +213,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE catalog_items ADD COLUMN names TEXT NOT NULL DEFAULT '{}';
     "#,
+    // 12: a draft's revision, raised by every save: a save made on an older revision is refused.
+    r#"
+    ALTER TABLE program_drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX program_drafts_program ON program_drafts(program_id);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -150,13 +150,37 @@ pub fn partner_facts(conn: &Connection, partner: &str) -> ApiResult<Vec<Fact>> {
 
 /// The facts of every partner of a program, read into a table one row at a time (a program's
 /// facts are never all held as parsed [`Fact`]s).
-pub fn program_facts(conn: &Connection, program: &str) -> ApiResult<FactTable> {
+/// The facts of a program's partners, in the order they were recorded.
+pub fn program_fact_list(conn: &Connection, program: &str) -> ApiResult<Vec<Fact>> {
     let mut stmt = conn.prepare(
         "SELECT f.body FROM facts f JOIN program_partners pp ON pp.partner_id = f.partner_id
          WHERE pp.program_id = ?1 ORDER BY f.id",
     )?;
     let rows = stmt.query_map([program], |r| r.get::<_, String>(0))?;
     rows.map(|body| serde_json::from_str::<Fact>(&body?).map_err(ApiError::internal)).collect()
+}
+
+/// Every published version of a program with when it was published, oldest first.
+pub fn published_versions(conn: &Connection, id: &str) -> ApiResult<Vec<mitra_api::Version>> {
+    let mut stmt = conn.prepare(
+        "SELECT version, published_at, effective_from, definition FROM programs WHERE id = ?1 ORDER BY version",
+    )?;
+    let rows: Vec<(i64, String, String, String)> =
+        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(version, published_at, eff, json)| {
+            Ok(mitra_api::Version {
+                version,
+                published_at,
+                effective_from: eff.parse().map_err(ApiError::internal)?,
+                definition: serde_json::from_str(&json).map_err(ApiError::internal)?,
+            })
+        })
+        .collect()
+}
+
+pub fn program_facts(conn: &Connection, program: &str) -> ApiResult<FactTable> {
+    Ok(program_fact_list(conn, program)?.into_iter().collect())
 }
 
 /// A signed-in user.

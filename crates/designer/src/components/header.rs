@@ -1,0 +1,59 @@
+//! The designer's top bar (brand, language, signing out) and a program's tabs.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use mitra::locale::Locale;
+use mitra::session::AppState;
+
+use crate::i18n::td_string;
+use crate::words::{lang, tr};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sign_out = move |_| {
+        if let Some(s) = state.session.get_untracked() {
+            leptos::task::spawn_local(async move {
+                let _ = mitra::api::sign_out(&s.token).await;
+            });
+        }
+        state.set_session(None);
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">{tr(|l| td_string!(l, brand).to_string())}</A>
+            <div class="topbar-actions">
+                <select aria-label=move || td_string!(lang(state.locale.get()), language).to_string() data-test="language"
+                    on:change=move |ev| {
+                        if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
+                            state.set_locale(l);
+                        }
+                    }>
+                    {Locale::ALL.into_iter().map(|l| view! {
+                        <option value=l.code() selected=move || state.locale.get() == l>{l.name()}</option>
+                    }).collect_view()}
+                </select>
+                <Show when=move || state.session.get().is_some()>
+                    <span class="user">{move || state.session.get().map(|s| s.user.name)}</span>
+                    <button class="link" data-test="sign-out" on:click=sign_out>
+                        {tr(|l| td_string!(l, sign_out).to_string())}
+                    </button>
+                </Show>
+            </div>
+        </header>
+    }
+}
+
+/// A program's pages: the editor, the claims queue, the imports.
+#[component]
+pub fn ProgramTabs(program: String) -> impl IntoView {
+    let base = format!("/programs/{program}");
+    view! {
+        <nav class="tabs" aria-label=move || td_string!(lang(crate::words::current()), program_pages).to_string()>
+            <A href=base.clone() exact=true>{tr(|l| td_string!(l, tab_schemes).to_string())}</A>
+            <A href=format!("{base}/claims")>{tr(|l| td_string!(l, tab_claims).to_string())}</A>
+            <A href=format!("{base}/imports")>{tr(|l| td_string!(l, tab_imports).to_string())}</A>
+        </nav>
+    }
+}

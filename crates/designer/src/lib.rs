@@ -1,0 +1,83 @@
+//! Mitra's program designer: a Leptos single-page app, separate from the partner portal (its
+//! own wasm under `/designer/`), for the people who run a program. They edit schemes without
+//! code, see every change's cost across the whole partner base at once (computed here by
+//! crates/scheme, the same evaluator the server runs), publish, and run the program: claims,
+//! imports.
+//!
+//! - [`pages`]: one component per route; [`components`]: the editor's pieces;
+//! - [`api`]: the designer's calls to the backend (the portal's client underneath);
+//! - [`cost`]: what a draft would pay against the published version;
+//! - [`i18n`]: the designer's own translations (`locales/*.json`); the portal's are reused for
+//!   API errors and figures.
+
+pub mod api;
+pub mod components;
+pub mod cost;
+pub mod pages;
+pub mod words;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use mitra::session::AppState;
+use i18n::td_string;
+use words::tr;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+/// The whole designer: the shared session (the portal's, from the same storage) and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::load();
+    provide_context(state);
+    Effect::new(move || {
+        let lang = state.locale.get().code();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang);
+        }
+    });
+    view! {
+        <Router base="/designer">
+            <components::header::Header/>
+            <main class="page designer">
+                {move || match state.session.get() {
+                    Some(s) if s.user.role == mitra_api::Role::Designer => view! {
+                        <Routes fallback=NotFound>
+                            <Route path=path!("/") view=pages::programs::ProgramsPage/>
+                            <Route path=path!("/programs/:id") view=pages::editor::EditorPage/>
+                            <Route path=path!("/programs/:id/claims") view=pages::claims::ClaimsPage/>
+                            <Route path=path!("/programs/:id/imports") view=pages::imports::ImportsPage/>
+                        </Routes>
+                    }.into_any(),
+                    Some(_) => view! {
+                        <p class="empty" data-test="not-designer">{tr(|l| td_string!(l, not_a_designer).to_string())}</p>
+                    }.into_any(),
+                    None => view! { <SignInFirst/> }.into_any(),
+                }}
+            </main>
+        </Router>
+    }
+}
+
+/// Signed out: sign in on the portal's page, which brings a designer back here.
+#[component]
+fn SignInFirst() -> impl IntoView {
+    view! {
+        <section class="card sign-in">
+            <h1>{tr(|l| td_string!(l, designer_title).to_string())}</h1>
+            <p>{tr(|l| td_string!(l, sign_in_first).to_string())}</p>
+            <a class="button" href="/sign-in" rel="external" data-test="sign-in-link">
+                {tr(|l| td_string!(l, sign_in).to_string())}
+            </a>
+        </section>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <p class="empty">{tr(|l| td_string!(l, page_not_found).to_string())}</p>
+        <A href="/">{tr(|l| td_string!(l, programs_title).to_string())}</A>
+    }
+}

@@ -1,0 +1,15 @@
+//! One component per route of the designer.
+
+pub mod claims;
+pub mod editor;
+pub mod imports;
+pub mod programs;
+
+use leptos::prelude::*;
+use mitra::session::AppState;
+
+/// The session's token. Read it before an `async` block: there is no reactive owner (and so no
+/// context) inside one.
+pub fn token() -> String {
+    expect_context::<AppState>().session.get_untracked().map(|s| s.token).unwrap_or_default()
+}

@@ -1,0 +1,45 @@
+//! The designer's words in the reader's language: its own translations, keyed like the portal's
+//! and following the same language choice.
+
+use leptos::prelude::*;
+
+use mitra::locale::Locale;
+
+/// The designer's translation table for the reader's language.
+pub fn lang(locale: Locale) -> crate::i18n::Locale {
+    match locale {
+        Locale::En => crate::i18n::Locale::en,
+        Locale::Id => crate::i18n::Locale::id,
+        Locale::Ms => crate::i18n::Locale::ms,
+        Locale::Nl => crate::i18n::Locale::nl,
+    }
+}
+
+/// A text that follows language changes: `tr(|l| td_string!(l, key).to_string())`.
+pub fn tr(words: impl Fn(crate::i18n::Locale) -> String + Send + Sync + 'static) -> impl IntoView {
+    mitra::locale::tr(move |l| words(lang(l)))
+}
+
+/// The reader's language now, for code that builds a string.
+pub fn current() -> Locale {
+    expect_context::<mitra::session::AppState>().locale.get()
+}
+
+/// An error in the reader's language: the designer's own codes here, every other one as the
+/// portal words it (by code, never the server's English).
+pub fn error_text(e: &mitra::api::ApiError) -> String {
+    let locale = current();
+    let l = lang(locale);
+    use crate::i18n::td_string;
+    match e.code.as_str() {
+        "no_file" => td_string!(l, error_no_file).to_string(),
+        "unreadable_file" => td_string!(l, error_unreadable_file).to_string(),
+        "invalid_csv" => td_string!(l, error_invalid_csv).to_string(),
+        "empty_upload" => td_string!(l, error_empty_upload).to_string(),
+        "reason_required" => td_string!(l, error_reason_required).to_string(),
+        "invalid_program" => td_string!(l, error_invalid_program).to_string(),
+        "program_changed" => td_string!(l, error_program_changed).to_string(),
+        "invalid_definition" => td_string!(l, error_invalid_definition).to_string(),
+        _ => mitra::locale::error_text(locale, e),
+    }
+}

@@ -1,0 +1,213 @@
+// The program designer, driven as a designer would: change a slab rate in the no-code editor and
+// see the cost change by the amount worked out here from the partners' own statements; a bad
+// bound stopped at its field; publish, and a partner's dashboard shows the new figure; approve a
+// claim; import a CSV with one bad row and see it named. axe on every designer page, in every
+// language.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import { PASSWORD, signIn, text, useServerAndBrowser } from './harness.mjs';
+
+const env = useServerAndBrowser();
+const PROGRAM = 'nusantara-2026';
+
+/// A designer signed in through the portal's sign-in page, which hands over to the designer.
+async function designer(browser, url) {
+  const context = await browser.newContext();
+  await context.addInitScript(() => localStorage.getItem('mitra.locale') || localStorage.setItem('mitra.locale', 'en'));
+  const page = await context.newPage();
+  await page.goto(`${url}/sign-in`);
+  await page.fill('input[name=email]', 'designer@nusantara.demo');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/designer/');
+  await page.waitForSelector('[data-test=program]');
+  return page;
+}
+
+async function api(page, path, init = {}) {
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
+  const r = await fetch(`${env.server.url}/api${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(init.headers || {}) },
+  });
+  return r.json();
+}
+
+/// A figure as shown ("+40,500 poin", "-1,000 poin") as a number.
+function amount(shown) {
+  return Number(shown.replace(/[^0-9-]/g, ''));
+}
+
+async function openEditor(page) {
+  await page.click(`a[href="/designer/programs/${PROGRAM}"] >> nth=0`);
+  await page.waitForSelector('[data-test=costs]');
+}
+
+test('a slab rate changed in the form changes the cost by what the statements say; a bad bound is stopped; publishing reaches the partner', async () => {
+  const page = await designer(env.browser, env.server.url);
+  await openEditor(page);
+  const total = '[data-test=cost-total][data-instrument=points] [data-test=cost-total-change]';
+  assert.equal(amount(await text(page, total)), 0, 'an unchanged program costs nothing more');
+
+  // Worked out from each partner's statement: the running quarter (Q4, the only q-sales period
+  // ending on or after today) pays 0.1 % of sales under 50 M, times the tier multiplier. At
+  // 0.2 % it pays twice the unrounded base; partners at or above 50 M are in another slab.
+  let expected = 0;
+  for (const partner of ['sinar-jaya', 'bangun-warna', 'depo-medan', 'bali-paint', 'makassar-jaya']) {
+    const st = await api(page, `/partners/${partner}/statement?program=${PROGRAM}`);
+    const q4 = st.schemes.find((s) => s.scheme === 'q-sales').periods.find((p) => p.label === '2026-Q4');
+    const measure = Number(q4.measure ?? 0);
+    if (q4.eligible && measure < 50_000_000) {
+      expected += Math.round(measure * 0.002 * Number(q4.multiplier)) - Number(q4.payout);
+    }
+  }
+  assert.ok(expected > 0, `the demo has partners in the first slab (${expected})`);
+
+  const rate = page.locator('[data-path="payout.slabs[0].pay.percent"] input');
+  await rate.fill('0.2');
+  await page.waitForFunction(
+    ([sel, want]) => Number(document.querySelector(sel)?.innerText.replace(/[^0-9-]/g, '')) === want,
+    [total, expected],
+  );
+  assert.equal(amount(await text(page, '[data-test=cost][data-scheme=q-sales] [data-test=cost-change]')), expected);
+  assert.equal(await text(page, '[data-test=problem-count]'), 'No problems');
+
+  // A bound below the one before it: the problem shows at that field, publishing is off.
+  const bound = page.locator('[data-path="payout.slabs[2].from"] input');
+  await bound.fill('10');
+  const problem = page.locator('[data-path="payout.slabs[2].from"] [data-test=problem]');
+  await problem.waitFor();
+  assert.equal(await problem.getAttribute('data-code'), 'unordered_slabs');
+  assert.equal(await problem.innerText(), 'Each slab must start above the one before it.');
+  assert.ok(await page.locator('[data-test=publish]').isDisabled());
+  await page.selectOption('[data-test=language]', 'nl');
+  assert.equal(await problem.innerText(), 'Elke schijf moet boven de vorige beginnen.');
+  await page.selectOption('[data-test=language]', 'en');
+  await bound.fill('100000000');
+  await problem.waitFor({ state: 'detached' });
+
+  // The JSON view says the same program.
+  await page.click('[data-test=mode-json]');
+  const json = JSON.parse(await page.inputValue('[data-test=json]'));
+  assert.equal(json.schemes[0].payout.slabs[0].pay.percent, '0.2');
+  await page.click('[data-test=mode-form]');
+
+  await page.click('[data-test=publish]');
+  await page.waitForSelector('[data-test=confirm-publish]');
+  assert.equal(amount(await text(page, `[data-test=confirm-publish] ${total}`)), expected);
+  await page.click('[data-test=confirm]');
+  await page.waitForSelector('[data-test=published]');
+  assert.match(await text(page, '[data-test=published]'), /version 2.*15 Nov 2026/);
+
+  // Sinar Jaya's running Q4: 40.5 M × 0.2 % = 81,000 (was 40,500).
+  const partner = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+  assert.equal(await text(partner, '[data-scheme=q-sales] [data-test=earned]'), '81,000 poin');
+  await partner.context().close();
+  await page.context().close();
+});
+
+test('a second designer saving an older revision is shown the other version and keeps their own', async () => {
+  const one = await designer(env.browser, env.server.url);
+  if ((await api(one, `/drafts?program=${PROGRAM}`)).length === 0) {
+    const definition = await api(one, `/programs/${PROGRAM}`);
+    await api(one, '/drafts', { method: 'POST', body: JSON.stringify({ definition }) });
+  }
+  const two = await designer(env.browser, env.server.url);
+  // Both open the same draft at the same revision, as two tabs would.
+  for (const p of [one, two]) await openEditor(p);
+  const name = '[data-path="name"] input';
+  await one.fill(name, 'Quarterly sales (first)');
+  await one.click('[data-test=save]');
+  await one.locator('[data-test=unsaved]').waitFor({ state: 'detached' });
+  await two.fill(name, 'Quarterly sales (second)');
+  await two.click('[data-test=save]');
+  await two.waitForSelector('[data-test=conflict]');
+  assert.match(await text(two, '[data-test=conflict]'), /Quarterly sales \(first\)/);
+  assert.equal(await two.inputValue(name), 'Quarterly sales (second)', 'nothing typed is lost');
+  await two.click('[data-test=keep-mine]');
+  await two.locator('[data-test=conflict]').waitFor({ state: 'detached' });
+  await two.locator('[data-test=unsaved]').waitFor({ state: 'detached' });
+  const drafts = await api(two, `/drafts?program=${PROGRAM}`);
+  const draft = await api(two, `/drafts/${drafts[0].id}`);
+  assert.equal(draft.definition.schemes[0].name, 'Quarterly sales (second)');
+  await one.context().close();
+  await two.context().close();
+});
+
+test('a claim is approved from the queue, and a CSV with a bad row is refused naming the row', async () => {
+  const partner = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+  const token = await partner.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
+  const claim = await (await fetch(`${env.server.url}/api/partners/sinar-jaya/claims`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ kind: 'sale', program: PROGRAM, invoice: 'INV-E2E-77', date: '2026-11-14',
+      lines: [{ sku: 'WS-20L', units: '2', value: '3000000', serials: ['SN-E2E-1', 'SN-E2E-2'] }] }),
+  })).json();
+  assert.equal(claim.status, 'pending', JSON.stringify(claim));
+
+  const page = await designer(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/claims`);
+  const row = page.locator(`[data-test=pending-claim][data-claim="${claim.id}"]`);
+  await row.waitFor();
+  assert.match(await row.innerText(), /INV-E2E-77/);
+  assert.match(await row.innerText(), /SN-E2E-1, SN-E2E-2/);
+  await row.locator('[data-test=approve]').click();
+  await row.waitFor({ state: 'detached' });
+  const decided = await api(page, `/partners/sinar-jaya/claims?program=${PROGRAM}`);
+  assert.equal(decided.find((c) => c.id === claim.id).status, 'approved');
+  // The partner's Q4 grows by the claimed 3 M: 43.5 M × 0.1 % = 43,500.
+  await partner.reload();
+  await partner.waitForSelector('[data-test=points-balance]');
+  assert.equal(await text(partner, '[data-scheme=q-sales] [data-test=earned]'), '43,500 poin');
+
+  await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/imports`);
+  const csv = [
+    'partner,invoice,line,date,sku,category,units,value',
+    'sinar-jaya,INV-E2E-90,1,2026-11-10,WS-20L,exterior,1,1500000',
+    'sinar-jaya,INV-E2E-91,1,2026-11-10,WS-20L,exterior,many,1500000',
+  ].join('\n');
+  const sales = page.locator('[data-test=import-sales]');
+  await sales.locator('[data-test=file]').setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await sales.locator('button[type=submit]').click();
+  const bad = sales.locator('[data-test=bad-row]');
+  await bad.waitFor();
+  assert.equal(await bad.count(), 1);
+  assert.equal(await bad.getAttribute('data-line'), '3');
+  assert.match(await text(sales, '[data-test=import-error]'), /Nothing was imported: 1 rows are wrong/);
+  // Fixed, it goes in.
+  await sales.locator('[data-test=file]').setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.replace('many', '1')) });
+  await sales.locator('button[type=submit]').click();
+  await sales.locator('[data-test=report-imported]').waitFor();
+  assert.equal(await text(sales, '[data-test=report-imported]'), '2 imported');
+  await partner.context().close();
+  await page.context().close();
+});
+
+async function serious(page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+test('no serious or critical accessibility violation on any designer page, in any language', async () => {
+  const page = await designer(env.browser, env.server.url);
+  for (const lang of ['en', 'id', 'ms', 'nl']) {
+    await page.selectOption('[data-test=language]', lang);
+    await page.goto(`${env.server.url}/designer/`);
+    await page.waitForSelector('[data-test=program]');
+    assert.deepEqual(await serious(page), [], `programs (${lang})`);
+    await page.goto(`${env.server.url}/designer/programs/${PROGRAM}`);
+    await page.waitForSelector('[data-test=costs]');
+    assert.deepEqual(await serious(page), [], `editor (${lang})`);
+    await page.click('[data-test=mode-json]');
+    assert.deepEqual(await serious(page), [], `editor, JSON (${lang})`);
+    for (const path of ['claims', 'imports']) {
+      await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/${path}`);
+      await page.waitForSelector('h1');
+      assert.deepEqual(await serious(page), [], `${path} (${lang})`);
+    }
+  }
+  await page.context().close();
+});
