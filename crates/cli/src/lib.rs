@@ -1,5 +1,7 @@
 //! Reading programs, partners and facts from files (JSON, or CSV for partners and facts), for
-//! the `mitra-eval` command. Every error names the file, and for CSV the line.
+//! the `mitra-eval` command and for the designer opening files from disk in the browser (the
+//! `*_text` readers take a file's name and text). Every error names the file, and for CSV the
+//! line.
 
 use std::path::Path;
 
@@ -20,23 +22,32 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// A file's text; an empty file (nothing but white space) is refused as such.
+/// A file's text (the readers refuse an empty one).
 fn read(path: &Path) -> Result<String, InputError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| InputError(format!("{}: cannot read: {e}", path.display())))?;
+    std::fs::read_to_string(path).map_err(|e| InputError(format!("{}: cannot read: {e}", path.display())))
+}
+
+/// A file named `*.csv` (any case) is read as CSV, any other as JSON.
+fn is_csv(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case("csv"))
+}
+
+/// A text read from a file named `name`: an empty one is refused as such.
+fn not_empty<'t>(name: &str, text: &'t str) -> Result<&'t str, InputError> {
     if text.trim().is_empty() {
-        return Err(InputError(format!("{}: the file is empty", path.display())));
+        return Err(InputError(format!("{name}: the file is empty")));
     }
     Ok(text)
 }
 
-fn is_csv(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
 /// A program definition, parsed and validated.
 pub fn program(path: &Path) -> Result<Program, InputError> {
-    mitra_scheme::load_program(&read(path)?).map_err(|e| InputError(format!("{}: {e}", path.display())))
+    program_text(&path.display().to_string(), &read(path)?)
+}
+
+/// A program definition from the text of a file named `name`.
+pub fn program_text(name: &str, text: &str) -> Result<Program, InputError> {
+    mitra_scheme::load_program(not_empty(name, text)?).map_err(|e| InputError(format!("{name}: {e}")))
 }
 
 /// The columns of a partners CSV file, in order (`segment` and `parent` may be left out).
@@ -47,9 +58,14 @@ pub const FACT_COLUMNS: &str = "kind,partner,date,invoice,sku,category,units,val
 
 /// Partners from a JSON array or a CSV file with the columns [`PARTNER_COLUMNS`].
 pub fn partners(path: &Path) -> Result<Vec<Partner>, InputError> {
-    let text = read(path)?;
+    partners_text(&path.display().to_string(), &read(path)?)
+}
+
+/// Partners from the text of a file named `name` (CSV when the name ends in `.csv`).
+pub fn partners_text(path: &str, text: &str) -> Result<Vec<Partner>, InputError> {
+    let text = not_empty(path, text)?;
     if !is_csv(path) {
-        return serde_json::from_str(&text).map_err(|e| InputError(format!("{}: {e}", path.display())));
+        return serde_json::from_str(text).map_err(|e| InputError(format!("{path}: {e}")));
     }
     #[derive(Deserialize)]
     struct Row {
@@ -64,7 +80,7 @@ pub fn partners(path: &Path) -> Result<Vec<Partner>, InputError> {
         #[serde(default)]
         parent: String,
     }
-    csv_rows(path, &text, PARTNER_COLUMNS, PARTNER_OPTIONAL, |r: Row| {
+    csv_rows(path, text, PARTNER_COLUMNS, PARTNER_OPTIONAL, |r: Row| {
         Ok(Partner {
             id: r.id,
             name: r.name,
@@ -166,20 +182,22 @@ impl FactRow {
 /// [`mitra_scheme::check_fact`] (no negative target or spend, a sale's units and value of one
 /// sign); each one that does not is reported, by its position in a JSON array or its CSV line.
 pub fn facts(path: &Path) -> Result<Vec<Fact>, InputError> {
-    let text = read(path)?;
+    facts_text(&path.display().to_string(), &read(path)?)
+}
+
+/// Facts from the text of a file named `name` (CSV when the name ends in `.csv`).
+pub fn facts_text(path: &str, text: &str) -> Result<Vec<Fact>, InputError> {
+    let text = not_empty(path, text)?;
     if !is_csv(path) {
-        let facts: Vec<Fact> =
-            serde_json::from_str(&text).map_err(|e| InputError(format!("{}: {e}", path.display())))?;
+        let facts: Vec<Fact> = serde_json::from_str(text).map_err(|e| InputError(format!("{path}: {e}")))?;
         let errors: Vec<String> = facts
             .iter()
             .enumerate()
-            .filter_map(|(i, f)| {
-                mitra_scheme::check_fact(f).map(|p| format!("{}: fact {}: {p}", path.display(), i + 1))
-            })
+            .filter_map(|(i, f)| mitra_scheme::check_fact(f).map(|p| format!("{path}: fact {}: {p}", i + 1)))
             .collect();
         return if errors.is_empty() { Ok(facts) } else { Err(InputError(errors.join("\n"))) };
     }
-    csv_rows(path, &text, FACT_COLUMNS, &[], |row: FactRow| {
+    csv_rows(path, text, FACT_COLUMNS, &[], |row: FactRow| {
         let fact = row.into_fact()?;
         match mitra_scheme::check_fact(&fact) {
             Some(problem) => Err(problem.to_string()),
@@ -192,7 +210,7 @@ pub fn facts(path: &Path) -> Result<Vec<Fact>, InputError> {
 /// header line must name each of `columns` but the `optional` ones, and nothing else (in any
 /// order); a missing or wrong header is refused naming the columns expected.
 fn csv_rows<R, T>(
-    path: &Path,
+    path: &str,
     text: &str,
     columns: &str,
     optional: &[&str],
@@ -202,7 +220,7 @@ where
     R: for<'de> Deserialize<'de>,
 {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| InputError(format!("{}: {e}", path.display())))?.clone();
+    let headers = reader.headers().map_err(|e| InputError(format!("{path}: {e}")))?.clone();
     let quoted = |list: Vec<&str>| list.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
     let missing: Vec<&str> =
         columns.split(',').filter(|c| !optional.contains(c) && !headers.iter().any(|h| h == *c)).collect();
@@ -216,8 +234,7 @@ where
             why.push(format!("{} is not a column", quoted(unknown)));
         }
         return Err(InputError(format!(
-            "{}: line 1 must be the header `{columns}`: {}",
-            path.display(),
+            "{path}: line 1 must be the header `{columns}`: {}",
             why.join("; ")
         )));
     }
@@ -235,7 +252,7 @@ where
         });
         match result {
             Ok(v) => out.push(v),
-            Err(e) => errors.push(format!("{}: {e}", path.display())),
+            Err(e) => errors.push(format!("{path}: {e}")),
         }
     }
     if errors.is_empty() {

@@ -26,6 +26,9 @@ use words::tr;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+/// Where the designer is served: its routes are matched below it, and its links name it.
+pub const BASE: &str = "/designer";
+
 /// The whole designer: the shared session (the portal's, from the same storage) and the routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -38,7 +41,7 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Router base="/designer">
+        <Router base=BASE>
             <components::header::Header/>
             <main class="page designer">
                 {move || match state.session.get() {
@@ -78,6 +81,6 @@ fn SignInFirst() -> impl IntoView {
 fn NotFound() -> impl IntoView {
     view! {
         <p class="empty">{tr(|l| td_string!(l, page_not_found).to_string())}</p>
-        <A href="/">{tr(|l| td_string!(l, programs_title).to_string())}</A>
+        <A href=format!("{BASE}/")>{tr(|l| td_string!(l, programs_title).to_string())}</A>
     }
 }

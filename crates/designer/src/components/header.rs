@@ -22,7 +22,7 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">{tr(|l| td_string!(l, brand).to_string())}</A>
+            <A href=format!("{}/", crate::BASE) attr:class="brand">{tr(|l| td_string!(l, brand).to_string())}</A>
             <div class="topbar-actions">
                 <select aria-label=move || td_string!(lang(state.locale.get()), language).to_string() data-test="language"
                     on:change=move |ev| {
@@ -48,7 +48,7 @@ pub fn Header() -> impl IntoView {
 /// A program's pages: the editor, the claims queue, the imports.
 #[component]
 pub fn ProgramTabs(program: String) -> impl IntoView {
-    let base = format!("/programs/{program}");
+    let base = format!("{}/programs/{program}", crate::BASE);
     view! {
         <nav class="tabs" aria-label=move || td_string!(lang(crate::words::current()), program_pages).to_string()>
             <A href=base.clone() exact=true>{tr(|l| td_string!(l, tab_schemes).to_string())}</A>

@@ -43,9 +43,11 @@ impl Base {
     }
 }
 
-/// A population run, compared by identity (a new run is a new value).
+/// A population run and the program it ran, compared by identity (a new run is a new value).
+/// Figures drawn from a run read its own program: while the draft being edited has problems,
+/// the preview shows the last run that had none.
 #[derive(Clone)]
-pub struct Run(pub Arc<Population>);
+pub struct Run(pub Arc<Population>, pub Arc<Program>);
 
 impl PartialEq for Run {
     fn eq(&self, other: &Self) -> bool {
@@ -72,6 +74,8 @@ pub fn Preview(
     program: RwSignal<Program>,
     run: Memo<Option<Run>>,
     #[prop(into)] selected: Signal<Option<String>>,
+    /// The draft has problems: the figures are the last valid draft's.
+    #[prop(into)] stale: Signal<bool>,
 ) -> impl IntoView {
     let today = base.today;
     let b = base.clone();
@@ -84,12 +88,17 @@ pub fn Preview(
             <p class="muted">{let n = base.partners.len(); move || td_string!(lang(current()), preview_scope, partners = n, date = mitra::format::date(current(), today)).to_string()}</p>
             {move || match costs.get() {
                 None => view! { <p class="notice" data-test="preview-stale">{tr(|l| td_string!(l, preview_needs_valid).to_string())}</p> }.into_any(),
-                Some(c) => view! { <CostTable costs=c program=program/> }.into_any(),
+                Some(c) => view! {
+                    <Show when=move || stale.get()>
+                        <p class="notice" role="status" data-test="preview-stale">{tr(|l| td_string!(l, preview_last_valid).to_string())}</p>
+                    </Show>
+                    <CostTable costs=c program=program/>
+                }.into_any(),
             }}
             <Budgets run=run program=program/>
             <Tiers base=base.clone() run=run program=program/>
-            <SchemeDetail base=base.clone() run=run program=program selected=selected/>
-            <PartnerSideBySide base=base.clone() program=program run=run/>
+            <SchemeDetail base=base.clone() run=run selected=selected/>
+            <PartnerSideBySide base=base.clone() run=run/>
         </section>
     }
 }
@@ -212,11 +221,11 @@ fn Tiers(base: Arc<Base>, run: Memo<Option<Run>>, program: RwSignal<Program>) ->
 
 /// The scheme being edited: partners per slab, and who gains and loses most.
 #[component]
-fn SchemeDetail(base: Arc<Base>, run: Memo<Option<Run>>, program: RwSignal<Program>, selected: Signal<Option<String>>) -> impl IntoView {
+fn SchemeDetail(base: Arc<Base>, run: Memo<Option<Run>>, selected: Signal<Option<String>>) -> impl IntoView {
     move || {
         let r = run.get()?;
         let scheme = selected.get()?;
-        let p = program.get();
+        let p = (*r.1).clone();
         let instrument = p.schemes.iter().find(|s| s.id == scheme)?.instrument;
         let reach = cost::slab_reach(&p, &r.0, &scheme);
         let changes = cost::partner_changes(base.published_run.as_ref(), &r.0, &scheme, base.today);
@@ -267,7 +276,7 @@ fn SchemeDetail(base: Arc<Base>, run: Memo<Option<Run>>, program: RwSignal<Progr
 
 /// One partner's statement under both versions, scheme by scheme, with the draft's explanations.
 #[component]
-fn PartnerSideBySide(base: Arc<Base>, program: RwSignal<Program>, run: Memo<Option<Run>>) -> impl IntoView {
+fn PartnerSideBySide(base: Arc<Base>, run: Memo<Option<Run>>) -> impl IntoView {
     let chosen = RwSignal::new(base.partners.first().map(|p| p.id.clone()).unwrap_or_default());
     let options = base.partners.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>();
     let b = base.clone();
@@ -282,7 +291,7 @@ fn PartnerSideBySide(base: Arc<Base>, program: RwSignal<Program>, run: Memo<Opti
             let partner = b.partners.iter().find(|p| p.id == id)?.clone();
             let facts: Vec<Fact> = b.facts.iter().filter(|f| f.partner() == id).cloned().collect();
             let draft_run = run.get()?;
-            let p = program.get_untracked();
+            let p = (*draft_run.1).clone();
             let draft = mitra_scheme::statement(&p, &partner, &facts, b.today, Some(&draft_run.0.context));
             let published = b.published.as_ref().zip(b.published_run.as_ref())
                 .map(|(pp, run)| (pp.clone(), mitra_scheme::statement(pp, &partner, &facts, b.today, Some(&run.context))));

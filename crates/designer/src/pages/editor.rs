@@ -110,7 +110,7 @@ fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -> im
     // The draft's run; while the draft has problems, the last valid one stays shown.
     let run = Memo::new(move |prev: Option<&Option<Run>>| {
         if problems.with(Vec::is_empty) {
-            Some(Run(Arc::new(program.with(|p| b.run(p)))))
+            Some(program.with(|p| Run(Arc::new(b.run(p)), Arc::new(p.clone()))))
         } else {
             prev.cloned().flatten()
         }
@@ -254,7 +254,7 @@ fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -> im
                 <h2>{tr(|l| td_string!(l, schemes_title).to_string())}</h2>
                 <ul>
                     {move || program.with(|p| p.schemes.iter().enumerate().map(|(i, s)| {
-                        let name = s.name.clone();
+                        let name = mitra::locale::named(current(), &s.name, &s.names);
                         let bad = problems.with(|all| all.iter().any(|e| e.item == "scheme" && e.id == s.id));
                         view! {
                             <li>
@@ -298,7 +298,7 @@ fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -> im
                     }
                 }}
             </div>
-            <Preview base=base program=program run=run selected=selected_id/>
+            <Preview base=base program=program run=run selected=selected_id stale=Signal::derive(move || !problems.with(Vec::is_empty))/>
         </div>
     }
 }

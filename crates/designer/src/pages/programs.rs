@@ -39,7 +39,7 @@ pub fn ProgramsPage() -> impl IntoView {
                             let schemes = p.schemes.len();
                             view! {
                                 <li class="card" data-test="program">
-                                    <h2><A href=format!("/programs/{}", p.id)>{move || named(crate::words::current(), &name, &names)}</A></h2>
+                                    <h2><A href=format!("{}/programs/{}", crate::BASE, p.id)>{move || named(crate::words::current(), &name, &names)}</A></h2>
                                     <p class="muted">{tr(move |l| td_string!(l, program_summary, schemes = schemes, currency = p.currency.clone()).to_string())}</p>
                                     <crate::components::header::ProgramTabs program=p.id.clone()/>
                                 </li>
