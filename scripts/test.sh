@@ -17,7 +17,7 @@ cargo test --target wasm32-unknown-unknown -p mitra-scheme -p mitra -p mitra-des
 
 say "End-to-end tests"
 "$MITRA_ROOT/scripts/build.sh"
-cargo build -p mitra-server
+cargo build -p mitra-server -p mitra-cli
 ln -sfn "$MITRA_TOOLS/node_modules" tests/e2e/node_modules
 MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" node --test tests/e2e/
 

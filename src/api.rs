@@ -294,7 +294,7 @@ pub async fn download_statement(token: &str, partner: &str, q: &StatementQuery) 
 }
 
 /// Hands `bytes` to the browser as a download named `name`.
-fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
+pub fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();

@@ -5,6 +5,11 @@
 // language.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { PASSWORD, signIn, text, useServerAndBrowser } from './harness.mjs';
 
@@ -187,6 +192,70 @@ test('a claim is approved from the queue, and a CSV with a bad row is refused na
   await page.context().close();
 });
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DEMO = join(ROOT, 'crates/server/demo');
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+
+/// A plain static host for dist/: files as they are, nothing else (no API behind it).
+function staticHost(dist) {
+  return new Promise((done) => {
+    const server = createServer((req, res) => {
+      let path = join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
+      if (!path.startsWith(dist) || !existsSync(path)) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream' });
+      createReadStream(path).pipe(res);
+    });
+    server.listen(0, '127.0.0.1', () => done(server));
+  });
+}
+
+test('on a static host, the designer opens a program, partners and facts from disk and totals them as mitra-eval does', async () => {
+  const host = await staticHost(resolve(process.env.MITRA_DIST));
+  const url = `http://127.0.0.1:${host.address().port}`;
+  const context = await env.browser.newContext();
+  await context.addInitScript(() => localStorage.setItem('mitra.locale', 'en'));
+  const page = await context.newPage();
+  await page.goto(`${url}/designer/`);
+  await page.click('[data-test=files-link]');
+  await page.setInputFiles('[data-test=program-file]', join(DEMO, 'program.json'));
+  await page.setInputFiles('[data-test=partners-file]', join(DEMO, 'partners.json'));
+  await page.setInputFiles('[data-test=facts-file]', join(DEMO, 'facts.json'));
+  await page.fill('[data-test=as-of]', '2026-11-15');
+  await page.click('[data-test=open-files]');
+  await page.waitForSelector('[data-test=all-periods]');
+
+  const bin = process.env.MITRA_EVAL_BIN || join(dirname(process.env.MITRA_SERVER_BIN), 'mitra-eval');
+  const cli = JSON.parse(execFileSync(bin, ['--program', join(DEMO, 'program.json'), '--partners', join(DEMO, 'partners.json'),
+    '--facts', join(DEMO, 'facts.json'), '--as-of', '2026-11-15', '--compact']).toString());
+  assert.ok(cli.schemes.length >= 3);
+  for (const s of cli.schemes) {
+    const shown = await page.getAttribute(`[data-test=scheme-total][data-scheme="${s.scheme}"]`, 'data-value');
+    assert.equal(shown, s.total, s.scheme);
+  }
+  // An edit recomputes, and the program downloads as JSON.
+  await page.fill('[data-path="payout.slabs[0].pay.percent"] input', '0.2');
+  await page.waitForFunction(() => document.querySelector('[data-test=cost-total][data-instrument=points] [data-test=cost-total-change]')?.innerText.startsWith('+'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download]')]);
+  assert.equal(download.suggestedFilename(), 'program.json');
+  const saved = JSON.parse(await (await import('node:fs/promises')).readFile(await download.path(), 'utf8'));
+  assert.equal(saved.schemes[0].payout.slabs[0].pay.percent, '0.2');
+  // A bad file is refused naming it.
+  await page.goto(`${url}/designer/`);
+  await page.click('[data-test=files-link]');
+  await page.setInputFiles('[data-test=program-file]', join(DEMO, 'program.json'));
+  await page.setInputFiles('[data-test=partners-file]', { name: 'partners.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name\nx,y\n') });
+  await page.setInputFiles('[data-test=facts-file]', join(DEMO, 'facts.json'));
+  await page.click('[data-test=open-files]');
+  assert.match(await text(page, '[data-test=files-error]'), /partners\.csv: line 1 must be the header/);
+  await context.close();
+  host.close();
+});
+
 async function serious(page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   return result.violations
@@ -206,6 +275,9 @@ test('no serious or critical accessibility violation on any designer page, in an
     assert.deepEqual(await serious(page), [], `editor (${lang})`);
     await page.click('[data-test=mode-json]');
     assert.deepEqual(await serious(page), [], `editor, JSON (${lang})`);
+    await page.goto(`${env.server.url}/designer/files`);
+    await page.waitForSelector('h1');
+    assert.deepEqual(await serious(page), [], `files (${lang})`);
     for (const path of ['claims', 'imports']) {
       await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/${path}`);
       await page.waitForSelector('h1');

@@ -44,22 +44,29 @@ pub fn App() -> impl IntoView {
         <Router base=BASE>
             <components::header::Header/>
             <main class="page designer">
-                {move || match state.session.get() {
-                    Some(s) if s.user.role == mitra_api::Role::Designer => view! {
-                        <Routes fallback=NotFound>
-                            <Route path=path!("/") view=pages::programs::ProgramsPage/>
-                            <Route path=path!("/programs/:id") view=pages::editor::EditorPage/>
-                            <Route path=path!("/programs/:id/claims") view=pages::claims::ClaimsPage/>
-                            <Route path=path!("/programs/:id/imports") view=pages::imports::ImportsPage/>
-                        </Routes>
-                    }.into_any(),
-                    Some(_) => view! {
-                        <p class="empty" data-test="not-designer">{tr(|l| td_string!(l, not_a_designer).to_string())}</p>
-                    }.into_any(),
-                    None => view! { <SignInFirst/> }.into_any(),
-                }}
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Signed><pages::programs::ProgramsPage/></Signed> }/>
+                    <Route path=path!("/files") view=pages::files::FilesPage/>
+                    <Route path=path!("/programs/:id") view=|| view! { <Signed><pages::editor::EditorPage/></Signed> }/>
+                    <Route path=path!("/programs/:id/claims") view=|| view! { <Signed><pages::claims::ClaimsPage/></Signed> }/>
+                    <Route path=path!("/programs/:id/imports") view=|| view! { <Signed><pages::imports::ImportsPage/></Signed> }/>
+                </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Pages that need a designer signed in: otherwise, where to sign in (or work on files).
+#[component]
+fn Signed(children: ChildrenFn) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || match state.session.get() {
+        Some(s) if s.user.role == mitra_api::Role::Designer => children().into_any(),
+        Some(_) => view! {
+            <p class="empty" data-test="not-designer">{tr(|l| td_string!(l, not_a_designer).to_string())}</p>
+        }
+        .into_any(),
+        None => view! { <SignInFirst/> }.into_any(),
     }
 }
 
@@ -70,9 +77,12 @@ fn SignInFirst() -> impl IntoView {
         <section class="card sign-in">
             <h1>{tr(|l| td_string!(l, designer_title).to_string())}</h1>
             <p>{tr(|l| td_string!(l, sign_in_first).to_string())}</p>
-            <a class="button" href="/sign-in" rel="external" data-test="sign-in-link">
-                {tr(|l| td_string!(l, sign_in).to_string())}
-            </a>
+            <div class="row">
+                <a class="button" href="/sign-in" rel="external" data-test="sign-in-link">
+                    {tr(|l| td_string!(l, sign_in).to_string())}
+                </a>
+                <A href=format!("{BASE}/files") attr:data-test="files-link">{tr(|l| td_string!(l, files_link).to_string())}</A>
+            </div>
         </section>
     }
 }

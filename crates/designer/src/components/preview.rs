@@ -95,6 +95,7 @@ pub fn Preview(
                     <CostTable costs=c program=program/>
                 }.into_any(),
             }}
+            <AllPeriods run=run/>
             <Budgets run=run program=program/>
             <Tiers base=base.clone() run=run program=program/>
             <SchemeDetail base=base.clone() run=run selected=selected/>
@@ -148,6 +149,34 @@ pub fn CostTable(costs: Vec<cost::SchemeCost>, program: RwSignal<Program>) -> im
                 }).collect_view()}
             </tfoot>
         </table>
+    }
+}
+
+/// The draft's payouts over every period (closed and running), as `mitra-eval` totals them.
+#[component]
+fn AllPeriods(run: Memo<Option<Run>>) -> impl IntoView {
+    move || {
+        let r = run.get()?;
+        let p = (*r.1).clone();
+        Some(view! {
+            <table class="figures" data-test="all-periods">
+                <caption>{tr(|l| td_string!(l, all_periods_caption).to_string())}</caption>
+                <thead><tr>
+                    <th scope="col">{tr(|l| td_string!(l, col_scheme).to_string())}</th>
+                    <th scope="col" class="num">{tr(|l| td_string!(l, col_total).to_string())}</th>
+                    <th scope="col" class="num">{tr(|l| td_string!(l, col_paid).to_string())}</th>
+                </tr></thead>
+                <tbody>
+                    {r.0.schemes.iter().map(|s| view! {
+                        <tr data-test="scheme-total" data-scheme=s.scheme.clone() data-value=s.total.to_string()>
+                            <th scope="row">{scheme_name(current(), &p, &s.scheme)}</th>
+                            <td class="num">{figure(&p, s.instrument, s.total)}</td>
+                            <td class="num">{s.partners_paid}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })
     }
 }
 

@@ -23,13 +23,24 @@ use crate::cost;
 use crate::i18n::td_string;
 use crate::words::{current, lang, tr};
 
+/// Where the program being edited comes from and goes to.
+#[derive(Clone, PartialEq)]
+pub enum Source {
+    /// The server: drafts saved there, published there.
+    Server,
+    /// Files opened from disk (no server): the edited program is downloaded as a file.
+    Files { name: String },
+}
+
 /// What the editor starts from.
 #[derive(Clone)]
 pub struct Loaded {
     pub program: String,
+    /// The version in force (on the server), or the program as opened from a file.
     pub published: Program,
     pub draft: Option<Draft>,
     pub base: Arc<Base>,
+    pub source: Source,
 }
 
 async fn load(token: &str, id: &str) -> Result<Loaded, ApiError> {
@@ -42,7 +53,7 @@ async fn load(token: &str, id: &str) -> Result<Loaded, ApiError> {
     let today = mitra::api::me(token).await?.today;
     let facts = data.facts.decode(&data.partners).map_err(|e| ApiError::local("bad_response", e))?;
     let base = Arc::new(Base::new(data.partners, facts, today, Some(published.clone())));
-    Ok(Loaded { program: id.to_string(), published, draft, base })
+    Ok(Loaded { program: id.to_string(), published, draft, base, source: Source::Server })
 }
 
 #[component]
@@ -97,7 +108,9 @@ fn cloned_scheme(p: &Program, i: usize, suffix: &str) -> mitra_scheme::model::Sc
 }
 
 #[component]
-fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -> impl IntoView {
+pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -> impl IntoView {
+    let source = loaded.source.clone();
+    let on_server = source == Source::Server;
     let start = loaded.draft.as_ref().map_or_else(|| loaded.published.clone(), |d| d.definition.clone());
     let program = RwSignal::new(start.clone());
     let saved = RwSignal::new(start);
@@ -175,9 +188,10 @@ fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -> im
     view! {
         <div class="editor-bar" data-test="editor-bar">
             <p class="status" data-test="draft-status">
-                {move || match draft.get() {
-                    Some((id, revision)) => td_string!(lang(current()), draft_status, id = id, revision = revision).to_string(),
-                    None => td_string!(lang(current()), editing_published).to_string(),
+                {move || match (draft.get(), on_server) {
+                    (_, false) => td_string!(lang(current()), editing_file).to_string(),
+                    (Some((id, revision)), true) => td_string!(lang(current()), draft_status, id = id, revision = revision).to_string(),
+                    (None, true) => td_string!(lang(current()), editing_published).to_string(),
                 }}
                 {move || dirty().then(|| view! { <span class="badge" data-test="unsaved">{td_string!(lang(current()), unsaved).to_string()}</span> })}
             </p>
@@ -187,14 +201,30 @@ fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -> im
                     n => td_string!(lang(current()), problem_count, count = n).to_string(),
                 }}
             </p>
-            <button type="button" data-test="save" disabled=move || save.pending().get() || !dirty() on:click=move |_| { do_save(); }>
-                {tr(|l| td_string!(l, save_draft).to_string())}
-            </button>
-            <button type="button" class="primary" data-test="publish"
-                disabled=move || !problems.with(Vec::is_empty) || program.with(|p| *p == loaded.published)
-                on:click=move |_| confirming.set(true)>
-                {tr(|l| td_string!(l, publish).to_string())}
-            </button>
+            {match source.clone() {
+                Source::Server => view! {
+                    <button type="button" data-test="save" disabled=move || save.pending().get() || !dirty() on:click=move |_| { do_save(); }>
+                        {tr(|l| td_string!(l, save_draft).to_string())}
+                    </button>
+                    <button type="button" class="primary" data-test="publish"
+                        disabled=move || !problems.with(Vec::is_empty) || program.with(|p| *p == loaded.published)
+                        on:click=move |_| confirming.set(true)>
+                        {tr(|l| td_string!(l, publish).to_string())}
+                    </button>
+                }.into_any(),
+                Source::Files { name } => view! {
+                    <button type="button" class="primary" data-test="download"
+                        on:click=move |_| {
+                            let json = program.with_untracked(|p| serde_json::to_string_pretty(p).unwrap_or_default());
+                            match mitra::api::save_file(&name, "application/json", json.as_bytes()) {
+                                Ok(()) => saved.set(program.get_untracked()),
+                                Err(e) => error.set(Some(ApiError::local("download_failed", format!("{e:?}")))),
+                            }
+                        }>
+                        {tr(|l| td_string!(l, download_program).to_string())}
+                    </button>
+                }.into_any(),
+            }}
         </div>
         {move || error.get().map(|e| view! {
             <p class="error" role="alert" data-test="editor-error" data-code=e.code.clone()>{error_text(&e)}</p>

@@ -2,6 +2,7 @@
 
 pub mod claims;
 pub mod editor;
+pub mod files;
 pub mod imports;
 pub mod programs;
 
