@@ -35,3 +35,7 @@ MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/
 
 say "Catalog search in headless Chromium, CPU 4x slower (5,000 rewards)"
 MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" node "$MITRA_ROOT/tests/bench/catalog.mjs"
+
+say "The designer's preview in headless Chromium (12 schemes, 10,000 partners x 120 facts)"
+cargo build --release -p mitra-server --example designer
+MITRA_DIST="$MITRA_ROOT/dist" MITRA_DESIGNER_EXAMPLE="$CARGO_TARGET_DIR/release/examples/designer" node "$MITRA_ROOT/tests/bench/designer.mjs"
