@@ -192,6 +192,32 @@ test('a claim is approved from the queue, and a CSV with a bad row is refused na
   await page.context().close();
 });
 
+test('closing is previewed, posts exactly the preview, and then has nothing left to post', async () => {
+  const page = await designer(env.browser, env.server.url);
+  // A late sale in Q3, which has ended and was posted: Sinar Jaya's Q3 goes from 80 M to 81 M,
+  // in the 0.15 % slab: +1,500 poin; 2 % of it into the MDF: +IDR 20,000.
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('mitra.session')).token);
+  const r = await fetch(`${env.server.url}/api/programs/${PROGRAM}/imports/sales`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' },
+    body: 'partner,invoice,line,date,sku,category,units,value\nsinar-jaya,INV-LATE-9,1,2026-09-20,WS-20L,exterior,1,1000000\n',
+  });
+  assert.equal(r.status, 200);
+  await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/close`);
+  await page.click('[data-test=close-preview]');
+  await page.waitForSelector('[data-test=close-dry-run]');
+  const row = (scheme) => `[data-test=close-posting][data-partner=sinar-jaya][data-scheme=${scheme}][data-period="2026-Q3"] [data-test=amount]`;
+  assert.equal(await text(page, row('q-sales')), '+1,500 poin');
+  assert.equal(await text(page, row('mdf')), '+IDR 20,000');
+  assert.equal(await page.locator('[data-test=close-posting]').count(), 2);
+  await page.click('[data-test=close-post]');
+  await page.waitForSelector('[data-test=close-done]');
+  assert.equal(await text(page, '[data-test=close-summary]'), 'Closed: 2 postings made.');
+  await page.click('[data-test=close-preview]');
+  await page.waitForSelector('[data-test=close-dry-run]');
+  assert.match(await text(page, '[data-test=close-summary]'), /^Nothing to post/);
+  await page.context().close();
+});
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DEMO = join(ROOT, 'crates/server/demo');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
@@ -278,7 +304,7 @@ test('no serious or critical accessibility violation on any designer page, in an
     await page.goto(`${env.server.url}/designer/files`);
     await page.waitForSelector('h1');
     assert.deepEqual(await serious(page), [], `files (${lang})`);
-    for (const path of ['claims', 'imports']) {
+    for (const path of ['claims', 'imports', 'close']) {
       await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/${path}`);
       await page.waitForSelector('h1');
       assert.deepEqual(await serious(page), [], `${path} (${lang})`);

@@ -543,3 +543,34 @@ pub struct Version {
     pub effective_from: NaiveDate,
     pub definition: Program,
 }
+
+/// `POST /api/programs/{id}/close` (with `?dry_run=true`: what it would do, nothing written).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CloseReport {
+    /// Journals posted (0 in a dry run).
+    pub posted: usize,
+    /// Per partner, scheme and closed period: the payout minus what was already posted.
+    pub postings: Vec<ClosePosting>,
+    /// Closed periods left unposted because their figure is not settled.
+    pub skipped: Vec<CloseSkipped>,
+    pub dry_run: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClosePosting {
+    pub partner: String,
+    pub scheme: String,
+    pub period: String,
+    pub instrument: mitra_scheme::model::Instrument,
+    pub amount: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CloseSkipped {
+    pub partner: String,
+    pub scheme: String,
+    pub period: String,
+    /// `overflow` (the figure could not be computed) or `provisional` (it depends on figures
+    /// the run did not have).
+    pub reason: String,
+}

@@ -92,3 +92,9 @@ pub async fn import(token: &str, program: &str, what: &str, csv: String) -> Resu
         .body(csv);
     send(req).await
 }
+
+/// Close the program's ended periods, or with `dry_run` say what closing would post.
+pub async fn close(token: &str, program: &str, dry_run: bool) -> Result<mitra_api::CloseReport, ApiError> {
+    let q = if dry_run { "?dry_run=true" } else { "" };
+    send(authorized(Request::post(&url(&format!("/programs/{program}/close{q}"))), token).build()).await
+}

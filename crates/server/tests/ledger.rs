@@ -277,3 +277,43 @@ async fn the_statement_lists_every_instrument_with_running_balances_filters_page
     let (status, _) = get(&s, &partner, "/api/partners/berkah-warna/postings?program=nusantara-2026").await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn a_dry_run_of_the_close_says_what_the_close_then_posts_and_writes_nothing() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    // A late sale in Q3 (closed, already posted): Sinar Jaya's Q3 grows from 80 M to 81 M, in
+    // the 0.15 % slab: +1,500 poin; and 2 % of it into the MDF: +20,000.
+    let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,INV-LATE-1,1,2026-09-20,WS-20L,exterior,1,1000000\n";
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
+        .bearer_auth(&designer)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (_, before) = get(&s, &designer, "/api/partners/sinar-jaya/ledger?program=nusantara-2026").await;
+    let (status, dry) = post(&s, &designer, "/api/programs/nusantara-2026/close?dry_run=true", None, &json!({})).await;
+    assert_eq!(status, 200, "{dry}");
+    assert_eq!((dry["dry_run"].as_bool(), dry["posted"].as_i64()), (Some(true), Some(0)));
+    let lines: Vec<(String, String, String, String)> = dry["postings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let f = |k: &str| p[k].as_str().unwrap().to_string();
+            (f("partner"), f("scheme"), f("period"), f("amount"))
+        })
+        .collect();
+    let want = |scheme: &str, amount: &str| ("sinar-jaya".to_string(), scheme.to_string(), "2026-Q3".to_string(), amount.to_string());
+    assert_eq!(lines, vec![want("q-sales", "1500"), want("mdf", "20000")]);
+    let (_, unchanged) = get(&s, &designer, "/api/partners/sinar-jaya/ledger?program=nusantara-2026").await;
+    assert_eq!(unchanged, before, "a dry run writes nothing");
+    // The close posts exactly that.
+    let (_, closed) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
+    assert_eq!((closed["dry_run"].as_bool(), closed["posted"].as_i64()), (Some(false), Some(2)));
+    assert_eq!(closed["postings"], dry["postings"]);
+    let (_, again) = post(&s, &designer, "/api/programs/nusantara-2026/close?dry_run=true", None, &json!({})).await;
+    assert_eq!(again["postings"], json!([]));
+}

@@ -1,6 +1,7 @@
 //! One component per route of the designer.
 
 pub mod claims;
+pub mod close;
 pub mod editor;
 pub mod files;
 pub mod imports;

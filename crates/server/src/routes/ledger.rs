@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use mitra_scheme::model::Instrument;
 
@@ -13,49 +13,73 @@ use crate::input;
 use crate::storage::{audit, ledger, queries};
 use crate::AppState;
 
-#[derive(Serialize)]
-pub struct Closed {
-    /// Journals posted: one per partner, scheme and closed period whose payout changed.
-    pub posted: usize,
-    /// Closed periods left unposted because their figure is not settled, with the reason.
-    pub skipped: Vec<ledger::Skipped>,
+pub use mitra_api::{CloseReport, ClosePosting, CloseSkipped};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseQuery {
+    /// Say what would be posted, and post nothing.
+    #[serde(default)]
+    dry_run: bool,
 }
 
 /// `POST /programs/{id}/close`: post, for every closed period, what its payout now is minus what
-/// was already posted. Running it again with unchanged data posts nothing.
+/// was already posted. Running it again with unchanged data posts nothing. With `?dry_run=true`
+/// it answers what it would post, computed the same way, and writes nothing.
 pub async fn close(
     State(state): State<AppState>,
     Designer(user): Designer,
     Path(program): Path<String>,
-) -> ApiResult<axum::Json<Closed>> {
+    axum::extract::Query(q): axum::extract::Query<CloseQuery>,
+) -> ApiResult<axum::Json<CloseReport>> {
     let pinned = state.config.today;
     let (uid, now) = (user.id, now_rfc3339());
-    let outcome = state
-        .db
-        .write(move |tx| {
-            // Each closed period is decided by the version in force when it ended.
-            let versions = queries::program_versions(tx, &program)?;
-            if versions.is_empty() {
-                return Err(ApiError::not_found("the program"));
-            }
-            let partners = queries::program_partners(tx, &program)?;
-            let facts = queries::program_facts(tx, &program)?;
-            let zone = versions.last().map(|v| v.program.time_zone.as_str()).unwrap_or("UTC");
-            let today = crate::today_in(pinned, zone);
-            let mut outcome = ledger::CloseOutcome::default();
-            for (i, v) in versions.iter().enumerate() {
-                let until = versions.get(i + 1).map(|n| n.effective_from);
-                let run = mitra_scheme::population(&v.program, &partners, &facts, today);
-                let governs = |end: chrono::NaiveDate| end >= v.effective_from && until.is_none_or(|u| end < u);
-                ledger::close(tx, &v.program, &run, governs, &now, &mut outcome)?;
-            }
+    let work = move |tx: &rusqlite::Connection| -> ApiResult<ledger::CloseOutcome> {
+        // Each closed period is decided by the version in force when it ended.
+        let versions = queries::program_versions(tx, &program)?;
+        if versions.is_empty() {
+            return Err(ApiError::not_found("the program"));
+        }
+        let partners = queries::program_partners(tx, &program)?;
+        let facts = queries::program_facts(tx, &program)?;
+        let zone = versions.last().map(|v| v.program.time_zone.as_str()).unwrap_or("UTC");
+        let today = crate::today_in(pinned, zone);
+        let mut outcome = ledger::CloseOutcome::default();
+        for (i, v) in versions.iter().enumerate() {
+            let until = versions.get(i + 1).map(|n| n.effective_from);
+            let run = mitra_scheme::population(&v.program, &partners, &facts, today);
+            let governs = |end: chrono::NaiveDate| end >= v.effective_from && until.is_none_or(|u| end < u);
+            ledger::due(tx, &v.program, &run, governs, &mut outcome)?;
+        }
+        if !q.dry_run {
+            ledger::post_due(tx, &program, &mut outcome, &now)?;
             let summary =
                 format!("{program}: {} journals posted, {} lines skipped", outcome.posted, outcome.skipped.len());
             audit::record(tx, uid, "close", &summary, &now)?;
-            Ok(outcome)
-        })
-        .await?;
-    Ok(axum::Json(Closed { posted: outcome.posted, skipped: outcome.skipped }))
+        }
+        Ok(outcome)
+    };
+    let outcome = if q.dry_run { state.db.read(move |c| work(c)).await? } else { state.db.write(move |tx| work(tx)).await? };
+    Ok(axum::Json(CloseReport {
+        posted: outcome.posted,
+        postings: outcome
+            .postings
+            .into_iter()
+            .map(|d| ClosePosting {
+                partner: d.partner,
+                scheme: d.scheme,
+                period: d.period,
+                instrument: d.instrument,
+                amount: d.amount,
+            })
+            .collect(),
+        skipped: outcome
+            .skipped
+            .into_iter()
+            .map(|k| CloseSkipped { partner: k.partner, scheme: k.scheme, period: k.period, reason: k.reason.into() })
+            .collect(),
+        dry_run: q.dry_run,
+    }))
 }
 
 #[derive(Deserialize)]

@@ -132,28 +132,41 @@ pub struct Skipped {
     pub reason: &'static str,
 }
 
-/// What a close did.
+/// One posting a close makes (or, in a dry run, would make): a closed period's payout minus
+/// what was already posted for it, in the instrument's unit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Due {
+    pub partner: String,
+    pub scheme: String,
+    pub period: String,
+    pub instrument: Instrument,
+    pub amount: Decimal,
+    #[serde(skip)]
+    minor: i64,
+    #[serde(skip)]
+    memo: String,
+}
+
+/// What a close did, or would do.
 #[derive(Debug, Default)]
 pub struct CloseOutcome {
-    /// Journals posted.
+    /// Journals posted (0 in a dry run).
     pub posted: usize,
+    /// What was (or would be) posted.
+    pub postings: Vec<Due>,
     /// Lines left as they were because their figure is not settled.
     pub skipped: Vec<Skipped>,
 }
 
-/// Post, for every partner and every closed period, the difference between its payout and
-/// what was already posted. Closing again with unchanged data posts nothing; a late claim or a
-/// return posts its adjustment at the next close. A line whose figure is not settled (it
-/// overflowed) posts nothing, neither a figure nor a reversal of an earlier posting, and is
-/// listed in the outcome.
-///
-/// `governs` says which closed periods (by their end date) this program version decides.
-pub fn close(
+/// What closing would post, for every partner and every closed period `governs` picks: the
+/// difference between its payout and what was already posted. A line whose figure is not
+/// settled (it overflowed) posts nothing, neither a figure nor a reversal of an earlier
+/// posting, and is listed in the outcome. Reads only.
+pub fn due(
     conn: &Connection,
     program: &Program,
     run: &Population,
     governs: impl Fn(chrono::NaiveDate) -> bool,
-    now: &str,
     outcome: &mut CloseOutcome,
 ) -> ApiResult<()> {
     for partner in &run.partners {
@@ -175,23 +188,47 @@ pub fn close(
                 let due = to_minor(payout, dp)?;
                 let already = posted(conn, &program.id, &partner.partner, scheme.instrument, &scheme.id, &info.label)?;
                 if due != already {
-                    post(
-                        conn,
-                        &program.id,
-                        &partner.partner,
-                        scheme.instrument,
-                        PostingKind::Accrual,
-                        Some(&scheme.id),
-                        Some(&info.label),
-                        &format!("{} {}", scheme.name, info.label),
-                        due - already,
-                        now,
-                    )?;
-                    outcome.posted += 1;
+                    outcome.postings.push(Due {
+                        partner: partner.partner.clone(),
+                        scheme: scheme.id.clone(),
+                        period: info.label.clone(),
+                        instrument: scheme.instrument,
+                        amount: from_minor(due - already, dp),
+                        minor: due - already,
+                        memo: format!("{} {}", scheme.name, info.label),
+                    });
                 }
             }
         }
     }
+    Ok(())
+}
+
+/// Post what [`due`] found, in the caller's transaction. Closing again with unchanged data posts
+/// nothing; a late claim or a return posts its adjustment at the next close.
+pub fn post_due(conn: &Connection, program: &str, outcome: &mut CloseOutcome, now: &str) -> ApiResult<()> {
+    for d in &outcome.postings {
+        post(conn, program, &d.partner, d.instrument, PostingKind::Accrual, Some(&d.scheme), Some(&d.period), &d.memo, d.minor, now)?;
+    }
+    outcome.posted = outcome.postings.len();
+    Ok(())
+}
+
+/// [`due`], then [`post_due`], adding to `outcome`.
+pub fn close(
+    conn: &Connection,
+    program: &Program,
+    run: &Population,
+    governs: impl Fn(chrono::NaiveDate) -> bool,
+    now: &str,
+    outcome: &mut CloseOutcome,
+) -> ApiResult<()> {
+    let mut this = CloseOutcome::default();
+    due(conn, program, run, governs, &mut this)?;
+    post_due(conn, &program.id, &mut this, now)?;
+    outcome.posted += this.posted;
+    outcome.postings.extend(this.postings);
+    outcome.skipped.extend(this.skipped);
     Ok(())
 }
 
