@@ -105,6 +105,14 @@ test('a slab rate changed in the form changes the cost by what the statements sa
   await page.waitForSelector('[data-test=published]');
   assert.match(await text(page, '[data-test=published]'), /version 2.*15 Nov 2026/);
 
+  // The versions page names the change.
+  await page.click('.tabs >> text=Versions');
+  await page.waitForSelector('[data-test=changes]');
+  assert.equal(await page.locator('[data-test=version]').count(), 2);
+  const change = page.locator('[data-test=change][data-path="schemes[q-sales].payout.slabs[0].pay.percent"]');
+  assert.match(await change.innerText(), /0\.1\s+0\.2/);
+  assert.equal(await page.locator('[data-test=change]').count(), 1, 'nothing else changed');
+
   // Sinar Jaya's running Q4: 40.5 M × 0.2 % = 81,000 (was 40,500).
   const partner = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
   assert.equal(await text(partner, '[data-scheme=q-sales] [data-test=earned]'), '81,000 poin');
@@ -304,7 +312,7 @@ test('no serious or critical accessibility violation on any designer page, in an
     await page.goto(`${env.server.url}/designer/files`);
     await page.waitForSelector('h1');
     assert.deepEqual(await serious(page), [], `files (${lang})`);
-    for (const path of ['claims', 'imports', 'close']) {
+    for (const path of ['claims', 'imports', 'close', 'versions']) {
       await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/${path}`);
       await page.waitForSelector('h1');
       assert.deepEqual(await serious(page), [], `${path} (${lang})`);

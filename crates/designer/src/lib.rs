@@ -6,13 +6,15 @@
 //!
 //! - [`pages`]: one component per route; [`components`]: the editor's pieces;
 //! - [`api`]: the designer's calls to the backend (the portal's client underneath);
-//! - [`cost`]: what a draft would pay against the published version;
+//! - [`cost`]: what a draft would pay against the published version; [`diff`]: what changed
+//!   between two versions;
 //! - [`i18n`]: the designer's own translations (`locales/*.json`); the portal's are reused for
 //!   API errors and figures.
 
 pub mod api;
 pub mod components;
 pub mod cost;
+pub mod diff;
 pub mod pages;
 pub mod words;
 
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/programs/:id") view=|| view! { <Signed><pages::editor::EditorPage/></Signed> }/>
                     <Route path=path!("/programs/:id/claims") view=|| view! { <Signed><pages::claims::ClaimsPage/></Signed> }/>
                     <Route path=path!("/programs/:id/imports") view=|| view! { <Signed><pages::imports::ImportsPage/></Signed> }/>
+                    <Route path=path!("/programs/:id/versions") view=|| view! { <Signed><pages::versions::VersionsPage/></Signed> }/>
                     <Route path=path!("/programs/:id/close") view=|| view! { <Signed><pages::close::ClosePage/></Signed> }/>
                 </Routes>
             </main>

@@ -110,3 +110,23 @@ fn partners_are_counted_in_the_highest_slab_they_reach() {
     let flat_program = program(serde_json::json!([scheme("q", flat("1"), None)]));
     assert_eq!(cost::slab_reach(&flat_program, &w.run(&flat_program), "q"), None);
 }
+
+#[wasm_bindgen_test]
+fn changes_between_versions_name_each_field_and_match_schemes_by_id() {
+    use mitra_designer::diff::changes;
+    let a = program(serde_json::json!([scheme("q", flat("1"), None), scheme("old", flat("1"), None)]));
+    // q's rate doubled and a budget set; "old" dropped; "new" added before q (order is no change).
+    let b = program(serde_json::json!([scheme("new", flat("3"), None), scheme("q", flat("2"), Some("30"))]));
+    let got = changes(&a, &b);
+    let mut paths: Vec<&str> = got.iter().map(|c| c.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(paths, vec!["schemes[new]", "schemes[old]", "schemes[q].budget", "schemes[q].payout.rate.percent"]);
+    let at = |path: &str| got.iter().find(|c| c.path == path).unwrap().clone();
+    assert_eq!(at("schemes[q].budget").before, Some(serde_json::Value::Null), "no budget before (null)");
+    assert_eq!(at("schemes[q].budget").after, Some(serde_json::json!("30")));
+    let rate = at("schemes[q].payout.rate.percent");
+    assert_eq!((rate.before, rate.after), (Some(serde_json::json!("1")), Some(serde_json::json!("2"))));
+    assert!(at("schemes[new]").before.is_none() && at("schemes[new]").after.is_some());
+    assert!(at("schemes[old]").before.is_some() && at("schemes[old]").after.is_none());
+    assert!(changes(&a, &a).is_empty());
+}

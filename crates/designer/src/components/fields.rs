@@ -11,7 +11,7 @@ use mitra::locale::Locale;
 
 use super::problems::{at, FieldProblems};
 use crate::i18n::td_string;
-use crate::words::{current, lang, tr};
+use crate::words::{current, lang};
 
 static NEXT_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -234,9 +234,4 @@ pub fn CheckField(
 /// Words that follow the reader's language, as a signal (for labels).
 pub fn words(f: fn(crate::i18n::Locale) -> String) -> Signal<String> {
     Signal::derive(move || f(lang(current())))
-}
-
-/// A short hint under a group of fields.
-pub fn hint(f: fn(crate::i18n::Locale) -> String) -> impl IntoView {
-    view! { <p class="hint">{tr(f)}</p> }
 }

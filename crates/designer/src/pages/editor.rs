@@ -307,7 +307,7 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
                     });
                     selected.set(program.with_untracked(|p| p.schemes.len().saturating_sub(1)));
                 }>{tr(|l| td_string!(l, clone_scheme).to_string())}</button>
-                <ProgramProblems program=program/>
+                <ProgramProblems/>
             </nav>
             <div class="editor-main">
                 <div class="mode" role="group" aria-label=move || td_string!(lang(current()), view_label).to_string()>
@@ -335,9 +335,8 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
 
 /// Problems of the tiers, badges and program itself, which the scheme form does not show.
 #[component]
-fn ProgramProblems(program: RwSignal<Program>) -> impl IntoView {
+fn ProgramProblems() -> impl IntoView {
     let problems = expect_context::<Problems>();
-    let _ = program;
     move || {
         let others: Vec<_> = problems.0.with(|all| all.iter().filter(|p| p.item != "scheme").cloned().collect());
         (!others.is_empty()).then(|| view! {

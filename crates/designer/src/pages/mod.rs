@@ -6,6 +6,7 @@ pub mod editor;
 pub mod files;
 pub mod imports;
 pub mod programs;
+pub mod versions;
 
 use leptos::prelude::*;
 use mitra::session::AppState;
