@@ -92,6 +92,19 @@ test('a slab rate changed in the form changes the cost by what the statements sa
   await bound.fill('100000000');
   await problem.waitFor({ state: 'detached' });
 
+  // Tiers in the form: Silver's threshold raised just under Gold's (300 M) empties it in the
+  // draft's tier table (its one partner has 150–300 M over the last 12 months), then put back.
+  await page.click('[data-test=pick-tiers]');
+  const silver = page.locator('[data-test=tier][data-tier=silver] [data-path=threshold] input');
+  const threshold = await silver.inputValue();
+  const silverRow = '[data-test=tiers] tbody tr:nth-child(2) td:nth-child(3)';
+  assert.equal(await text(page, silverRow), '1');
+  await silver.fill('299999999');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.innerText.trim() === '0', silverRow);
+  await silver.fill(threshold);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.innerText.trim() === '1', silverRow);
+  await page.click('[data-test=pick-scheme][data-scheme=q-sales]');
+
   // The JSON view says the same program.
   await page.click('[data-test=mode-json]');
   const json = JSON.parse(await page.inputValue('[data-test=json]'));
@@ -307,6 +320,10 @@ test('no serious or critical accessibility violation on any designer page, in an
     await page.goto(`${env.server.url}/designer/programs/${PROGRAM}`);
     await page.waitForSelector('[data-test=costs]');
     assert.deepEqual(await serious(page), [], `editor (${lang})`);
+    await page.click('[data-test=pick-tiers]');
+    assert.deepEqual(await serious(page), [], `editor, tiers (${lang})`);
+    await page.click('[data-test=pick-badges]');
+    assert.deepEqual(await serious(page), [], `editor, badges (${lang})`);
     await page.click('[data-test=mode-json]');
     assert.deepEqual(await serious(page), [], `editor, JSON (${lang})`);
     await page.goto(`${env.server.url}/designer/files`);

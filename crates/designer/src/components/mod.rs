@@ -7,3 +7,4 @@ pub mod json_view;
 pub mod preview;
 pub mod problems;
 pub mod scheme_form;
+pub mod tiers_form;

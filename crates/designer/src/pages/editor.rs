@@ -19,6 +19,7 @@ use crate::components::json_view::JsonView;
 use crate::components::preview::{Base, CostTable, Preview, Run};
 use crate::components::problems::{problem_text, Problems};
 use crate::components::scheme_form::{SchemeAt, SchemeForm};
+use crate::components::tiers_form::{BadgesForm, TiersForm};
 use crate::cost;
 use crate::i18n::td_string;
 use crate::words::{current, lang, tr};
@@ -86,6 +87,14 @@ pub fn EditorPage() -> impl IntoView {
     }
 }
 
+/// What the form shows: one scheme, the tiers, or the badges.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Scheme(usize),
+    Tiers,
+    Badges,
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
     Form,
@@ -128,7 +137,11 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
             prev.cloned().flatten()
         }
     });
-    let selected = RwSignal::new(0usize);
+    let part = RwSignal::new(Part::Scheme(0));
+    let selected = Signal::derive(move || match part.get() {
+        Part::Scheme(i) => i,
+        _ => usize::MAX,
+    });
     let mode = RwSignal::new(Mode::Form);
     let dirty = move || program.with(|p| saved.with(|s| p != s));
     let selected_id = Signal::derive(move || program.with(|p| p.schemes.get(selected.get()).map(|s| s.id.clone())));
@@ -290,7 +303,7 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
                             <li>
                                 <button type="button" class="scheme-pick" data-test="pick-scheme" data-scheme=s.id.clone()
                                     aria-current=move || (selected.get() == i).then_some("true")
-                                    on:click=move |_| selected.set(i)>
+                                    on:click=move |_| part.set(Part::Scheme(i))>
                                     {name}
                                     {bad.then(|| view! { <span class="badge error" aria-label=td_string!(lang(current()), has_problems).to_string()>"!"</span> })}
                                 </button>
@@ -305,8 +318,12 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
                         let copy = cloned_scheme(p, i, &suffix);
                         p.schemes.push(copy);
                     });
-                    selected.set(program.with_untracked(|p| p.schemes.len().saturating_sub(1)));
+                    part.set(Part::Scheme(program.with_untracked(|p| p.schemes.len().saturating_sub(1))));
                 }>{tr(|l| td_string!(l, clone_scheme).to_string())}</button>
+                <button type="button" class="scheme-pick" data-test="pick-tiers" aria-current=move || (part.get() == Part::Tiers).then_some("true")
+                    on:click=move |_| part.set(Part::Tiers)>{tr(|l| td_string!(l, tiers_title).to_string())}</button>
+                <button type="button" class="scheme-pick" data-test="pick-badges" aria-current=move || (part.get() == Part::Badges).then_some("true")
+                    on:click=move |_| part.set(Part::Badges)>{tr(|l| td_string!(l, badges_title).to_string())}</button>
                 <ProgramProblems/>
             </nav>
             <div class="editor-main">
@@ -318,13 +335,13 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
                 </div>
                 {move || match mode.get() {
                     Mode::Json => view! { <JsonView program=program/> }.into_any(),
-                    Mode::Form => {
-                        let i = selected.get();
-                        if program.with_untracked(|p| i < p.schemes.len()) {
+                    Mode::Form => match part.get() {
+                        Part::Tiers => view! { <TiersForm program=program/> }.into_any(),
+                        Part::Badges => view! { <BadgesForm program=program/> }.into_any(),
+                        Part::Scheme(i) if program.with_untracked(|p| i < p.schemes.len()) => {
                             view! { <SchemeForm at=SchemeAt { program, index: i }/> }.into_any()
-                        } else {
-                            view! { <p class="empty">{tr(|l| td_string!(l, no_schemes).to_string())}</p> }.into_any()
                         }
+                        Part::Scheme(_) => view! { <p class="empty">{tr(|l| td_string!(l, no_schemes).to_string())}</p> }.into_any(),
                     }
                 }}
             </div>
