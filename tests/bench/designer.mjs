@@ -43,9 +43,16 @@ try {
     new PerformanceObserver((list) => list.getEntries().forEach((e) => window.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
   });
   const t0 = Date.now();
+  await page.evaluate(() => performance.mark('mitra-open-editor'));
   await page.click('a[href="/designer/programs/synthetic"] >> nth=0');
   await page.waitForSelector('[data-test=costs]', { timeout: 300_000 });
   const ready = Date.now() - t0;
+  const factsReady = await page.evaluate(() => {
+    const [nav] = performance.getEntriesByName('mitra-open-editor');
+    const [mark] = performance.getEntriesByName('mitra-facts-ready');
+    return mark && nav ? mark.startTime - nav.startTime : null;
+  });
+  console.log(`FactTable ready (fetch, decode, build): ${Math.round(factsReady)} ms`);
   console.log(`ready (fetch, decode, FactTable, two population runs, paint): ${ready} ms`);
   const longest = async () => page.evaluate(() => Math.max(0, ...window.longTasks));
   console.log(`longest main-thread task while loading: ${Math.round(await longest())} ms`);

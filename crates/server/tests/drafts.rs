@@ -185,3 +185,45 @@ async fn versions_list_every_published_definition() {
     assert_ne!(v[0]["definition"]["schemes"][0]["name"], "Renamed");
     assert_eq!(get(&s, &designer, "/api/programs/nothing/versions").await.0, 404);
 }
+
+#[tokio::test]
+async fn the_preview_data_is_sent_compressed_and_follows_every_change() {
+    use std::io::Read;
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let url = format!("{}/api/programs/nusantara-2026/data", s.url);
+    let fetch = |coding: &'static str| {
+        let (url, designer) = (url.clone(), designer.clone());
+        async move {
+            let resp = reqwest::Client::new().get(&url).bearer_auth(&designer).header("Accept-Encoding", coding).send().await.unwrap();
+            let sent = resp.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+            (sent, resp.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (none, plain) = fetch("identity").await;
+    assert_eq!(none, None);
+    let (gz, gzipped) = fetch("gzip").await;
+    assert_eq!(gz.as_deref(), Some("gzip"));
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzipped[..]).read_to_end(&mut unzipped).unwrap();
+    assert_eq!(unzipped, plain);
+    let (br, brotlied) = fetch("gzip, br").await;
+    assert_eq!(br.as_deref(), Some("br"));
+    let mut unbrotlied = Vec::new();
+    brotli::BrotliDecompress(&mut &brotlied[..], &mut unbrotlied).unwrap();
+    assert_eq!(unbrotlied, plain);
+    assert!(brotlied.len() < plain.len() / 2, "{} of {}", brotlied.len(), plain.len());
+    // A write that adds a fact is in the next answer (the encoded copy is not served stale).
+    let count = |bytes: &[u8]| serde_json::from_slice::<mitra_api::ProgramData>(bytes).unwrap().facts.len();
+    let before = count(&plain);
+    let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,INV-DATA-1,1,2026-11-10,WS-20L,exterior,1,1500000\n";
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
+        .bearer_auth(&designer)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(count(&fetch("identity").await.1), before + 1);
+}

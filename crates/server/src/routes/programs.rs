@@ -53,24 +53,40 @@ pub async fn products(
 }
 
 /// `GET /programs/{id}/data` (designers): every partner of the program with their facts, in
-/// the compact columns of [`mitra_api::FactColumns`], for the designer's preview.
+/// the compact columns of [`mitra_api::FactColumns`], for the designer's preview. Encoded and
+/// compressed once per change ([`AppState::program_data`]) and sent brotli or gzip compressed
+/// as the client accepts.
 pub async fn data(
     State(state): State<AppState>,
     _: Designer,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<mitra_api::ProgramData>> {
-    Ok(axum::Json(
-        state
-            .db
-            .read(move |c| {
-                queries::program(c, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
-                let partners = queries::program_partners(c, &id)?;
-                let facts = queries::program_fact_list(c, &id)?;
-                let columns = mitra_api::FactColumns::encode(&partners, &facts);
-                Ok(mitra_api::ProgramData { partners, facts: columns })
-            })
-            .await?,
-    ))
+    headers: axum::http::HeaderMap,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header;
+    let data = state.program_data(&id).await?;
+    let accepts = |coding: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|c| c.split(';').next().is_some_and(|name| name.trim() == coding) && !c.contains("q=0"))
+    };
+    let (body, coding) = if accepts("br") {
+        (data.br.clone(), Some("br"))
+    } else if accepts("gzip") {
+        (data.gzip.clone(), Some("gzip"))
+    } else {
+        (data.json.clone(), None)
+    };
+    let mut res = axum::response::Response::new(axum::body::Body::from(body));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    h.insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
+    if let Some(c) = coding {
+        h.insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(c));
+    }
+    Ok(res)
 }
 
 /// `GET /programs/{id}/versions` (designers): every published version, oldest first.
