@@ -213,6 +213,30 @@ test('a claim is approved from the queue, and a CSV with a bad row is refused na
   await page.context().close();
 });
 
+test('a designer adjusts a partner\'s points with a reason and invites a person to the partner', async () => {
+  const page = await designer(env.browser, env.server.url);
+  const balance = async () => (await api(page, `/partners/sinar-jaya/ledger?program=${PROGRAM}`)).points;
+  const before = Number(await balance());
+  await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/partners`);
+  const row = page.locator('[data-test=partner][data-partner=sinar-jaya]');
+  await row.waitFor();
+  await row.locator('[data-test=adjust-points]').fill('1.5');
+  await row.locator('[data-test=adjust-reason]').fill('Store opening bonus');
+  await row.locator('[data-test=adjust]').click();
+  await row.locator('[role=alert]').waitFor();
+  assert.equal(await row.locator('[role=alert]').innerText(), 'Give a whole number of points.');
+  await row.locator('[data-test=adjust-points]').fill('500');
+  await row.locator('[data-test=adjust]').click();
+  await row.locator('[data-test=adjusted]').waitFor();
+  assert.equal(Number(await balance()), before + 500);
+  await row.locator('[data-test=invite-name]').fill('Sari');
+  await row.locator('[data-test=invite-email]').fill('sari@sinar-jaya.demo');
+  await row.locator('[data-test=invite]').click();
+  await row.locator('[data-test=invite-link]').waitFor();
+  assert.match(await row.locator('[data-test=invite-link]').innerText(), /^http:\/\/127\.0\.0\.1:\d+\/set-password\?token=\S+$/);
+  await page.context().close();
+});
+
 test('closing is previewed, posts exactly the preview, and then has nothing left to post', async () => {
   const page = await designer(env.browser, env.server.url);
   // A late sale in Q3, which has ended and was posted: Sinar Jaya's Q3 goes from 80 M to 81 M,
@@ -329,7 +353,7 @@ test('no serious or critical accessibility violation on any designer page, in an
     await page.goto(`${env.server.url}/designer/files`);
     await page.waitForSelector('h1');
     assert.deepEqual(await serious(page), [], `files (${lang})`);
-    for (const path of ['claims', 'imports', 'close', 'versions']) {
+    for (const path of ['claims', 'imports', 'close', 'versions', 'partners']) {
       await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/${path}`);
       await page.waitForSelector('h1');
       assert.deepEqual(await serious(page), [], `${path} (${lang})`);

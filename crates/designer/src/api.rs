@@ -98,3 +98,20 @@ pub async fn close(token: &str, program: &str, dry_run: bool) -> Result<mitra_ap
     let q = if dry_run { "?dry_run=true" } else { "" };
     send(authorized(Request::post(&url(&format!("/programs/{program}/close{q}"))), token).build()).await
 }
+
+/// The partners taking part in a program.
+pub async fn partners(token: &str, program: &str) -> Result<Vec<mitra_scheme::Partner>, ApiError> {
+    get(&format!("/programs/{program}/partners"), token).await
+}
+
+/// Add (or, negative, take back) whole points, with the reason the partner reads.
+pub async fn adjust(token: &str, partner: &str, program: &str, points: i64, reason: &str) -> Result<serde_json::Value, ApiError> {
+    let body = serde_json::json!({ "program": program, "points": points, "reason": reason });
+    send(with_json(Request::post(&url(&format!("/partners/{partner}/adjustments"))), token, &body)).await
+}
+
+/// Invite a person to a partner organisation: the answer carries the one-time link to send.
+pub async fn invite(token: &str, partner: &str, email: &str, name: &str) -> Result<serde_json::Value, ApiError> {
+    let body = serde_json::json!({ "email": email, "name": name, "role": "partner", "partner": partner });
+    send(with_json(Request::post(&url("/invitations")), token, &body)).await
+}

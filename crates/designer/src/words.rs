@@ -40,6 +40,9 @@ pub fn error_text(e: &mitra::api::ApiError) -> String {
         "invalid_program" => td_string!(l, error_invalid_program).to_string(),
         "program_changed" => td_string!(l, error_program_changed).to_string(),
         "invalid_definition" => td_string!(l, error_invalid_definition).to_string(),
+        "zero_adjustment" => td_string!(l, error_zero_adjustment).to_string(),
+        "invalid_invitation" => td_string!(l, error_invalid_invitation).to_string(),
+        "invalid_amount" => td_string!(l, error_invalid_amount).to_string(),
         _ => mitra::locale::error_text(locale, e),
     }
 }

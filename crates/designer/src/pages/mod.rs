@@ -4,6 +4,7 @@ pub mod claims;
 pub mod close;
 pub mod editor;
 pub mod files;
+pub mod partners;
 pub mod imports;
 pub mod programs;
 pub mod versions;

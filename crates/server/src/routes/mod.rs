@@ -52,6 +52,7 @@ pub fn api() -> Router<AppState> {
         .route("/programs/{id}", get(programs::definition))
         .route("/programs/{id}/context", get(programs::context))
         .route("/programs/{id}/leaderboards", get(programs::leaderboards))
+        .route("/programs/{id}/partners", get(programs::partners))
         .route("/programs/{id}/partners/{partner}", put(programs::enrol))
         .route("/partners/{id}/funds", get(partners::funds))
         .route("/partners/{id}", get(partners::profile))

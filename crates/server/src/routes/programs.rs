@@ -167,6 +167,23 @@ pub async fn leaderboards(
     Ok(axum::Json(boards))
 }
 
+/// `GET /programs/{id}/partners` (designers): the partners taking part in the program.
+pub async fn partners(
+    State(state): State<AppState>,
+    _: Designer,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Vec<mitra_scheme::Partner>>> {
+    Ok(axum::Json(
+        state
+            .db
+            .read(move |c| {
+                queries::program(c, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+                queries::program_partners(c, &id)
+            })
+            .await?,
+    ))
+}
+
 /// `PUT /programs/{id}/partners/{partner}` (designers): the partner takes part in the program.
 pub async fn enrol(
     State(state): State<AppState>,
