@@ -41,16 +41,7 @@ pub fn Header() -> impl IntoView {
                 <Show when=move || state.session.get().is_some() && state.programs.with(|p| p.len() > 1)>
                     <ProgramPicker/>
                 </Show>
-                <select aria-label=move || td_string!(state.locale.get().i18n(), language).to_string() data-test="language"
-                    on:change=move |ev| {
-                        if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
-                            state.set_locale(l);
-                        }
-                    }>
-                    {Locale::ALL.into_iter().map(|l| view! {
-                        <option value=l.code() selected=move || state.locale.get() == l>{l.name()}</option>
-                    }).collect_view()}
-                </select>
+                <LanguagePicker/>
                 <Show when=move || state.session.get().is_some()>
                     <span class="user">{move || state.session.get().map(|s| s.user.name)}</span>
                     <button class="link" data-test="sign-out" on:click=sign_out.clone()>
@@ -59,6 +50,25 @@ pub fn Header() -> impl IntoView {
                 </Show>
             </div>
         </header>
+    }
+}
+
+/// The reader's language, switchable at any time and kept across reloads (the portal's and the
+/// designer's top bars).
+#[component]
+pub fn LanguagePicker() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <select aria-label=move || td_string!(state.locale.get().i18n(), language).to_string() data-test="language"
+            on:change=move |ev| {
+                if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
+                    state.set_locale(l);
+                }
+            }>
+            {Locale::ALL.into_iter().map(|l| view! {
+                <option value=l.code() selected=move || state.locale.get() == l>{l.name()}</option>
+            }).collect_view()}
+        </select>
     }
 }
 

@@ -217,13 +217,6 @@ async fn the_preview_data_is_sent_compressed_and_follows_every_change() {
     let count = |bytes: &[u8]| serde_json::from_slice::<mitra_api::ProgramData>(bytes).unwrap().facts.len();
     let before = count(&plain);
     let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,INV-DATA-1,1,2026-11-10,WS-20L,exterior,1,1500000\n";
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
-        .bearer_auth(&designer)
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    assert_eq!(common::import_sales(&s, &designer, csv).await.0, 200);
     assert_eq!(count(&fetch("identity").await.1), before + 1);
 }

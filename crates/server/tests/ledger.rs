@@ -28,14 +28,7 @@ async fn a_return_after_the_close_posts_its_reversal_at_the_next_close() {
     // (0.1 %: 45,000), so the next close posts −75,000 poin; the MDF's Q3 accrual falls from
     // 2 % of 80 M to 2 % of 45 M, −700,000 in the fund.
     let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,SJ-0714R,1,2026-09-20,WS-20L,exterior,-28,-35000000\n";
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
-        .bearer_auth(&designer)
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    assert_eq!(common::import_sales(&s, &designer, csv).await.0, 200);
     let (_, body) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
     assert_eq!(body["posted"].as_i64(), Some(2));
     let p = postings(&s, &designer, "sinar-jaya").await;
@@ -285,14 +278,7 @@ async fn a_dry_run_of_the_close_says_what_the_close_then_posts_and_writes_nothin
     // A late sale in Q3 (closed, already posted): Sinar Jaya's Q3 grows from 80 M to 81 M, in
     // the 0.15 % slab: +1,500 poin; and 2 % of it into the MDF: +20,000.
     let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,INV-LATE-1,1,2026-09-20,WS-20L,exterior,1,1000000\n";
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
-        .bearer_auth(&designer)
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    assert_eq!(common::import_sales(&s, &designer, csv).await.0, 200);
     let (_, before) = get(&s, &designer, "/api/partners/sinar-jaya/ledger?program=nusantara-2026").await;
     let (status, dry) = post(&s, &designer, "/api/programs/nusantara-2026/close?dry_run=true", None, &json!({})).await;
     assert_eq!(status, 200, "{dry}");

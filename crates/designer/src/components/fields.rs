@@ -104,21 +104,8 @@ pub fn DecimalField(
     #[prop(into)] value: Signal<Decimal>,
     #[prop(into)] set: Callback<Decimal>,
 ) -> impl IntoView {
-    let (text, bad) = decimal_text_state(Signal::derive(move || Some(value.get())));
-    let id = field_id();
-    let control = view! {
-        <input id=id.clone() type="text" inputmode="decimal" prop:value=text
-            aria-describedby=format!("{id}-problems")
-            on:input=move |ev| {
-                let raw = event_target_value(&ev);
-                text.set(raw.clone());
-                match parse_amount(current(), &raw) {
-                    Some(v) => { bad.set(false); set.run(v) }
-                    None => bad.set(true),
-                }
-            }/>
-    };
-    shell(label, &path, id, complaint(bad), control)
+    let value = Signal::derive(move || Some(value.get()));
+    decimal_field(label, path, value, false, Callback::new(move |v: Option<Decimal>| v.into_iter().for_each(|v| set.run(v))))
 }
 
 /// A decimal that may be left empty (a cap, a budget): empty is none.
@@ -129,6 +116,17 @@ pub fn OptionalDecimalField(
     #[prop(into)] value: Signal<Option<Decimal>>,
     #[prop(into)] set: Callback<Option<Decimal>>,
 ) -> impl IntoView {
+    decimal_field(label, path, value, true, set)
+}
+
+/// A decimal typed in the reader's format; when `optional`, an empty text is none.
+fn decimal_field(
+    label: Signal<String>,
+    path: String,
+    value: Signal<Option<Decimal>>,
+    optional: bool,
+    set: Callback<Option<Decimal>>,
+) -> impl IntoView {
     let (text, bad) = decimal_text_state(value);
     let id = field_id();
     let control = view! {
@@ -137,14 +135,10 @@ pub fn OptionalDecimalField(
             on:input=move |ev| {
                 let raw = event_target_value(&ev);
                 text.set(raw.clone());
-                if raw.trim().is_empty() {
-                    bad.set(false);
-                    set.run(None);
-                } else {
-                    match parse_amount(current(), &raw) {
-                        Some(v) => { bad.set(false); set.run(Some(v)) }
-                        None => bad.set(true),
-                    }
+                let read = if optional && raw.trim().is_empty() { Some(None) } else { parse_amount(current(), &raw).map(Some) };
+                bad.set(read.is_none());
+                if let Some(v) = read {
+                    set.run(v);
                 }
             }/>
     };

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use mitra::locale::Locale;
 use mitra::session::AppState;
 
 use crate::i18n::td_string;
@@ -24,16 +23,7 @@ pub fn Header() -> impl IntoView {
         <header class="topbar">
             <A href=format!("{}/", crate::BASE) attr:class="brand">{tr(|l| td_string!(l, brand).to_string())}</A>
             <div class="topbar-actions">
-                <select aria-label=move || td_string!(lang(state.locale.get()), language).to_string() data-test="language"
-                    on:change=move |ev| {
-                        if let Some(l) = Locale::from_code(&event_target_value(&ev)) {
-                            state.set_locale(l);
-                        }
-                    }>
-                    {Locale::ALL.into_iter().map(|l| view! {
-                        <option value=l.code() selected=move || state.locale.get() == l>{l.name()}</option>
-                    }).collect_view()}
-                </select>
+                <mitra::components::header::LanguagePicker/>
                 <Show when=move || state.session.get().is_some()>
                     <span class="user">{move || state.session.get().map(|s| s.user.name)}</span>
                     <button class="link" data-test="sign-out" on:click=sign_out>

@@ -10,7 +10,6 @@ use mitra_scheme::model::{
     FactKind, GroupBy, Instrument, Measure, Payout, PeriodKind, Rate, Scheme, SchemeKind, Slab, SlabBounds, SlabMode,
     SlabPay,
 };
-use mitra_scheme::Program;
 
 use super::fields::{
     words, CheckField, DateField, DecimalField, ListField, OptionalDecimalField, SelectField, TextField,
@@ -19,38 +18,8 @@ use super::problems::Item;
 use crate::i18n::td_string;
 use crate::words::tr;
 
-/// One scheme of the program being edited, by position.
-#[derive(Clone, Copy)]
-pub struct SchemeAt {
-    pub program: RwSignal<Program>,
-    pub index: usize,
-}
-
-impl SchemeAt {
-    /// A part of the scheme, tracked.
-    pub fn get<T>(self, f: impl Fn(&Scheme) -> T) -> T
-    where
-        T: Default,
-    {
-        self.program.with(|p| p.schemes.get(self.index).map(&f).unwrap_or_default())
-    }
-
-    pub fn set(self, f: impl FnOnce(&mut Scheme)) {
-        self.program.update(|p| {
-            if let Some(s) = p.schemes.get_mut(self.index) {
-                f(s)
-            }
-        });
-    }
-
-    fn signal<T: Default + Send + Sync + Clone + PartialEq + 'static>(
-        self,
-        f: impl Fn(&Scheme) -> T + Send + Sync + 'static,
-    ) -> Signal<T> {
-        let memo = Memo::new(move |_| self.get(&f));
-        memo.into()
-    }
-}
+/// One scheme of the program being edited.
+pub type SchemeAt = super::at::At<Scheme>;
 
 /// The serde name of a unit variant (`"sales_incentive"`).
 fn code<T: serde::Serialize>(v: &T) -> String {

@@ -13,26 +13,8 @@ use super::problems::Item;
 use crate::i18n::td_string;
 use crate::words::{current, lang, tr};
 
-/// One tier of the program being edited, by position.
-#[derive(Clone, Copy)]
-struct TierAt {
-    program: RwSignal<Program>,
-    index: usize,
-}
-
-impl TierAt {
-    fn signal<T: Default + Send + Sync + Clone + PartialEq + 'static>(self, f: impl Fn(&Tier) -> T + Send + Sync + 'static) -> Signal<T> {
-        Memo::new(move |_| self.program.with(|p| p.tiers.get(self.index).map(&f).unwrap_or_default())).into()
-    }
-
-    fn set(self, f: impl FnOnce(&mut Tier)) {
-        self.program.update(|p| {
-            if let Some(t) = p.tiers.get_mut(self.index) {
-                f(t)
-            }
-        });
-    }
-}
+type TierAt = super::at::At<Tier>;
+type BadgeAt = super::at::At<Badge>;
 
 /// A whole number typed as a decimal, kept when it is one.
 fn whole(d: Decimal) -> Option<u32> {
@@ -45,7 +27,7 @@ pub fn TiersForm(program: RwSignal<Program>) -> impl IntoView {
     view! {
         <div class="scheme-form" data-test="tiers-form">
             <p class="hint">{tr(|l| td_string!(l, tiers_hint).to_string())}</p>
-            {move || (0..count.get()).map(|index| view! { <TierFields at=TierAt { program, index }/> }).collect_view()}
+            {move || (0..count.get()).map(|index| view! { <TierFields at=TierAt::new(program, index)/> }).collect_view()}
             <button type="button" data-test="add-tier" on:click=move |_| program.update(|p| {
                 let mut next = p.tiers.last().cloned().unwrap_or_else(|| Tier {
                     id: String::new(), name: String::new(), names: Default::default(),
@@ -103,30 +85,10 @@ fn TierFields(at: TierAt) -> impl IntoView {
             <ListField label=words(|l| td_string!(l, field_perks).to_string()) path="perks"
                 value=at.signal(|t| t.perks.clone()) set=move |v| at.set(|t| t.perks = v)/>
             <button type="button" class="link" data-test="remove-tier"
-                on:click=move |_| at.program.update(|p| if at.index < p.tiers.len() { p.tiers.remove(at.index); })>
+                on:click=move |_| at.remove()>
                 {tr(|l| td_string!(l, remove).to_string())}
             </button>
         </fieldset>
-    }
-}
-
-#[derive(Clone, Copy)]
-struct BadgeAt {
-    program: RwSignal<Program>,
-    index: usize,
-}
-
-impl BadgeAt {
-    fn signal<T: Default + Send + Sync + Clone + PartialEq + 'static>(self, f: impl Fn(&Badge) -> T + Send + Sync + 'static) -> Signal<T> {
-        Memo::new(move |_| self.program.with(|p| p.badges.get(self.index).map(&f).unwrap_or_default())).into()
-    }
-
-    fn set(self, f: impl FnOnce(&mut Badge)) {
-        self.program.update(|p| {
-            if let Some(b) = p.badges.get_mut(self.index) {
-                f(b)
-            }
-        });
     }
 }
 
@@ -155,7 +117,7 @@ pub fn BadgesForm(program: RwSignal<Program>) -> impl IntoView {
     let count = Memo::new(move |_| program.with(|p| p.badges.len()));
     view! {
         <div class="scheme-form" data-test="badges-form">
-            {move || (0..count.get()).map(|index| view! { <BadgeFields at=BadgeAt { program, index }/> }).collect_view()}
+            {move || (0..count.get()).map(|index| view! { <BadgeFields at=BadgeAt::new(program, index)/> }).collect_view()}
             <button type="button" data-test="add-badge" on:click=move |_| program.update(|p| {
                 let id = format!("badge-{}", p.badges.len() + 1);
                 p.badges.push(Badge { id: id.clone(), name: id, names: Default::default(), rule: BadgeRule::FirstSale });
@@ -235,7 +197,7 @@ fn BadgeFields(at: BadgeAt) -> impl IntoView {
                 }}
             </div>
             <button type="button" class="link" data-test="remove-badge"
-                on:click=move |_| at.program.update(|p| if at.index < p.badges.len() { p.badges.remove(at.index); })>
+                on:click=move |_| at.remove()>
                 {tr(|l| td_string!(l, remove).to_string())}
             </button>
         </fieldset>

@@ -339,7 +339,7 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
                         Part::Tiers => view! { <TiersForm program=program/> }.into_any(),
                         Part::Badges => view! { <BadgesForm program=program/> }.into_any(),
                         Part::Scheme(i) if program.with_untracked(|p| i < p.schemes.len()) => {
-                            view! { <SchemeForm at=SchemeAt { program, index: i }/> }.into_any()
+                            view! { <SchemeForm at=SchemeAt::new(program, i)/> }.into_any()
                         }
                         Part::Scheme(_) => view! { <p class="empty">{tr(|l| td_string!(l, no_schemes).to_string())}</p> }.into_any(),
                     }

@@ -77,3 +77,15 @@ pub async fn post(s: &Server, token: &str, path: &str, key: Option<&str>, body: 
     let resp = req.send().await.unwrap();
     (resp.status().as_u16(), resp.json().await.unwrap_or(Value::Null))
 }
+
+/// Upload a sales CSV to the demo program as `token`; the answer's status and body.
+pub async fn import_sales(s: &Server, token: &str, csv: &str) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/programs/nusantara-2026/imports/sales", s.url))
+        .bearer_auth(token)
+        .body(csv.to_string())
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap_or(Value::Null))
+}
