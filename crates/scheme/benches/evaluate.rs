@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use mitra_scheme::model::Fact;
-use mitra_scheme::{population, project, statement, synthetic, FactTable};
+use mitra_scheme::{population, project, statement, synthetic, update, FactTable};
 
 fn one_partner(c: &mut Criterion) {
     let program = synthetic::program();
@@ -34,6 +34,13 @@ fn whole_population(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("population", |b| {
         b.iter_batched(|| (), |_| population(&program, &partners, &facts, as_of), BatchSize::PerIteration)
+    });
+    // The designer's preview after an edit to one scheme: that scheme alone evaluated again.
+    let run = population(&program, &partners, &facts, as_of);
+    let mut edited = program.clone();
+    edited.schemes[1].cap = Some(rust_decimal::Decimal::from(1_000_000));
+    g.bench_function("update after one scheme's edit", |b| {
+        b.iter_batched(|| run.clone(), |run| update(&program, run, &edited, &partners, &facts, as_of), BatchSize::PerIteration)
     });
     g.finish();
 }

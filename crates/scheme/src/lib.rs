@@ -57,7 +57,7 @@ pub mod validate;
 pub use context::Context;
 pub use eval::{project, project_figures, statement, what_if};
 pub use model::{Fact, Partner, Program};
-pub use population::population;
+pub use population::{population, update};
 pub use report::{Population, Statement, WhatIf};
 pub use table::FactTable;
 pub use validate::{check_fact, validate, FactProblem, ValidationError};

@@ -264,3 +264,90 @@ fn latest_boards(
     }
     out
 }
+
+/// The run of `program`, given `run`, a run of `before` over the same partners, facts and date
+/// (taken, so that its unchanged figures are reused without a copy).
+///
+/// When the two programs differ only in some of their schemes (same schemes in the same places,
+/// same tiers, badges and money), only those schemes are evaluated again, across every partner,
+/// and spliced into `run`: a scheme's figures, ranks, budget scales and leaderboards depend on
+/// that scheme alone, on the partner's facts and on the tiers. Anything else (a tier edited, a
+/// scheme added or removed) is a full [`population`] run. Either way the result equals
+/// `population(program, partners, facts, as_of)`.
+pub fn update(
+    before: &Program,
+    run: Population,
+    program: &Program,
+    partners: &[Partner],
+    facts: &FactTable,
+    as_of: NaiveDate,
+) -> Population {
+    let Some(changed) = changed_schemes(before, &run, program, as_of) else {
+        return population(program, partners, facts, as_of);
+    };
+    if changed.is_empty() {
+        return run;
+    }
+    let mut part = Program { schemes: changed.iter().map(|&i| program.schemes[i].clone()).collect(), ..program.clone() };
+    // Schemes that never look at a tier are evaluated without working tiers out at all.
+    if !part.schemes.iter().any(crate::eval::reads_tier) {
+        part.tiers.clear();
+    }
+    let fresh = population(&part, partners, facts, as_of);
+    splice(before, run, program, &changed, fresh)
+}
+
+/// The indices of the schemes that differ, when nothing but schemes in place differs.
+fn changed_schemes(before: &Program, run: &Population, program: &Program, as_of: NaiveDate) -> Option<Vec<usize>> {
+    fn frame(p: &Program) -> (&str, u32, &[crate::model::Tier], &[crate::model::Badge], usize) {
+        (&p.currency, p.decimals, &p.tiers, &p.badges, p.schemes.len())
+    }
+    if run.as_of != as_of || frame(before) != frame(program) || run.schemes.len() != program.schemes.len() {
+        return None;
+    }
+    // Ids must stay unique for the splice to find each scheme's boards and budgets.
+    let mut ids: Vec<&str> = program.schemes.iter().chain(&before.schemes).map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let changed: Vec<usize> = (0..program.schemes.len()).filter(|&i| before.schemes[i] != program.schemes[i]).collect();
+    // Every id is either unchanged in place or belongs to a changed scheme (old or new id).
+    let distinct = program.schemes.len() * 2 - program.schemes.iter().zip(&before.schemes).filter(|(a, b)| a.id == b.id).count();
+    (ids.len() == distinct).then_some(changed)
+}
+
+/// `run` with the schemes at `changed` replaced by those of `fresh` (a run of just those schemes).
+fn splice(before: &Program, mut out: Population, program: &Program, changed: &[usize], fresh: Population) -> Population {
+    let Population { schemes, partners: figures, leaderboards, context, .. } = fresh;
+    for (p, f) in out.partners.iter_mut().zip(figures) {
+        for (&i, s) in changed.iter().zip(f.schemes) {
+            p.schemes[i] = s;
+        }
+    }
+    for (&i, s) in changed.iter().zip(schemes) {
+        out.schemes[i] = s;
+    }
+    let gone: Vec<&str> = changed.iter().map(|&i| before.schemes[i].id.as_str()).collect();
+    out.context.ranks.retain(|b| !gone.contains(&b.scheme.as_str()));
+    out.context.ranks.extend(context.ranks);
+    out.context.ranks.sort_by(|a, b| (&a.scheme, &a.period, &a.group).cmp(&(&b.scheme, &b.period, &b.group)));
+
+    // Budgets and leaderboards in the order a full run lists them: budgets by scheme; the rank
+    // schemes' boards by scheme, then the others' latest boards by scheme.
+    let (old_budgets, old_boards) = (std::mem::take(&mut out.context.budgets), std::mem::take(&mut out.leaderboards));
+    let source = |i: usize| if changed.contains(&i) { (&context.budgets, &leaderboards) } else { (&old_budgets, &old_boards) };
+    let mut budgets = Vec::with_capacity(old_budgets.len());
+    for (i, s) in program.schemes.iter().enumerate() {
+        budgets.extend(source(i).0.iter().filter(|b| b.scheme == s.id).cloned());
+    }
+    out.context.budgets = budgets;
+    let mut boards = Vec::with_capacity(old_boards.len());
+    for rank in [true, false] {
+        for (i, s) in program.schemes.iter().enumerate() {
+            if matches!(s.payout, Payout::Rank { .. }) == rank {
+                boards.extend(source(i).1.iter().filter(|b| b.scheme == s.id).cloned());
+            }
+        }
+    }
+    out.leaderboards = boards;
+    out
+}

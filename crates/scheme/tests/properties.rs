@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use mitra_scheme::model::*;
-use mitra_scheme::{population, project, project_figures, statement, validate, what_if, FactTable};
+use mitra_scheme::{population, project, project_figures, statement, update, validate, what_if, FactTable};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -467,6 +467,98 @@ proptest! {
                     prop_assert!(line.payout <= bound, "{} Q{}: {} pays {} > {}", p.id, q + 1, measure, line.payout, bound);
                 }
             }
+        }
+    }
+}
+
+/// Three schemes that read each other's nothing: a budgeted flat rate multiplied by tier, a rank
+/// race by region with a budget, and retroactive slabs; and one tier.
+fn three_schemes(budget: Decimal, amounts: Vec<Decimal>, slabs: Vec<Slab>) -> Program {
+    let mut flat = scheme(Payout::Flat { rate: Rate::PercentOfValue { percent: Decimal::new(5, 0) } }, Measure::SumValue);
+    flat.budget = Some(budget);
+    flat.tier_multiplier = true;
+    let mut rank = scheme(Payout::Rank { group_by: GroupBy::Region, amounts }, Measure::SumUnits);
+    rank.id = "r".into();
+    rank.budget = Some(budget);
+    let mut slabbed = scheme(Payout::Slabs { mode: SlabMode::Retroactive, bounds: SlabBounds::Absolute, slabs }, Measure::SumValue);
+    slabbed.id = "sl".into();
+    slabbed.period = PeriodKind::Month;
+    let mut prog = program(vec![flat, rank, slabbed]);
+    prog.tiers = vec![Tier {
+        id: "t".into(), name: "t".into(), names: Default::default(),
+        counts: FactFilter { fact: FactKind::Sale, skus: vec![], categories: vec![], courses: vec![] },
+        measure: Measure::SumValue, trailing_months: 3, threshold: Decimal::from(20_000_000),
+        min_certifications: 0, multiplier: Decimal::new(15, 1), perks: vec![],
+    }];
+    prog
+}
+
+/// An edit a designer makes to one scheme of [`three_schemes`].
+#[derive(Clone, Debug)]
+enum Edit {
+    Budget(usize, Option<Decimal>),
+    Rename(usize),
+    Cap(usize, Decimal),
+    Amounts(Vec<Decimal>),
+    Slabs(Vec<Slab>),
+    Window(usize, u64),
+    Tier(Decimal),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0usize..3, proptest::option::of(money())).prop_map(|(i, b)| Edit::Budget(i, b)),
+        (0usize..3).prop_map(Edit::Rename),
+        (0usize..3, money()).prop_map(|(i, c)| Edit::Cap(i, c)),
+        proptest::collection::vec(money(), 1..4).prop_map(Edit::Amounts),
+        rising_slabs().prop_map(Edit::Slabs),
+        (0usize..3, 0u64..200).prop_map(|(i, d)| Edit::Window(i, d)),
+        money().prop_map(Edit::Tier),
+    ]
+}
+
+fn apply(p: &mut Program, e: &Edit) {
+    match e.clone() {
+        Edit::Budget(i, b) => p.schemes[i].budget = b,
+        Edit::Rename(i) => p.schemes[i].id = format!("{}-renamed", p.schemes[i].id),
+        Edit::Cap(i, c) => p.schemes[i].cap = Some(c),
+        Edit::Amounts(a) => {
+            if let Payout::Rank { amounts, .. } = &mut p.schemes[1].payout {
+                *amounts = a;
+            }
+        }
+        Edit::Slabs(s) => {
+            if let Payout::Slabs { slabs, .. } = &mut p.schemes[2].payout {
+                *slabs = s;
+            }
+        }
+        Edit::Window(i, d) => p.schemes[i].window.start = start() + Days::new(d),
+        Edit::Tier(t) => p.tiers[0].threshold = t,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// A run updated after edits (only the edited schemes evaluated again) equals a full run of
+    /// the edited program, figure for figure, ranks, budgets and leaderboards included.
+    #[test]
+    fn an_updated_run_equals_a_full_run(
+        facts in facts_for(9, 150, money()), budget in money(),
+        amounts in proptest::collection::vec(money(), 1..4), slabs in rising_slabs(),
+        edits in proptest::collection::vec(edit(), 1..4),
+    ) {
+        let partners: Vec<Partner> = (0..9).map(partner).collect();
+        let table = FactTable::from(&facts[..]);
+        let mut before = three_schemes(budget, amounts, slabs);
+        let mut run = population(&before, &partners, &table, AS_OF());
+        for e in &edits {
+            let mut after = before.clone();
+            apply(&mut after, e);
+            let updated = update(&before, run, &after, &partners, &table, AS_OF());
+            prop_assert_eq!(&updated, &population(&after, &partners, &table, AS_OF()), "after {:?}", e);
+            before = after;
+            run = updated;
         }
     }
 }

@@ -293,6 +293,13 @@ pub fn draft_lines<'p>(
     tiers.status(program, as_of)
 }
 
+/// Whether a scheme's figures depend on the tier a partner holds.
+pub fn reads_tier(scheme: &Scheme) -> bool {
+    scheme.tier_multiplier
+        || scheme.eligibility.min_tier.is_some()
+        || scheme.gates.iter().any(|g| matches!(g, Gate::MinTier { .. }))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn draft_line<'p>(
     program: &Program,
@@ -307,9 +314,7 @@ fn draft_line<'p>(
     let running = as_of <= p.end;
     let on = if running { as_of } else { p.end };
     // Figures-only runs work the tier out only for schemes it changes.
-    let tier_matters = scheme.tier_multiplier
-        || scheme.eligibility.min_tier.is_some()
-        || scheme.gates.iter().any(|g| matches!(g, Gate::MinTier { .. }));
+    let tier_matters = reads_tier(scheme);
     let held = if detail || tier_matters { tiers.at(program, on) } else { Ok(None) };
     let tier = held.unwrap_or(None);
     let multiplier = match (scheme.tier_multiplier, tier) {
