@@ -59,12 +59,17 @@ test('a slab rate changed in the form changes the cost by what the statements sa
   // ending on or after today) pays 0.1 % of sales under 50 M, times the tier multiplier. At
   // 0.2 % it pays twice the unrounded base; partners at or above 50 M are in another slab.
   let expected = 0;
+  const paid = []; // each partner's Q4 payout under the draft
   for (const partner of ['sinar-jaya', 'bangun-warna', 'depo-medan', 'bali-paint', 'makassar-jaya']) {
     const st = await api(page, `/partners/${partner}/statement?program=${PROGRAM}`);
     const q4 = st.schemes.find((s) => s.scheme === 'q-sales').periods.find((p) => p.label === '2026-Q4');
     const measure = Number(q4.measure ?? 0);
     if (q4.eligible && measure < 50_000_000) {
-      expected += Math.round(measure * 0.002 * Number(q4.multiplier)) - Number(q4.payout);
+      const draft = Math.round(measure * 0.002 * Number(q4.multiplier));
+      expected += draft - Number(q4.payout);
+      paid.push(draft);
+    } else {
+      paid.push(Number(q4.payout));
     }
   }
   assert.ok(expected > 0, `the demo has partners in the first slab (${expected})`);
@@ -77,6 +82,10 @@ test('a slab rate changed in the form changes the cost by what the statements sa
   );
   assert.equal(amount(await text(page, '[data-test=cost][data-scheme=q-sales] [data-test=cost-change]')), expected);
   assert.equal(await text(page, '[data-test=problem-count]'), 'No problems');
+  // The histogram of the scheme's payouts: every partner in one band, those paid nothing first.
+  const bins = await page.locator('[data-test=histogram-bin]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.draft)));
+  assert.equal(bins.reduce((a, b) => a + b, 0), paid.length, `every partner in a band: ${bins}`);
+  assert.equal(bins[0], paid.filter((x) => x === 0).length, `paid nothing: ${bins}`);
 
   // A bound below the one before it: the problem shows at that field, publishing is off.
   const bound = page.locator('[data-path="payout.slabs[2].from"] input');

@@ -105,7 +105,13 @@ pub async fn partners(token: &str, program: &str) -> Result<Vec<mitra_scheme::Pa
 }
 
 /// Add (or, negative, take back) whole points, with the reason the partner reads.
-pub async fn adjust(token: &str, partner: &str, program: &str, points: i64, reason: &str) -> Result<serde_json::Value, ApiError> {
+pub async fn adjust(
+    token: &str,
+    partner: &str,
+    program: &str,
+    points: i64,
+    reason: &str,
+) -> Result<serde_json::Value, ApiError> {
     let body = serde_json::json!({ "program": program, "points": points, "reason": reason });
     send(with_json(Request::post(&url(&format!("/partners/{partner}/adjustments"))), token, &body)).await
 }

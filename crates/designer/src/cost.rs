@@ -8,7 +8,10 @@
 //! summed); running periods count with their figure so far.
 
 use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+
+use serde::{Deserialize, Serialize};
 
 use mitra_scheme::model::Instrument;
 use mitra_scheme::report::SchemeTotal;
@@ -16,7 +19,7 @@ use mitra_scheme::Population;
 
 /// One scheme's payouts over the governed periods, in both versions (`None`: the version has
 /// no such scheme).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SchemeCost {
     pub scheme: String,
     pub instrument: Instrument,
@@ -101,7 +104,7 @@ pub fn totals(costs: &[SchemeCost]) -> Vec<(Instrument, Decimal, Decimal)> {
 }
 
 /// One partner's payout from a scheme over the governed periods in both versions.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartnerChange {
     pub partner: String,
     pub published: Decimal,
@@ -114,30 +117,45 @@ impl PartnerChange {
     }
 }
 
-/// Every partner whose payout from `scheme` changes, biggest gain first, biggest loss last.
-pub fn partner_changes(published: Option<&Population>, draft: &Population, scheme: &str, from: NaiveDate) -> Vec<PartnerChange> {
-    let sum = |run: &Population, partner: usize| -> Decimal {
-        let Some(si) = index(run, scheme) else { return Decimal::ZERO };
-        let periods = &run.schemes[si].periods;
-        run.partners[partner].schemes[si]
-            .periods
-            .iter()
-            .zip(periods)
-            .filter(|(line, p)| p.end >= from && !line.overflow)
-            .map(|(line, _)| line.payout)
-            .sum()
-    };
-    let mut out: Vec<PartnerChange> = draft
+/// A partner's payout from `scheme` over its periods ending on or after `from` (0 when the run
+/// has no such scheme); lines that overflowed carry no figure.
+fn payout_of(run: &Population, scheme: &str, partner: usize, from: NaiveDate) -> Decimal {
+    let Some(si) = index(run, scheme) else { return Decimal::ZERO };
+    let periods = &run.schemes[si].periods;
+    run.partners[partner].schemes[si]
+        .periods
+        .iter()
+        .zip(periods)
+        .filter(|(line, p)| p.end >= from && !line.overflow)
+        .map(|(line, _)| line.payout)
+        .sum()
+}
+
+/// Every partner's payout from `scheme` in both versions (the published run only counts when it
+/// covers the same partners).
+fn both(published: Option<&Population>, draft: &Population, scheme: &str, from: NaiveDate) -> Vec<PartnerChange> {
+    let published = published.filter(|run| run.partners.len() == draft.partners.len());
+    draft
         .partners
         .iter()
         .enumerate()
         .map(|(i, p)| PartnerChange {
             partner: p.partner.clone(),
-            published: published.filter(|run| run.partners.len() == draft.partners.len()).map_or(Decimal::ZERO, |run| sum(run, i)),
-            draft: sum(draft, i),
+            published: published.map_or(Decimal::ZERO, |run| payout_of(run, scheme, i, from)),
+            draft: payout_of(draft, scheme, i, from),
         })
-        .filter(|c| c.change() != Decimal::ZERO)
-        .collect();
+        .collect()
+}
+
+/// Every partner whose payout from `scheme` changes, biggest gain first, biggest loss last.
+pub fn partner_changes(
+    published: Option<&Population>,
+    draft: &Population,
+    scheme: &str,
+    from: NaiveDate,
+) -> Vec<PartnerChange> {
+    let mut out = both(published, draft, scheme, from);
+    out.retain(|c| c.change() != Decimal::ZERO);
     out.sort_by(|a, b| b.change().cmp(&a.change()).then_with(|| a.partner.cmp(&b.partner)));
     out
 }
@@ -172,4 +190,77 @@ pub fn slab_reach(program: &mitra_scheme::Program, run: &Population, scheme: &st
         }
     }
     Some(slabs.iter().map(|s| s.from).zip(counts).collect())
+}
+
+/// How partners' payouts from one scheme spread, in both versions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// Partners paid nothing: published, draft.
+    pub nothing: (usize, usize),
+    /// Bins of equal width from 0, each holding the payouts above `from` up to `to`.
+    pub bins: Vec<Bin>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bin {
+    pub from: Decimal,
+    pub to: Decimal,
+    pub published: usize,
+    pub draft: usize,
+}
+
+/// A width of 1, 2, 2.5 or 5 times a power of ten, at least one whole unit, of at least `w`.
+fn round_width(w: Decimal) -> Decimal {
+    let mut unit = Decimal::ONE;
+    loop {
+        for step in [Decimal::ONE, Decimal::TWO, Decimal::new(25, 1), Decimal::from(5)] {
+            let candidate = unit * step;
+            if candidate >= w {
+                return candidate;
+            }
+        }
+        match unit.checked_mul(Decimal::TEN) {
+            Some(next) => unit = next,
+            None => return w.ceil(),
+        }
+    }
+}
+
+/// Partners' payouts from `scheme` over the governed periods, in at most `bins` bins of a
+/// round width covering the largest payout of either version.
+pub fn histogram(
+    published: Option<&Population>,
+    draft: &Population,
+    scheme: &str,
+    from: NaiveDate,
+    bins: usize,
+) -> Histogram {
+    let payouts = both(published, draft, scheme, from);
+    let top = payouts.iter().map(|c| c.published.max(c.draft)).max().unwrap_or_default();
+    let mut out = Histogram::default();
+    out.nothing = (
+        payouts.iter().filter(|c| c.published <= Decimal::ZERO).count(),
+        payouts.iter().filter(|c| c.draft <= Decimal::ZERO).count(),
+    );
+    if top <= Decimal::ZERO || bins == 0 {
+        return out;
+    }
+    let width = round_width(top / Decimal::from(bins));
+    let count = (top / width).ceil().to_usize().unwrap_or(bins).clamp(1, bins);
+    out.bins = (0..count)
+        .map(|k| Bin { from: width * Decimal::from(k), to: width * Decimal::from(k + 1), published: 0, draft: 0 })
+        .collect();
+    let place = |x: Decimal| -> Option<usize> {
+        // Above `from`, up to and including `to`: bin ceil(x / width) - 1.
+        (x > Decimal::ZERO).then(|| (x / width).ceil().to_usize().unwrap_or(count).clamp(1, count) - 1)
+    };
+    for c in &payouts {
+        if let Some(k) = place(c.published) {
+            out.bins[k].published += 1;
+        }
+        if let Some(k) = place(c.draft) {
+            out.bins[k].draft += 1;
+        }
+    }
+    out
 }

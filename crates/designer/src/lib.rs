@@ -8,6 +8,8 @@
 //! - [`api`]: the designer's calls to the backend (the portal's client underneath);
 //! - [`cost`]: what a draft would pay against the published version; [`diff`]: what changed
 //!   between two versions;
+//! - [`engine`]: the preview's computation over the whole partner base, run in a Web Worker
+//!   ([`worker`], `src/bin/preview-worker.rs`) so the page never waits on it;
 //! - [`i18n`]: the designer's own translations (`locales/*.json`); the portal's are reused for
 //!   API errors and figures.
 
@@ -15,15 +17,17 @@ pub mod api;
 pub mod components;
 pub mod cost;
 pub mod diff;
+pub mod engine;
 pub mod pages;
 pub mod words;
+pub mod worker;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use mitra::session::AppState;
 use i18n::td_string;
+use mitra::session::AppState;
 use words::tr;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));

@@ -33,6 +33,7 @@ pub fn error_text(e: &mitra::api::ApiError) -> String {
     use crate::i18n::td_string;
     match e.code.as_str() {
         "no_file" => td_string!(l, error_no_file).to_string(),
+        "worker_failed" => td_string!(l, error_worker_failed).to_string(),
         "unreadable_file" => td_string!(l, error_unreadable_file).to_string(),
         "invalid_csv" => td_string!(l, error_invalid_csv).to_string(),
         "empty_upload" => td_string!(l, error_empty_upload).to_string(),

@@ -7,7 +7,7 @@ use wasm_bindgen_test::*;
 
 use mitra_designer::cost;
 use mitra_scheme::model::Instrument;
-use mitra_scheme::{FactTable, Fact, Partner, Program};
+use mitra_scheme::{Fact, FactTable, Partner, Program};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -36,7 +36,10 @@ fn flat(percent: &str) -> serde_json::Value {
 }
 
 fn partner(id: &str) -> Partner {
-    serde_json::from_value(serde_json::json!({ "id": id, "name": id, "type": "dealer", "region": "west", "enrolled": "2026-01-01" })).unwrap()
+    serde_json::from_value(
+        serde_json::json!({ "id": id, "name": id, "type": "dealer", "region": "west", "enrolled": "2026-01-01" }),
+    )
+    .unwrap()
 }
 
 fn sale(p: &str, date: &str, value: i64) -> Fact {
@@ -129,4 +132,60 @@ fn changes_between_versions_name_each_field_and_match_schemes_by_id() {
     assert!(at("schemes[new]").before.is_none() && at("schemes[new]").after.is_some());
     assert!(at("schemes[old]").before.is_some() && at("schemes[old]").after.is_none());
     assert!(changes(&a, &a).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn payouts_spread_into_round_bands_with_nothing_apart() {
+    let w = world();
+    // Published: Q4 pays A 20 and B 5 (1 %). Draft: A 60, B 15 (3 %).
+    let published = w.run(&program(serde_json::json!([scheme("q", flat("1"), None)])));
+    let draft = w.run(&program(serde_json::json!([scheme("q", flat("3"), None)])));
+    let h = cost::histogram(Some(&published), &draft, "q", w.today, 10);
+    assert_eq!(h.nothing, (0, 0));
+    // The largest payout is 60: ten bands would be 6 wide, rounded up to 10, so six bands.
+    assert_eq!(h.bins.len(), 6);
+    assert_eq!((h.bins[0].from, h.bins[0].to, h.bins[5].to), (d(0), d(10), d(60)));
+    let counts: Vec<(usize, usize)> = h.bins.iter().map(|b| (b.published, b.draft)).collect();
+    // 5 and 20 published (bands 0–10 and 10–20, a band holding its upper bound); 15 and 60 drafted.
+    assert_eq!(counts, vec![(1, 0), (1, 1), (0, 0), (0, 0), (0, 0), (0, 1)]);
+    // Nobody paid anything: no bands at all.
+    let none = w.run(&program(serde_json::json!([scheme("q", flat("0"), None)])));
+    let h = cost::histogram(None, &none, "q", w.today, 10);
+    assert_eq!((h.nothing, h.bins.len()), ((2, 2), 0));
+}
+
+#[wasm_bindgen_test]
+fn the_preview_engine_answers_each_edit_as_a_fresh_start_would() {
+    use mitra_designer::engine::{Ask, Engine};
+    let w = world();
+    let facts = vec![sale("a", "2026-08-10", 1000), sale("a", "2026-11-01", 2000), sale("b", "2026-11-02", 500)];
+    let published = program(serde_json::json!([scheme("q", flat("1"), None), scheme("r", flat("2"), Some("30"))]));
+    let mut engine = Engine::new(w.partners.clone(), facts.clone(), w.today, Some(published.clone()));
+    let ask = |id, p: &Program| Ask { id, program: p.clone(), scheme: Some("r".into()), partner: Some("a".into()) };
+    // Edits one after another: a rate, a budget, then a scheme added (a full run).
+    let mut drafts = vec![published.clone()];
+    drafts.push(program(serde_json::json!([scheme("q", flat("3"), None), scheme("r", flat("2"), Some("30"))])));
+    drafts.push(program(serde_json::json!([scheme("q", flat("3"), None), scheme("r", flat("2"), Some("10"))])));
+    drafts.push(program(serde_json::json!([
+        scheme("q", flat("3"), None),
+        scheme("r", flat("2"), Some("10")),
+        scheme("s", flat("1"), None)
+    ])));
+    for (i, draft) in drafts.iter().enumerate() {
+        let updated = engine.summary(&ask(i as u64, draft), || 0.0);
+        let fresh = Engine::new(w.partners.clone(), facts.clone(), w.today, Some(published.clone()))
+            .summary(&ask(i as u64, draft), || 0.0);
+        assert_eq!(updated, fresh, "edit {i}");
+    }
+    // The last draft, budget 10: Q3 of r pays A 20 (2 %), scaled by 1/2; Q4 pays A 40 and B 10,
+    // 50, scaled by 1/5.
+    let last = engine.summary(&ask(9, &drafts[3]), || 0.0);
+    let bites = |period: &str, total, factor| ("r".to_string(), period.to_string(), d(10), d(total), factor);
+    assert_eq!(last.budgets, vec![bites("2026-Q3", 20, Decimal::new(5, 1)), bites("2026-Q4", 50, Decimal::new(2, 1))]);
+    let side = last.partner.unwrap();
+    let r = side.rows.iter().find(|x| x.scheme == "r").unwrap();
+    // A: Q3 pays 20 (budget 10 < 20: scaled to 10), Q4 40 scaled by 1/5 to 8; published (budget
+    // 30) Q3 20 in full and Q4 40 × 30/50 = 24.
+    assert_eq!((r.published, r.draft), (Some(d(44)), d(18)));
+    assert_eq!(side.rows.iter().find(|x| x.scheme == "s").map(|x| x.published), Some(None));
 }

@@ -59,7 +59,7 @@ pub fn TextField(
     let id = field_id();
     let control = view! {
         <input id=id.clone() type="text" prop:value=value aria-describedby=format!("{id}-problems")
-            
+
             on:input=move |ev| set.run(event_target_value(&ev))/>
     };
     shell(label, &path, id, Signal::derive(|| None), control)
@@ -105,7 +105,13 @@ pub fn DecimalField(
     #[prop(into)] set: Callback<Decimal>,
 ) -> impl IntoView {
     let value = Signal::derive(move || Some(value.get()));
-    decimal_field(label, path, value, false, Callback::new(move |v: Option<Decimal>| v.into_iter().for_each(|v| set.run(v))))
+    decimal_field(
+        label,
+        path,
+        value,
+        false,
+        Callback::new(move |v: Option<Decimal>| v.into_iter().for_each(|v| set.run(v))),
+    )
 }
 
 /// A decimal that may be left empty (a cap, a budget): empty is none.

@@ -99,18 +99,6 @@ pub struct Choices {
     pub segments: Vec<String>,
 }
 
-impl Choices {
-    pub fn of(partners: &[mitra_scheme::Partner]) -> Self {
-        let sorted = |f: fn(&mitra_scheme::Partner) -> &str| {
-            let mut v: Vec<String> = partners.iter().map(f).filter(|x| !x.is_empty()).map(String::from).collect();
-            v.sort();
-            v.dedup();
-            v
-        };
-        Choices { regions: sorted(|p| &p.region), types: sorted(|p| &p.partner_type), segments: sorted(|p| &p.segment) }
-    }
-}
-
 /// One list of the eligibility as checkboxes over the values partners have (and any value the
 /// definition names that no partner has, so nothing is hidden).
 #[component]
@@ -159,7 +147,8 @@ fn Pick(
 #[component]
 fn Who(at: SchemeAt) -> impl IntoView {
     let choices = use_context::<Choices>().unwrap_or_default();
-    let tiers: Vec<(String, String)> = at.program.with_untracked(|p| p.tiers.iter().map(|t| (t.id.clone(), t.name.clone())).collect());
+    let tiers: Vec<(String, String)> =
+        at.program.with_untracked(|p| p.tiers.iter().map(|t| (t.id.clone(), t.name.clone())).collect());
     let min_tier = at.signal(|s| s.eligibility.min_tier.clone().unwrap_or_default());
     view! {
         <fieldset>

@@ -131,20 +131,24 @@ fn BadgeFields(at: BadgeAt) -> impl IntoView {
     provide_context(Item { kind: "badge", id: at.signal(|b| b.id.clone()) });
     let kind = at.signal(|b| rule_code(&b.rule).to_string());
     let name = at.signal(|b| b.name.clone());
-    let number = move |path: &'static str, get: fn(&BadgeRule) -> Option<Decimal>, put: fn(&mut BadgeRule, Decimal)| view! {
-        <DecimalField label=words(|l| td_string!(l, field_rule_number).to_string()) path=path
-            value=at.signal(move |b| get(&b.rule).unwrap_or_default()) set=move |v| at.set(|b| put(&mut b.rule, v))/>
+    let number = move |path: &'static str, get: fn(&BadgeRule) -> Option<Decimal>, put: fn(&mut BadgeRule, Decimal)| {
+        view! {
+            <DecimalField label=words(|l| td_string!(l, field_rule_number).to_string()) path=path
+                value=at.signal(move |b| get(&b.rule).unwrap_or_default()) set=move |v| at.set(|b| put(&mut b.rule, v))/>
+        }
     };
-    let scheme = move || view! {
-        <TextField label=words(|l| td_string!(l, field_rule_scheme).to_string()) path="rule.scheme"
-            value=at.signal(|b| match &b.rule {
-                BadgeRule::TargetStreak { scheme, .. } | BadgeRule::TopN { scheme, .. } => scheme.clone(),
-                _ => String::new(),
-            })
-            set=move |v: String| at.set(|b| match &mut b.rule {
-                BadgeRule::TargetStreak { scheme, .. } | BadgeRule::TopN { scheme, .. } => *scheme = v,
-                _ => {}
-            })/>
+    let scheme = move || {
+        view! {
+            <TextField label=words(|l| td_string!(l, field_rule_scheme).to_string()) path="rule.scheme"
+                value=at.signal(|b| match &b.rule {
+                    BadgeRule::TargetStreak { scheme, .. } | BadgeRule::TopN { scheme, .. } => scheme.clone(),
+                    _ => String::new(),
+                })
+                set=move |v: String| at.set(|b| match &mut b.rule {
+                    BadgeRule::TargetStreak { scheme, .. } | BadgeRule::TopN { scheme, .. } => *scheme = v,
+                    _ => {}
+                })/>
+        }
     };
     view! {
         <fieldset data-test="badge">

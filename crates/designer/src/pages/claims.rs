@@ -117,7 +117,12 @@ fn ClaimBody(claim: Claim, program: Program) -> impl IntoView {
 }
 
 #[component]
-fn PendingClaim(claim: Claim, history: Vec<Claim>, program: Program, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+fn PendingClaim(
+    claim: Claim,
+    history: Vec<Claim>,
+    program: Program,
+    #[prop(into)] on_done: Callback<()>,
+) -> impl IntoView {
     let id = claim.id;
     let reason = RwSignal::new(String::new());
     let token = super::token();

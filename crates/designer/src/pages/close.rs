@@ -52,7 +52,9 @@ pub fn ClosePage() -> impl IntoView {
 fn Report(report: CloseReport, program: Option<Program>, #[prop(into)] on_post: Callback<()>) -> impl IntoView {
     let figure = {
         let p = program.clone();
-        move |i: mitra_scheme::model::Instrument, x: rust_decimal::Decimal| p.as_ref().map_or_else(|| x.to_string(), |p| payout_text(current(), i, p, x))
+        move |i: mitra_scheme::model::Instrument, x: rust_decimal::Decimal| {
+            p.as_ref().map_or_else(|| x.to_string(), |p| payout_text(current(), i, p, x))
+        }
     };
     let name = move |id: &str| program.as_ref().map_or_else(|| id.to_string(), |p| scheme_name(current(), p, id));
     let (dry, count, posted) = (report.dry_run, report.postings.len(), report.posted);

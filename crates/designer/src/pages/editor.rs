@@ -8,19 +8,19 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::words::error_text;
 use mitra::components::error::ErrorPanel;
 use mitra::locale::scheme_name;
-use crate::words::error_text;
 use mitra_scheme::Program;
 
 use crate::api::{self, ApiError, Draft, Published};
 use crate::components::header::ProgramTabs;
 use crate::components::json_view::JsonView;
-use crate::components::preview::{Base, CostTable, Preview, Run};
+use crate::components::preview::{Base, CostTable, Preview};
 use crate::components::problems::{problem_text, Problems};
 use crate::components::scheme_form::{SchemeAt, SchemeForm};
 use crate::components::tiers_form::{BadgesForm, TiersForm};
-use crate::cost;
+use crate::engine::{Load, Summary};
 use crate::i18n::td_string;
 use crate::words::{current, lang, tr};
 
@@ -40,7 +40,7 @@ pub struct Loaded {
     /// The version in force (on the server), or the program as opened from a file.
     pub published: Program,
     pub draft: Option<Draft>,
-    pub base: Arc<Base>,
+    pub base: Base,
     pub source: Source,
 }
 
@@ -50,10 +50,11 @@ async fn load(token: &str, id: &str) -> Result<Loaded, ApiError> {
         Some(d) => Some(api::draft(token, d.id).await?),
         None => None,
     };
-    let data = api::data(token, id).await?;
     let today = mitra::api::me(token).await?.today;
-    let facts = data.facts.decode(&data.partners).map_err(|e| ApiError::local("bad_response", e))?;
-    let base = Arc::new(Base::new(data.partners, facts, today, Some(published.clone())));
+    // The preview's worker fetches the partners and facts itself: they never cross this thread.
+    let url = mitra::api::url(&format!("/programs/{id}/data"));
+    let load = Load::Server { url, token: token.to_string(), today, published: published.clone() };
+    let base = Base::start(load, Vec::new(), today).await?;
     Ok(Loaded { program: id.to_string(), published, draft, base, source: Source::Server })
 }
 
@@ -126,17 +127,11 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
     let draft = RwSignal::new(loaded.draft.as_ref().map(|d| (d.id, d.revision)));
     let problems = Memo::new(move |_| program.with(mitra_scheme::validate));
     provide_context(Problems(problems));
-    provide_context(crate::components::scheme_form::Choices::of(&loaded.base.partners));
+    provide_context(loaded.base.choices());
     let base = loaded.base.clone();
-    let b = base.clone();
-    // The draft's run; while the draft has problems, the last valid one stays shown.
-    let run = Memo::new(move |prev: Option<&Option<Run>>| {
-        if problems.with(Vec::is_empty) {
-            Some(program.with(|p| Run(Arc::new(b.run(p)), Arc::new(p.clone()))))
-        } else {
-            prev.cloned().flatten()
-        }
-    });
+    // The latest figures of the draft; while the draft has problems, those of its last valid
+    // version stay shown.
+    let summary = RwSignal::new(None::<Arc<Summary>>);
     let part = RwSignal::new(Part::Scheme(0));
     let selected = Signal::derive(move || match part.get() {
         Part::Scheme(i) => i,
@@ -197,7 +192,6 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
     });
 
     let today = base.today;
-    let published_run = base.clone();
     view! {
         <div class="editor-bar" data-test="editor-bar">
             <p class="status" data-test="draft-status">
@@ -279,10 +273,7 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
             <section class="card confirm" role="dialog" aria-modal="false" aria-labelledby="confirm-title" data-test="confirm-publish">
                 <h2 id="confirm-title">{tr(|l| td_string!(l, confirm_title).to_string())}</h2>
                 <p>{move || td_string!(lang(current()), confirm_text, date = mitra::format::date(current(), today)).to_string()}</p>
-                {
-                    let b = published_run.clone();
-                    move || run.get().map(|r| view! { <CostTable costs=cost::compare(b.published_run.as_ref(), &r.0, today) program=program/> })
-                }
+                {move || summary.get().map(|s| view! { <CostTable costs=s.costs.clone() program=program/> })}
                 <div class="row">
                     <button type="button" class="primary" data-test="confirm" disabled=move || publish.pending().get()
                         on:click=move |_| { publish.dispatch((program.get_untracked(), draft.get_untracked(), dirty())); }>
@@ -345,7 +336,7 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
                     }
                 }}
             </div>
-            <Preview base=base program=program run=run selected=selected_id stale=Signal::derive(move || !problems.with(Vec::is_empty))/>
+            <Preview base=base program=program summary=summary selected=selected_id stale=Signal::derive(move || !problems.with(Vec::is_empty))/>
         </div>
     }
 }
@@ -356,12 +347,14 @@ fn ProgramProblems() -> impl IntoView {
     let problems = expect_context::<Problems>();
     move || {
         let others: Vec<_> = problems.0.with(|all| all.iter().filter(|p| p.item != "scheme").cloned().collect());
-        (!others.is_empty()).then(|| view! {
-            <ul class="problems" data-test="program-problems">
-                {others.into_iter().map(|p| view! {
-                    <li class="error">{format!("{} {} · {}: ", p.item, p.id, p.field)}{problem_text(&p)}</li>
-                }).collect_view()}
-            </ul>
+        (!others.is_empty()).then(|| {
+            view! {
+                <ul class="problems" data-test="program-problems">
+                    {others.into_iter().map(|p| view! {
+                        <li class="error">{format!("{} {} · {}: ", p.item, p.id, p.field)}{problem_text(&p)}</li>
+                    }).collect_view()}
+                </ul>
+            }
         })
     }
 }

@@ -3,12 +3,11 @@
 //! the same editor and preview work on them; the edited program is downloaded as a file. Works
 //! from any static host serving `dist/`.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::preview::Base;
+use crate::engine::Load;
 use crate::i18n::td_string;
 use crate::pages::editor::{Editor, Loaded, Source};
 use crate::words::{current, lang, tr};
@@ -30,6 +29,8 @@ enum Problem {
     /// What the reader says, naming the file and, for CSV, the line.
     Invalid(String),
     BadDate,
+    /// The preview's worker could not start.
+    Worker(crate::api::ApiError),
 }
 
 async fn open(
@@ -45,9 +46,12 @@ async fn open(
     let invalid = |e: mitra_cli::InputError| Problem::Invalid(e.0);
     // Loaded as mitra-eval loads them: a program with problems is refused naming them.
     let definition = mitra_cli::program_text(&program_name, &program_text).map_err(invalid)?;
-    let partners = mitra_cli::partners_text(&partners_name, &partners_text).map_err(invalid)?;
-    let facts = mitra_cli::facts_text(&facts_name, &facts_text).map_err(invalid)?;
-    let base = Arc::new(Base::new(partners, facts, today, Some(definition.clone())));
+    // The partners and facts are read by the preview's worker, off this thread.
+    let load = Load::Files { today, published: definition.clone(), partners: partners_name, facts: facts_name };
+    let base = Base::start(load, vec![partners_text, facts_text], today).await.map_err(|e| match e.code.as_str() {
+        "invalid_file" => Problem::Invalid(e.message),
+        _ => Problem::Worker(e),
+    })?;
     Ok(Loaded {
         program: definition.id.clone(),
         published: definition,
@@ -61,7 +65,7 @@ async fn open(
 pub fn FilesPage() -> impl IntoView {
     let (program, partners, facts) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
     let as_of = RwSignal::new(today());
-    let opened = Action::new_local(move |_: &()| open(program, partners, facts, as_of.get_untracked()));
+    let opened = Action::new_unsync_local(move |_: &()| open(program, partners, facts, as_of.get_untracked()));
     let input = |id: &'static str, node: NodeRef<leptos::html::Input>, label: fn(crate::i18n::Locale) -> String| {
         view! {
             <div class="field">
@@ -74,14 +78,14 @@ pub fn FilesPage() -> impl IntoView {
         {move || match opened.value().get() {
             Some(Ok(loaded)) => view! {
                 <p class="notice" data-test="files-open">{td_string!(lang(current()), files_opened, program = loaded.published.name.clone(),
-                    partners = loaded.base.partners.len(), facts = loaded.base.facts.len()).to_string()}</p>
+                    partners = loaded.base.loaded.partners.len(), facts = loaded.base.loaded.facts).to_string()}</p>
                 <Editor loaded=loaded on_published=|_| {}/>
             }.into_any(),
             other => view! {
                 <section class="card files">
                     <h1>{tr(|l| td_string!(l, files_title).to_string())}</h1>
                     <p class="hint">{tr(|l| td_string!(l, files_hint).to_string())}</p>
-                    <form on:submit=move |ev| { ev.prevent_default(); opened.dispatch(()); }>
+                    <form on:submit=move |ev| { ev.prevent_default(); opened.dispatch_local(()); }>
                         <div class="row">
                             {input("program-file", program, |l| td_string!(l, file_program).to_string())}
                             {input("partners-file", partners, |l| td_string!(l, file_partners).to_string())}
@@ -109,6 +113,7 @@ fn problem_text(p: &Problem) -> String {
         Problem::Unreadable(name) => td_string!(l, file_unreadable, name = name.clone()).to_string(),
         Problem::Invalid(why) => td_string!(l, files_invalid, why = why.clone()).to_string(),
         Problem::BadDate => td_string!(l, files_bad_date).to_string(),
+        Problem::Worker(e) => crate::words::error_text(e),
     }
 }
 

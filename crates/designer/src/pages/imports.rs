@@ -6,8 +6,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use wasm_bindgen::JsCast;
 
-
-
 use crate::api::{self, ApiError, ImportReport};
 use crate::components::header::ProgramTabs;
 use crate::i18n::td_string;

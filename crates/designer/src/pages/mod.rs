@@ -4,8 +4,8 @@ pub mod claims;
 pub mod close;
 pub mod editor;
 pub mod files;
-pub mod partners;
 pub mod imports;
+pub mod partners;
 pub mod programs;
 pub mod versions;
 

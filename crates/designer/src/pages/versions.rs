@@ -39,7 +39,10 @@ fn Versions(list: Vec<Version>) -> impl IntoView {
     let from = RwSignal::new(n.saturating_sub(2));
     let to = RwSignal::new(n.saturating_sub(1));
     let rows = list.clone();
-    let pick = move |id: &'static str, label: fn(crate::i18n::Locale) -> String, chosen: RwSignal<usize>, list: Vec<Version>| {
+    let pick = move |id: &'static str,
+                     label: fn(crate::i18n::Locale) -> String,
+                     chosen: RwSignal<usize>,
+                     list: Vec<Version>| {
         view! {
             <div class="field">
                 <label for=id>{tr(label)}</label>
@@ -109,7 +112,8 @@ fn shown(v: Option<serde_json::Value>) -> AnyView {
         Some(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => view! {
             <details><summary>{tr(|l| td_string!(l, whole_item).to_string())}</summary>
                 <pre>{serde_json::to_string_pretty(&v).unwrap_or_default()}</pre></details>
-        }.into_any(),
+        }
+        .into_any(),
         Some(v) => view! { <code>{v.to_string()}</code> }.into_any(),
     }
 }
