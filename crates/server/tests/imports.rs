@@ -186,3 +186,63 @@ async fn the_product_list_loads_from_csv_all_or_nothing_and_updates_in_place() {
     let (status, _) = upload_to(&s, &partner, path, "sku,name\nX,Y\n").await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn targets_certifications_and_referrals_import_from_csv_with_coded_problems() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let path = |kind: &str| format!("/api/programs/nusantara-2026/imports/{kind}");
+    let statement = "/api/partners/sinar-jaya/statement?program=nusantara-2026";
+
+    // Bad rows: each problem named by column and code; nothing imported.
+    let before = fact_count(&s);
+    let csv = "partner,scheme,period,value
+sinar-jaya,q-sales,2026-Q4,60000000
+nobody,q-sales,2026-Q9,-5
+sinar-jaya,no-such,window,1.5
+sinar-jaya,q-sales,2026-Q4,70000000
+";
+    let (status, e) = upload_to(&s, &designer, &path("targets"), csv).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (422, Some("invalid_rows")), "{e}");
+    let rows = e["error"]["details"].as_array().unwrap();
+    let problems = |i: usize| -> Vec<(String, String)> {
+        rows[i]["problems"].as_array().unwrap().iter().map(|p| (p["column"].as_str().unwrap().into(), p["code"].as_str().unwrap().into())).collect()
+    };
+    let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    assert_eq!(rows.iter().map(|r| r["line"].as_i64().unwrap()).collect::<Vec<_>>(), [3, 4, 5]);
+    assert_eq!(problems(0), pairs(&[("partner", "not_in_program"), ("period", "unknown_period"), ("value", "invalid_amount")]));
+    // IDR has no decimals: 1.5 is refused too.
+    assert_eq!(problems(1), pairs(&[("scheme", "unknown_scheme"), ("value", "invalid_amount")]));
+    assert_eq!(problems(2), pairs(&[("", "repeated_row")]));
+    assert_eq!(fact_count(&s), before);
+
+    // A good file: the target shows on the partner's statement; a new value replaces it.
+    let (status, r) = upload_to(&s, &designer, &path("targets"), "partner,scheme,period,value\nsinar-jaya,q-sales,2026-Q4,60000000\n").await;
+    assert_eq!((status, r["imported"].as_i64(), r["replaced"].as_i64()), (200, Some(1), Some(0)), "{r}");
+    let (_, st) = get(&s, &designer, statement).await;
+    assert_eq!(st["schemes"][0]["periods"][3]["target"], "60000000");
+    let (_, r) = upload_to(&s, &designer, &path("targets"), "partner,scheme,period,value\nsinar-jaya,q-sales,2026-Q4,65000000\n").await;
+    assert_eq!((r["imported"].as_i64(), r["replaced"].as_i64()), (Some(0), Some(1)), "{r}");
+    let (_, st) = get(&s, &designer, statement).await;
+    assert_eq!(st["schemes"][0]["periods"][3]["target"], "65000000");
+    assert_eq!(fact_count(&s), before + 1);
+
+    // Certifications and referrals: imported once; the same rows again import nothing.
+    let certs = "partner,date,course\nsinar-jaya,2026-10-01,colour-basics\nbangun-warna,2026-10-02,colour-basics\n";
+    let (status, r) = upload_to(&s, &designer, &path("certifications"), certs).await;
+    assert_eq!((status, r["imported"].as_i64()), (200, Some(2)), "{r}");
+    let (_, r) = upload_to(&s, &designer, &path("certifications"), certs).await;
+    assert_eq!((r["imported"].as_i64(), r["already_imported"].as_i64()), (Some(0), Some(2)));
+    let refs = "partner,date,referred\nsinar-jaya,2026-10-05,Toko Baru\n";
+    let (_, r) = upload_to(&s, &designer, &path("referrals"), refs).await;
+    assert_eq!(r["imported"].as_i64(), Some(1));
+    let (status, e) = upload_to(&s, &designer, &path("referrals"), "partner,date,referred\nsinar-jaya,2026-13-01,\n").await;
+    assert_eq!(status, 422);
+    let codes: Vec<&str> = e["error"]["details"][0]["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["missing", "invalid_date"]);
+    assert_eq!(fact_count(&s), before + 4);
+
+    // Partners may not import.
+    let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    assert_eq!(upload_to(&s, &partner, &path("referrals"), refs).await.0, 403);
+}

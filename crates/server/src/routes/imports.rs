@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::audit;
-use crate::storage::imports::{self, ImportReport};
+use crate::storage::imports::{self, FactImport, FactReport, ImportReport};
 use crate::storage::products::{self, ProductReport};
 use crate::AppState;
 
@@ -29,6 +29,47 @@ pub async fn sales(
                 &format!("{program}: {} rows, {} imported", report.rows, report.imported),
                 &now,
             )?;
+            Ok(report)
+        })
+        .await?;
+    state.invalidate();
+    Ok(axum::Json(report))
+}
+
+/// `POST /programs/{id}/imports/targets` (`partner,scheme,period,value`): each partner's target
+/// for a period of a scheme, replacing an earlier one.
+pub async fn targets(state: State<AppState>, designer: Designer, program: Path<String>, body: axum::body::Bytes) -> ApiResult<axum::Json<FactReport>> {
+    facts(state, designer, program, FactImport::Targets, body).await
+}
+
+/// `POST /programs/{id}/imports/certifications` (`partner,date,course`).
+pub async fn certifications(state: State<AppState>, designer: Designer, program: Path<String>, body: axum::body::Bytes) -> ApiResult<axum::Json<FactReport>> {
+    facts(state, designer, program, FactImport::Certifications, body).await
+}
+
+/// `POST /programs/{id}/imports/referrals` (`partner,date,referred`).
+pub async fn referrals(state: State<AppState>, designer: Designer, program: Path<String>, body: axum::body::Bytes) -> ApiResult<axum::Json<FactReport>> {
+    facts(state, designer, program, FactImport::Referrals, body).await
+}
+
+async fn facts(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(program): Path<String>,
+    kind: FactImport,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<FactReport>> {
+    let body = csv_text(body)?;
+    let (uid, now) = (user.id, now_rfc3339());
+    let report = state
+        .db
+        .write(move |tx| {
+            let report = imports::import_facts(tx, &program, kind, &body)?;
+            let what = format!(
+                "{program}: {} rows, {} imported, {} replaced",
+                report.rows, report.imported, report.replaced
+            );
+            audit::record(tx, uid, &format!("import_{}", kind.name()), &what, &now)?;
             Ok(report)
         })
         .await?;

@@ -1,6 +1,9 @@
-//! Importing sales from CSV: every row is validated first; if any is bad nothing is imported and
-//! every bad row is reported with its line number. A row is identified by partner, invoice and
-//! line, so uploading the same rows again imports nothing new.
+//! Importing facts from CSV (sales; targets, certifications and referrals): every row is
+//! validated first; if any is bad nothing is imported and every bad row is reported with its line
+//! number and each problem's column and code (the app words it; `reason` is for logs). A sale is
+//! identified by partner, invoice and line, a certification by partner, course and date, a
+//! referral by partner and who was referred, so uploading the same rows again imports nothing
+//! new; a target replaces the partner's target for that scheme and period.
 
 use std::collections::HashSet;
 
@@ -35,7 +38,31 @@ struct Row {
 #[derive(Debug, Serialize)]
 pub struct BadRow {
     pub line: u64,
+    /// Every problem in words, for logs.
     pub reason: String,
+    pub problems: Vec<RowProblem>,
+}
+
+/// One problem of a row: the column it is in (empty: the row as a whole) and a stable code:
+/// `missing`, `not_a_number`, `invalid_date`, `invalid_amount`, `invalid_units`, `too_long`,
+/// `not_in_program`, `unknown_scheme`, `unknown_period`, `invalid_fact`, `repeated_row`,
+/// `unreadable_row`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowProblem {
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl RowProblem {
+    pub fn new(column: &str, code: &str, message: impl Into<String>) -> Self {
+        RowProblem { column: column.into(), code: code.into(), message: message.into() }
+    }
+
+    /// A field check's refusal, in `column`.
+    pub fn from(column: &str, e: ApiError) -> Self {
+        RowProblem { column: column.into(), code: e.code.to_string(), message: e.message }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -66,62 +93,42 @@ struct Valid {
     fact: Fact,
 }
 
-fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, String> {
+fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, Vec<RowProblem>> {
     let mut problems = Vec::new();
-    for (what, text, max) in [
-        ("the invoice number", &row.invoice, input::MAX_ID),
-        ("the SKU", &row.sku, input::MAX_ID),
-        ("the category", &row.category, input::MAX_ID),
-    ] {
-        if let Err(e) = input::text(what, text, max) {
-            problems.push(e.message);
+    for (column, what, text) in
+        [("invoice", "the invoice number", &row.invoice), ("sku", "the SKU", &row.sku), ("category", "the category", &row.category)]
+    {
+        if let Err(e) = input::text(what, text, input::MAX_ID) {
+            problems.push(RowProblem::from(column, e));
         }
     }
-    if !partners.contains(&row.partner) {
-        problems.push(format!("partner `{}` does not take part in this program", row.partner));
-    }
+    enrolled(&row.partner, partners, &mut problems);
     if row.invoice.is_empty() {
-        problems.push("the invoice number is missing".to_string());
+        problems.push(RowProblem::new("invoice", "missing", "the invoice number is missing"));
     }
     let line = row.line.parse::<i64>().ok().filter(|l| *l > 0);
     if line.is_none() {
-        problems.push(format!("line `{}` is not a positive whole number", row.line));
+        problems.push(RowProblem::new("line", "not_a_number", format!("line `{}` is not a positive whole number", row.line)));
     }
-    let date = row.date.parse::<NaiveDate>().ok();
-    match date {
-        None => problems.push(format!("date `{}` is not a date (YYYY-MM-DD)", row.date)),
-        Some(d) => {
-            if let Err(e) = input::date("date", d) {
-                problems.push(e.message);
-            }
-        }
-    }
+    let date = date_of(&row.date, &mut problems);
     if row.sku.is_empty() {
-        problems.push("the SKU is missing".to_string());
+        problems.push(RowProblem::new("sku", "missing", "the SKU is missing"));
     }
     // Returns are negative: the bounds apply to the size either way.
     let units = row.units.parse::<Decimal>().ok();
     match units {
-        None => problems.push(format!("units `{}` is not a number", row.units)),
+        None => problems.push(RowProblem::new("units", "not_a_number", format!("units `{}` is not a number", row.units))),
         Some(u) => {
             if u.is_zero() || input::units("units", u.abs()).is_err() {
-                problems.push(format!(
-                    "units `{}` must be a whole number from 1 to {} (negative for a return)",
-                    row.units,
-                    input::MAX_UNITS
+                problems.push(RowProblem::new(
+                    "units",
+                    "invalid_units",
+                    format!("units `{}` must be a whole number from 1 to {} (negative for a return)", row.units, input::MAX_UNITS),
                 ));
             }
         }
     }
-    let value = row.value.parse::<Decimal>().ok();
-    match value {
-        None => problems.push(format!("value `{}` is not a number", row.value)),
-        Some(v) => {
-            if let Err(e) = input::money("value", v.abs(), decimals) {
-                problems.push(e.message);
-            }
-        }
-    }
+    let value = amount_of("value", &row.value, decimals, true, &mut problems);
     match (line, date, units, value, problems.is_empty()) {
         (Some(line), Some(date), Some(units), Some(value), true) => {
             let fact = Fact::Sale {
@@ -133,27 +140,74 @@ fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, S
                 units,
                 value,
             };
-            // The evaluator's own rule for what a fact may say (a sale's units and value of one
-            // sign), shared with every other reader of facts.
-            if let Some(problem) = mitra_scheme::check_fact(&fact) {
-                return Err(problem.message);
-            }
+            checked(&fact)?;
             Ok(Valid { csv_line: 0, fact, partner: row.partner, invoice: row.invoice, line })
         }
-        _ => Err(problems.join("; ")),
+        _ => Err(problems),
+    }
+}
+
+/// The evaluator's own rule for what a fact may say (a sale's units and value of one sign, no
+/// negative target), shared with every other reader of facts.
+fn checked(fact: &Fact) -> Result<(), Vec<RowProblem>> {
+    match mitra_scheme::check_fact(fact) {
+        Some(problem) => Err(vec![RowProblem::new(&problem.field, "invalid_fact", problem.message)]),
+        None => Ok(()),
+    }
+}
+
+fn enrolled(partner: &str, partners: &HashSet<String>, problems: &mut Vec<RowProblem>) {
+    if !partners.contains(partner) {
+        problems.push(RowProblem::new(
+            "partner",
+            "not_in_program",
+            format!("partner `{partner}` does not take part in this program"),
+        ));
+    }
+}
+
+/// A `YYYY-MM-DD` date within the accepted range, else a problem in the `date` column.
+fn date_of(text: &str, problems: &mut Vec<RowProblem>) -> Option<NaiveDate> {
+    match text.parse::<NaiveDate>() {
+        Err(_) => {
+            problems.push(RowProblem::new("date", "invalid_date", format!("date `{text}` is not a date (YYYY-MM-DD)")));
+            None
+        }
+        Ok(d) => match input::date("date", d) {
+            Ok(()) => Some(d),
+            Err(e) => {
+                problems.push(RowProblem::from("date", e));
+                None
+            }
+        },
+    }
+}
+
+/// An amount in the program's money (`signed`: a return's negative value is allowed).
+fn amount_of(column: &str, text: &str, decimals: u32, signed: bool, problems: &mut Vec<RowProblem>) -> Option<Decimal> {
+    let Ok(v) = text.parse::<Decimal>() else {
+        problems.push(RowProblem::new(column, "not_a_number", format!("{column} `{text}` is not a number")));
+        return None;
+    };
+    match input::money(column, if signed { v.abs() } else { v }, decimals) {
+        Ok(()) => Some(v),
+        Err(e) => {
+            problems.push(RowProblem::from(column, e));
+            None
+        }
     }
 }
 
 /// Reads an uploaded CSV whose header names at least the `required` columns (`expected` lists
 /// them all, for the error): every row is deserialised and `check`ed, and a row whose `key` an
-/// earlier row had is refused with `repeat`'s words. Answers every row with its line number, or,
+/// earlier row had is refused (`repeated_row`) with `repeat`'s words. Answers every row with its line number, or,
 /// when any is bad, a `422 invalid_rows` listing each bad row's line and reason (so nothing is
 /// half-imported).
 pub fn read_rows<R, V, K>(
     csv_text: &str,
     required: &[&str],
     expected: &str,
-    mut check: impl FnMut(R) -> Result<V, String>,
+    mut check: impl FnMut(R) -> Result<V, Vec<RowProblem>>,
     key: impl Fn(&V) -> K,
     repeat: impl Fn(&V) -> String,
 ) -> ApiResult<Vec<(u64, V)>>
@@ -179,14 +233,15 @@ where
         let (line, result) = match record {
             Ok(rec) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                (line, rec.deserialize::<R>(Some(&headers)).map_err(|e| e.to_string()).and_then(&mut check))
+                let read = rec.deserialize::<R>(Some(&headers)).map_err(|e| unreadable(e.to_string()));
+                (line, read.and_then(&mut check))
             }
-            Err(e) => (e.position().map_or(0, |p| p.line()), Err(e.to_string())),
+            Err(e) => (e.position().map_or(0, |p| p.line()), Err(unreadable(e.to_string()))),
         };
         match result {
-            Ok(v) if !seen.insert(key(&v)) => bad.push(BadRow { line, reason: repeat(&v) }),
+            Ok(v) if !seen.insert(key(&v)) => bad.push(bad_row(line, vec![RowProblem::new("", "repeated_row", repeat(&v))])),
             Ok(v) => valid.push((line, v)),
-            Err(reason) => bad.push(BadRow { line, reason }),
+            Err(problems) => bad.push(bad_row(line, problems)),
         }
     }
     if !bad.is_empty() {
@@ -199,6 +254,15 @@ where
         return Err(err);
     }
     Ok(valid)
+}
+
+fn unreadable(message: String) -> Vec<RowProblem> {
+    vec![RowProblem::new("", "unreadable_row", message)]
+}
+
+fn bad_row(line: u64, problems: Vec<RowProblem>) -> BadRow {
+    let reason = problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; ");
+    BadRow { line, reason, problems }
 }
 
 /// Validate every row, then import them all in the caller's transaction, or none.
@@ -249,4 +313,187 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
     }
     let already_imported = rows - imported - already_claimed.len();
     Ok(ImportReport { rows, imported, already_imported, already_claimed })
+}
+
+/// The kinds of facts imported by [`import_facts`], and their columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactImport {
+    /// `partner,scheme,period,value`: the partner's target for a period of a scheme.
+    Targets,
+    /// `partner,date,course`: a course passed.
+    Certifications,
+    /// `partner,date,referred`: someone the partner referred.
+    Referrals,
+}
+
+impl FactImport {
+    pub fn columns(self) -> &'static str {
+        match self {
+            FactImport::Targets => "partner,scheme,period,value",
+            FactImport::Certifications => "partner,date,course",
+            FactImport::Referrals => "partner,date,referred",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FactImport::Targets => "targets",
+            FactImport::Certifications => "certifications",
+            FactImport::Referrals => "referrals",
+        }
+    }
+}
+
+/// What an upload of targets, certifications or referrals did.
+#[derive(Debug, Serialize)]
+pub struct FactReport {
+    pub rows: usize,
+    pub imported: usize,
+    /// Rows already there from an earlier upload (the same target value, certification or
+    /// referral).
+    pub already_imported: usize,
+    /// Targets that replaced the partner's earlier target for the scheme and period.
+    pub replaced: usize,
+}
+
+#[derive(Deserialize)]
+struct FactRow {
+    partner: String,
+    #[serde(default)]
+    scheme: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default)]
+    referred: String,
+}
+
+/// A target's scheme and period must be the published version's: a scheme it has, a period
+/// label of that scheme's window (`2026-Q3`, `2026-07`, `window`).
+fn target_row(row: &FactRow, program: &mitra_scheme::Program, problems: &mut Vec<RowProblem>) -> Option<Decimal> {
+    match program.schemes.iter().find(|s| s.id == row.scheme) {
+        None => problems.push(RowProblem::new(
+            "scheme",
+            "unknown_scheme",
+            format!("scheme `{}` is not in the published program", row.scheme),
+        )),
+        Some(s) => {
+            let labels = mitra_scheme::eval::period::periods(s.window, s.period, s.window.end);
+            if !labels.iter().any(|p| p.label == row.period) {
+                problems.push(RowProblem::new(
+                    "period",
+                    "unknown_period",
+                    format!("period `{}` is not a period of scheme `{}`", row.period, s.id),
+                ));
+            }
+        }
+    }
+    amount_of("value", &row.value, program.decimals, false, problems)
+}
+
+fn fact_of(kind: FactImport, row: FactRow, program: &mitra_scheme::Program, partners: &HashSet<String>) -> Result<Fact, Vec<RowProblem>> {
+    let mut problems = Vec::new();
+    enrolled(&row.partner, partners, &mut problems);
+    let fact = match kind {
+        FactImport::Targets => {
+            let value = target_row(&row, program, &mut problems);
+            value.map(|value| Fact::Target {
+                partner: row.partner.as_str().into(),
+                scheme: row.scheme.as_str().into(),
+                period: row.period.as_str().into(),
+                value,
+            })
+        }
+        FactImport::Certifications | FactImport::Referrals => {
+            let (column, text) = match kind {
+                FactImport::Certifications => ("course", &row.course),
+                _ => ("referred", &row.referred),
+            };
+            if text.is_empty() {
+                problems.push(RowProblem::new(column, "missing", format!("the {column} is missing")));
+            }
+            if let Err(e) = input::text(column, text, input::MAX_ID) {
+                problems.push(RowProblem::from(column, e));
+            }
+            date_of(&row.date, &mut problems).map(|date| match kind {
+                FactImport::Certifications => {
+                    Fact::Certification { partner: row.partner.as_str().into(), date, course: text.as_str().into() }
+                }
+                _ => Fact::Referral { partner: row.partner.as_str().into(), date, referred: text.as_str().into() },
+            })
+        }
+    };
+    match fact {
+        Some(f) if problems.is_empty() => checked(&f).map(|()| f),
+        _ => Err(problems),
+    }
+}
+
+/// What identifies a fact of an import: a target by scheme and period (a new value replaces
+/// it), a certification by course and date, a referral by who was referred.
+fn identity(fact: &Fact) -> (String, String, String) {
+    match fact {
+        Fact::Target { partner, scheme, period, .. } => (partner.to_string(), scheme.to_string(), period.to_string()),
+        Fact::Certification { partner, course, date } => (partner.to_string(), input::match_key(course), date.to_string()),
+        Fact::Referral { partner, referred, .. } => (partner.to_string(), input::match_key(referred), String::new()),
+        other => (other.partner().to_string(), String::new(), String::new()),
+    }
+}
+
+/// Validate every row, then import them all in the caller's transaction, or none.
+pub fn import_facts(conn: &Connection, program: &str, kind: FactImport, csv_text: &str) -> ApiResult<FactReport> {
+    let (_, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+    let partners: HashSet<String> = queries::program_partners(conn, program)?.into_iter().map(|p| p.id).collect();
+    let columns = kind.columns();
+    let required: Vec<&str> = columns.split(',').collect();
+    let valid = read_rows(
+        csv_text,
+        &required,
+        columns,
+        |row: FactRow| fact_of(kind, row, &definition, &partners),
+        identity,
+        |f: &Fact| {
+            let (partner, a, b) = identity(f);
+            format!("{partner} {a} {b} appears twice in this file").replace("  ", " ")
+        },
+    )?;
+    let db_kind = match kind {
+        FactImport::Targets => "target",
+        FactImport::Certifications => "certification",
+        FactImport::Referrals => "referral",
+    };
+    let mut report = FactReport { rows: valid.len(), imported: 0, already_imported: 0, replaced: 0 };
+    let mut stmt = conn.prepare_cached("SELECT id, body FROM facts WHERE partner_id = ?1 AND kind = ?2")?;
+    for (_, fact) in valid {
+        let key = identity(&fact);
+        let mut same: Option<(i64, Fact)> = None;
+        let rows = stmt.query_map(params![fact.partner(), db_kind], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, body) = row?;
+            let old: Fact = serde_json::from_str(&body).map_err(ApiError::internal)?;
+            if identity(&old) == key {
+                same = Some((id, old));
+                break;
+            }
+        }
+        match same {
+            Some((_, old)) if old == fact => report.already_imported += 1,
+            Some((id, _)) => {
+                // Only a target can differ under the same identity: its value is replaced.
+                conn.execute("DELETE FROM facts WHERE id = ?1", params![id])?;
+                queries::insert_fact(conn, &fact)?;
+                report.replaced += 1;
+            }
+            None => {
+                queries::insert_fact(conn, &fact)?;
+                report.imported += 1;
+            }
+        }
+    }
+    Ok(report)
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 pub use mitra_api::Product;
 
-use super::imports::read_rows;
+use super::imports::{read_rows, RowProblem};
 use super::queries;
 use crate::error::{ApiError, ApiResult};
 use crate::input;
@@ -41,27 +41,27 @@ pub fn list(conn: &Connection, program: &str) -> ApiResult<Vec<Product>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn check(row: &Row) -> Result<(), String> {
+fn check(row: &Row) -> Result<(), Vec<RowProblem>> {
     let mut problems = Vec::new();
-    for (what, text, max) in [
-        ("the SKU", &row.sku, input::MAX_ID),
-        ("the name", &row.name, input::MAX_TEXT),
-        ("the category", &row.category, input::MAX_ID),
+    for (column, what, text, max) in [
+        ("sku", "the SKU", &row.sku, input::MAX_ID),
+        ("name", "the name", &row.name, input::MAX_TEXT),
+        ("category", "the category", &row.category, input::MAX_ID),
     ] {
         if let Err(e) = input::text(what, text, max) {
-            problems.push(e.message);
+            problems.push(RowProblem::from(column, e));
         }
     }
     if row.sku.is_empty() {
-        problems.push("the SKU is missing".into());
+        problems.push(RowProblem::new("sku", "missing", "the SKU is missing"));
     }
     if row.name.is_empty() {
-        problems.push("the name is missing".into());
+        problems.push(RowProblem::new("name", "missing", "the name is missing"));
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(problems.join("; "))
+        Err(problems)
     }
 }
 
