@@ -213,11 +213,26 @@ test('a claim is approved from the queue, and a CSV with a bad row is refused na
   assert.equal(await bad.count(), 1);
   assert.equal(await bad.getAttribute('data-line'), '3');
   assert.match(await text(sales, '[data-test=import-error]'), /Nothing was imported: 1 rows are wrong/);
+  // The problem is worded from its column and code, not the server's English.
+  assert.equal(await bad.getAttribute('data-codes'), 'not_a_number');
+  assert.equal(await text(bad, 'td:nth-child(2)'), 'units: is not a number');
   // Fixed, it goes in.
   await sales.locator('[data-test=file]').setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.replace('many', '1')) });
   await sales.locator('button[type=submit]').click();
   await sales.locator('[data-test=report-imported]').waitFor();
   assert.equal(await text(sales, '[data-test=report-imported]'), '2 imported');
+  // Targets: a period the scheme does not have is refused at its column; a good file goes in.
+  const targets = page.locator('[data-test=import-targets]');
+  const upload = async (text) => {
+    await targets.locator('[data-test=file]').setInputFiles({ name: 'targets.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await targets.locator('button[type=submit]').click();
+  };
+  await upload('partner,scheme,period,value\nsinar-jaya,q-sales,2026-13,50000000\n');
+  await targets.locator('[data-test=bad-row]').waitFor();
+  assert.equal(await text(targets, '[data-test=bad-row] td:nth-child(2)'), 'period: is not a period of that scheme');
+  await upload('partner,scheme,period,value\nsinar-jaya,q-sales,2026-Q4,50000000\n');
+  await targets.locator('[data-test=report-imported]').waitFor();
+  assert.equal(await text(targets, '[data-test=report-imported]'), '1 imported');
   await partner.context().close();
   await page.context().close();
 });

@@ -72,8 +72,7 @@ async fn main() {
     let mut plain = Vec::new();
     for encoding in ["br", "gzip", "identity"] {
         let t = Instant::now();
-        let resp =
-            client.get(&url).bearer_auth(&token).header("Accept-Encoding", encoding).send().await.unwrap();
+        let resp = client.get(&url).bearer_auth(&token).header("Accept-Encoding", encoding).send().await.unwrap();
         assert_eq!(resp.status(), 200);
         let sent = resp.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
         let body = resp.bytes().await.unwrap();

@@ -319,7 +319,8 @@ pub fn app(state: AppState) -> Router {
         let root = dist.clone();
         router = router.fallback_service(tower::service_fn(move |req: axum::extract::Request| {
             let path = req.uri().path();
-            let mut files = if path == "/designer" || path.starts_with("/designer/") { designer.clone() } else { portal.clone() };
+            let mut files =
+                if path == "/designer" || path.starts_with("/designer/") { designer.clone() } else { portal.clone() };
             let missing = missing_file(&root, path);
             async move {
                 if missing {

@@ -162,7 +162,9 @@ async fn leaderboards_show_rank_name_and_measure_only() {
 #[tokio::test]
 async fn the_demo_second_program_paid_its_q3_podium() {
     let s = start().await;
-    for (partner, points) in [("bangun-warna", "50000"), ("bali-paint", "30000"), ("sinar-jaya", "15000"), ("depo-medan", "0")] {
+    for (partner, points) in
+        [("bangun-warna", "50000"), ("bali-paint", "30000"), ("sinar-jaya", "15000"), ("depo-medan", "0")]
+    {
         let token = sign_in(&s, &demo::owner_email(partner)).await;
         let (_, ledger) = get(&s, &token, &format!("/api/partners/{partner}/ledger?program=weathershield-2026")).await;
         assert_eq!(ledger["points"].as_str(), Some(points), "{partner}");

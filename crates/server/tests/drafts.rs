@@ -116,19 +116,22 @@ async fn a_save_made_on_an_older_revision_is_refused_with_the_other_draft() {
     assert_eq!(draft["revision"], 1);
     // Two designers open revision 1; the first saves (revision 2).
     program["schemes"][0]["name"] = json!("First designer's name");
-    let (status, first) = put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 1 })).await;
+    let (status, first) =
+        put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 1 })).await;
     assert_eq!((status, first["revision"].as_i64()), (200, Some(2)));
     // The second, still on revision 1, is refused: nothing is overwritten, and the answer
     // carries the first designer's draft so the second can see what changed.
     program["schemes"][0]["name"] = json!("Second designer's name");
-    let (status, e) = put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 1 })).await;
+    let (status, e) =
+        put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 1 })).await;
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("draft_conflict")));
     assert_eq!(e["error"]["details"]["revision"], 2);
     assert_eq!(e["error"]["details"]["definition"]["schemes"][0]["name"], "First designer's name");
     let (_, now) = get(&s, &designer, &format!("/api/drafts/{id}")).await;
     assert_eq!(now["definition"]["schemes"][0]["name"], "First designer's name");
     // Saving on the revision it was shown succeeds.
-    let (status, second) = put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 2 })).await;
+    let (status, second) =
+        put(&s, &designer, &format!("/api/drafts/{id}"), &json!({ "definition": program, "revision": 2 })).await;
     assert_eq!((status, second["revision"].as_i64()), (200, Some(3)));
     // The program's drafts, newest first, with their problem counts.
     let (_, other) = post(&s, &designer, "/api/drafts", None, &json!({ "definition": { "id": "nusantara-2026", "name": "x", "currency": "idr", "decimals": 0, "schemes": [] } })).await;
@@ -158,8 +161,15 @@ async fn the_preview_data_holds_every_partner_and_fact_of_the_program_compactly(
     assert!(data.partners.len() >= 2 && facts.len() > 10, "{} partners, {} facts", data.partners.len(), facts.len());
     for partner in &data.partners {
         let own: Vec<_> = facts.iter().filter(|f| f.partner() == partner.id).cloned().collect();
-        let (_, st) = get(&s, &designer, &format!("/api/partners/{}/statement?program=nusantara-2026", partner.id)).await;
-        let mine = mitra_scheme::statement(&program, partner, &own, chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(), Some(&context));
+        let (_, st) =
+            get(&s, &designer, &format!("/api/partners/{}/statement?program=nusantara-2026", partner.id)).await;
+        let mine = mitra_scheme::statement(
+            &program,
+            partner,
+            &own,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+            Some(&context),
+        );
         assert_eq!(serde_json::to_value(&mine.totals).unwrap(), st["totals"], "{}", partner.id);
     }
     let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
@@ -195,7 +205,13 @@ async fn the_preview_data_is_sent_compressed_and_follows_every_change() {
     let fetch = |coding: &'static str| {
         let (url, designer) = (url.clone(), designer.clone());
         async move {
-            let resp = reqwest::Client::new().get(&url).bearer_auth(&designer).header("Accept-Encoding", coding).send().await.unwrap();
+            let resp = reqwest::Client::new()
+                .get(&url)
+                .bearer_auth(&designer)
+                .header("Accept-Encoding", coding)
+                .send()
+                .await
+                .unwrap();
             let sent = resp.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
             (sent, resp.bytes().await.unwrap().to_vec())
         }

@@ -161,12 +161,21 @@ async fn the_product_list_loads_from_csv_all_or_nothing_and_updates_in_place() {
     let (status, list) = get(&s, &partner, "/api/programs/nusantara-2026/products").await;
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 6);
-    assert_eq!(list[0], serde_json::json!({ "sku": "EM-20L", "name": "EasyMatt interior 20 L", "category": "interior" }));
+    assert_eq!(
+        list[0],
+        serde_json::json!({ "sku": "EM-20L", "name": "EasyMatt interior 20 L", "category": "interior" })
+    );
     // A bad row refuses the whole file, naming its line.
-    let (status, e) =
-        upload_to(&s, &designer, path, "sku,name,category\nNEW-1,New paint,exterior\n,Nameless,exterior\nNEW-1,Twice,x\n").await;
+    let (status, e) = upload_to(
+        &s,
+        &designer,
+        path,
+        "sku,name,category\nNEW-1,New paint,exterior\n,Nameless,exterior\nNEW-1,Twice,x\n",
+    )
+    .await;
     assert_eq!((status, e["error"]["code"].as_str()), (422, Some("invalid_rows")));
-    let lines: Vec<i64> = e["error"]["details"].as_array().unwrap().iter().map(|r| r["line"].as_i64().unwrap()).collect();
+    let lines: Vec<i64> =
+        e["error"]["details"].as_array().unwrap().iter().map(|r| r["line"].as_i64().unwrap()).collect();
     assert_eq!(lines, [3, 4]);
     assert_eq!(get(&s, &partner, "/api/programs/nusantara-2026/products").await.1.as_array().unwrap().len(), 6);
     // A good file: one new product, one renamed, one unchanged.
@@ -178,7 +187,10 @@ async fn the_product_list_loads_from_csv_all_or_nothing_and_updates_in_place() {
     )
     .await;
     assert_eq!(status, 200, "{report}");
-    assert_eq!((report["rows"].as_i64(), report["added"].as_i64(), report["updated"].as_i64()), (Some(3), Some(1), Some(1)));
+    assert_eq!(
+        (report["rows"].as_i64(), report["added"].as_i64(), report["updated"].as_i64()),
+        (Some(3), Some(1), Some(1))
+    );
     let (_, list) = get(&s, &partner, "/api/programs/nusantara-2026/products").await;
     assert_eq!(list.as_array().unwrap().len(), 7);
     assert!(list.as_array().unwrap().iter().any(|p| p["sku"] == "EM-5L" && p["name"] == "EasyMatt interior 5 litre"));
@@ -206,22 +218,42 @@ sinar-jaya,q-sales,2026-Q4,70000000
     assert_eq!((status, e["error"]["code"].as_str()), (422, Some("invalid_rows")), "{e}");
     let rows = e["error"]["details"].as_array().unwrap();
     let problems = |i: usize| -> Vec<(String, String)> {
-        rows[i]["problems"].as_array().unwrap().iter().map(|p| (p["column"].as_str().unwrap().into(), p["code"].as_str().unwrap().into())).collect()
+        rows[i]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["column"].as_str().unwrap().into(), p["code"].as_str().unwrap().into()))
+            .collect()
     };
     let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
     assert_eq!(rows.iter().map(|r| r["line"].as_i64().unwrap()).collect::<Vec<_>>(), [3, 4, 5]);
-    assert_eq!(problems(0), pairs(&[("partner", "not_in_program"), ("period", "unknown_period"), ("value", "invalid_amount")]));
+    assert_eq!(
+        problems(0),
+        pairs(&[("partner", "not_in_program"), ("period", "unknown_period"), ("value", "invalid_amount")])
+    );
     // IDR has no decimals: 1.5 is refused too.
     assert_eq!(problems(1), pairs(&[("scheme", "unknown_scheme"), ("value", "invalid_amount")]));
     assert_eq!(problems(2), pairs(&[("", "repeated_row")]));
     assert_eq!(fact_count(&s), before);
 
     // A good file: the target shows on the partner's statement; a new value replaces it.
-    let (status, r) = upload_to(&s, &designer, &path("targets"), "partner,scheme,period,value\nsinar-jaya,q-sales,2026-Q4,60000000\n").await;
+    let (status, r) = upload_to(
+        &s,
+        &designer,
+        &path("targets"),
+        "partner,scheme,period,value\nsinar-jaya,q-sales,2026-Q4,60000000\n",
+    )
+    .await;
     assert_eq!((status, r["imported"].as_i64(), r["replaced"].as_i64()), (200, Some(1), Some(0)), "{r}");
     let (_, st) = get(&s, &designer, statement).await;
     assert_eq!(st["schemes"][0]["periods"][3]["target"], "60000000");
-    let (_, r) = upload_to(&s, &designer, &path("targets"), "partner,scheme,period,value\nsinar-jaya,q-sales,2026-Q4,65000000\n").await;
+    let (_, r) = upload_to(
+        &s,
+        &designer,
+        &path("targets"),
+        "partner,scheme,period,value\nsinar-jaya,q-sales,2026-Q4,65000000\n",
+    )
+    .await;
     assert_eq!((r["imported"].as_i64(), r["replaced"].as_i64()), (Some(0), Some(1)), "{r}");
     let (_, st) = get(&s, &designer, statement).await;
     assert_eq!(st["schemes"][0]["periods"][3]["target"], "65000000");
@@ -236,9 +268,11 @@ sinar-jaya,q-sales,2026-Q4,70000000
     let refs = "partner,date,referred\nsinar-jaya,2026-10-05,Toko Baru\n";
     let (_, r) = upload_to(&s, &designer, &path("referrals"), refs).await;
     assert_eq!(r["imported"].as_i64(), Some(1));
-    let (status, e) = upload_to(&s, &designer, &path("referrals"), "partner,date,referred\nsinar-jaya,2026-13-01,\n").await;
+    let (status, e) =
+        upload_to(&s, &designer, &path("referrals"), "partner,date,referred\nsinar-jaya,2026-13-01,\n").await;
     assert_eq!(status, 422);
-    let codes: Vec<&str> = e["error"]["details"][0]["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        e["error"]["details"][0]["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["missing", "invalid_date"]);
     assert_eq!(fact_count(&s), before + 4);
 

@@ -292,7 +292,9 @@ async fn a_dry_run_of_the_close_says_what_the_close_then_posts_and_writes_nothin
             (f("partner"), f("scheme"), f("period"), f("amount"))
         })
         .collect();
-    let want = |scheme: &str, amount: &str| ("sinar-jaya".to_string(), scheme.to_string(), "2026-Q3".to_string(), amount.to_string());
+    let want = |scheme: &str, amount: &str| {
+        ("sinar-jaya".to_string(), scheme.to_string(), "2026-Q3".to_string(), amount.to_string())
+    };
     assert_eq!(lines, vec![want("q-sales", "1500"), want("mdf", "20000")]);
     let (_, unchanged) = get(&s, &designer, "/api/partners/sinar-jaya/ledger?program=nusantara-2026").await;
     assert_eq!(unchanged, before, "a dry run writes nothing");

@@ -270,8 +270,15 @@ async fn the_catalog_has_search_and_filters() {
         .await
         .unwrap();
     assert_eq!(resp.headers()["x-total-count"], "5");
-    let names: Vec<String> =
-        resp.json::<Value>().await.unwrap().as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_lowercase()).collect();
+    let names: Vec<String> = resp
+        .json::<Value>()
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_lowercase())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
@@ -326,9 +333,8 @@ async fn a_user_keeps_one_goal_per_program_from_its_catalog() {
     assert_eq!((status, none), (200, serde_json::Value::Null));
     let put = |item: &str| serde_json::json!({ "program": "nusantara-2026", "item": item });
     let client = reqwest::Client::new();
-    let send = |body: serde_json::Value| {
-        client.put(format!("{}/api/me/goal", s.url)).bearer_auth(&partner).json(&body).send()
-    };
+    let send =
+        |body: serde_json::Value| client.put(format!("{}/api/me/goal", s.url)).bearer_auth(&partner).json(&body).send();
     let r = send(put("spray-gun")).await.unwrap();
     assert_eq!(r.status(), 200);
     let r = send(put("grab-100k")).await.unwrap();
@@ -344,7 +350,12 @@ async fn a_user_keeps_one_goal_per_program_from_its_catalog() {
     let other = sign_in(&s, &demo::owner_email("bangun-warna")).await;
     let (_, g) = get(&s, &other, "/api/me/goal?program=nusantara-2026").await;
     assert_eq!(g, serde_json::Value::Null);
-    let r = client.delete(format!("{}/api/me/goal?program=nusantara-2026", s.url)).bearer_auth(&partner).send().await.unwrap();
+    let r = client
+        .delete(format!("{}/api/me/goal?program=nusantara-2026", s.url))
+        .bearer_auth(&partner)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     let (_, g) = get(&s, &partner, "/api/me/goal?program=nusantara-2026").await;
     assert_eq!(g, serde_json::Value::Null);

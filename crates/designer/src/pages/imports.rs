@@ -1,6 +1,7 @@
-//! `/designer/programs/:id/imports`: CSV uploads (sales, the product list). A file with bad rows
-//! imports nothing and every bad row is listed with its line number and reason; a good one says
-//! how many rows it took.
+//! `/designer/programs/:id/imports`: CSV uploads (sales, targets, certifications, referrals, the
+//! product list). A file with bad rows imports nothing and every bad row is listed with its line
+//! number and each problem (its column and, worded here by its code, what is wrong); a good one
+//! says how many rows it took.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -22,6 +23,9 @@ pub fn ImportsPage() -> impl IntoView {
             let program = id();
             view! {
                 <Upload program=program.clone() what="sales"/>
+                <Upload program=program.clone() what="targets"/>
+                <Upload program=program.clone() what="certifications"/>
+                <Upload program=program.clone() what="referrals"/>
                 <Upload program=program what="products"/>
             }
         }}
@@ -54,13 +58,25 @@ fn Upload(program: String, what: &'static str) -> impl IntoView {
     let id = format!("upload-{what}");
     view! {
         <section class="card upload" data-test=format!("import-{what}")>
-            <h2>{move || match what {
-                "sales" => td_string!(lang(current()), import_sales).to_string(),
-                _ => td_string!(lang(current()), import_products).to_string(),
+            <h2>{move || {
+                let l = lang(current());
+                match what {
+                    "sales" => td_string!(l, import_sales).to_string(),
+                    "targets" => td_string!(l, import_targets).to_string(),
+                    "certifications" => td_string!(l, import_certifications).to_string(),
+                    "referrals" => td_string!(l, import_referrals).to_string(),
+                    _ => td_string!(l, import_products).to_string(),
+                }
             }}</h2>
-            <p class="hint">{move || match what {
-                "sales" => td_string!(lang(current()), import_sales_columns).to_string(),
-                _ => td_string!(lang(current()), import_products_columns).to_string(),
+            <p class="hint">{move || {
+                let l = lang(current());
+                match what {
+                    "sales" => td_string!(l, import_sales_columns).to_string(),
+                    "targets" => td_string!(l, import_targets_columns).to_string(),
+                    "certifications" => td_string!(l, import_certifications_columns).to_string(),
+                    "referrals" => td_string!(l, import_referrals_columns).to_string(),
+                    _ => td_string!(l, import_products_columns).to_string(),
+                }
             }}</p>
             <form on:submit=move |ev| { ev.prevent_default(); upload.dispatch(()); }>
                 <label for=id.clone()>{tr(|l| td_string!(l, csv_file).to_string())}</label>
@@ -82,11 +98,12 @@ fn count(r: &ImportReport, key: &str) -> u64 {
 #[component]
 fn Report(report: ImportReport) -> impl IntoView {
     let rows = count(&report, "rows");
-    let lines: Vec<(&'static str, u64)> = ["imported", "already_imported", "already_claimed", "added", "updated"]
-        .into_iter()
-        .filter(|k| report.contains_key(*k))
-        .map(|k| (k, count(&report, k)))
-        .collect();
+    let lines: Vec<(&'static str, u64)> =
+        ["imported", "already_imported", "already_claimed", "replaced", "added", "updated"]
+            .into_iter()
+            .filter(|k| report.contains_key(*k))
+            .map(|k| (k, count(&report, k)))
+            .collect();
     view! {
         <div class="notice" role="status" data-test="import-report">
             <p>{move || td_string!(lang(current()), import_rows, count = rows).to_string()}</p>
@@ -99,6 +116,7 @@ fn Report(report: ImportReport) -> impl IntoView {
                             "already_imported" => td_string!(l, report_already_imported, count = n).to_string(),
                             "already_claimed" => td_string!(l, report_already_claimed, count = n).to_string(),
                             "added" => td_string!(l, report_added, count = n).to_string(),
+                            "replaced" => td_string!(l, report_replaced, count = n).to_string(),
                             _ => td_string!(l, report_updated, count = n).to_string(),
                         }
                     }}</li>
@@ -108,13 +126,49 @@ fn Report(report: ImportReport) -> impl IntoView {
     }
 }
 
+/// One problem of a bad row in the reader's words: the column, and what is wrong by its code.
+fn row_problem(column: &str, code: &str) -> String {
+    let l = lang(current());
+    let what = match code {
+        "missing" => td_string!(l, row_missing).to_string(),
+        "not_a_number" => td_string!(l, row_not_a_number).to_string(),
+        "invalid_date" => td_string!(l, row_invalid_date).to_string(),
+        "invalid_amount" => td_string!(l, row_invalid_amount).to_string(),
+        "invalid_units" => td_string!(l, row_invalid_units).to_string(),
+        "too_long" => td_string!(l, row_too_long).to_string(),
+        "not_in_program" => td_string!(l, row_not_in_program).to_string(),
+        "unknown_scheme" => td_string!(l, row_unknown_scheme).to_string(),
+        "unknown_period" => td_string!(l, row_unknown_period).to_string(),
+        "repeated_row" => td_string!(l, row_repeated_row).to_string(),
+        "unreadable_row" => td_string!(l, row_unreadable_row).to_string(),
+        _ => td_string!(l, row_invalid_fact).to_string(),
+    };
+    if column.is_empty() {
+        what
+    } else {
+        format!("{column}: {what}")
+    }
+}
+
 /// A refused upload: the bad rows by line, or the error in words.
 #[component]
 fn Refused(error: ApiError) -> impl IntoView {
-    let rows: Vec<(u64, String)> = match (&error.code[..], &error.details) {
+    let rows: Vec<(u64, Vec<(String, String)>)> = match (&error.code[..], &error.details) {
         ("invalid_rows", Some(serde_json::Value::Array(rows))) => rows
             .iter()
-            .map(|r| (r["line"].as_u64().unwrap_or(0), r["reason"].as_str().unwrap_or_default().to_string()))
+            .map(|r| {
+                let problems = r["problems"].as_array().map(Vec::as_slice).unwrap_or_default();
+                let problems = problems
+                    .iter()
+                    .map(|p| {
+                        (
+                            p["column"].as_str().unwrap_or_default().to_string(),
+                            p["code"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect();
+                (r["line"].as_u64().unwrap_or(0), problems)
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -135,8 +189,14 @@ fn Refused(error: ApiError) -> impl IntoView {
                     <th scope="col">{tr(|l| td_string!(l, col_reason).to_string())}</th>
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|(line, reason)| view! {
-                        <tr data-test="bad-row" data-line=line><td class="num">{line}</td><td>{reason}</td></tr>
+                    {rows.into_iter().map(|(line, problems)| {
+                        let codes = problems.iter().map(|p| p.1.clone()).collect::<Vec<_>>().join(" ");
+                        view! {
+                            <tr data-test="bad-row" data-line=line data-codes=codes>
+                                <td class="num">{line}</td>
+                                <td>{move || problems.iter().map(|(c, code)| row_problem(c, code)).collect::<Vec<_>>().join("; ")}</td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>

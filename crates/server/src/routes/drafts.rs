@@ -22,11 +22,9 @@ fn parse(definition: serde_json::Value) -> ApiResult<Program> {
 
 fn load(conn: &rusqlite::Connection, id: i64) -> ApiResult<Draft> {
     let (program, json, updated_at, revision): (String, String, String, i64) = conn
-        .query_row(
-            "SELECT program_id, definition, updated_at, revision FROM program_drafts WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
+        .query_row("SELECT program_id, definition, updated_at, revision FROM program_drafts WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?
         .ok_or_else(|| ApiError::not_found("the draft"))?;
     let definition: Program = serde_json::from_str(&json).map_err(ApiError::internal)?;

@@ -38,17 +38,32 @@ pub async fn sales(
 
 /// `POST /programs/{id}/imports/targets` (`partner,scheme,period,value`): each partner's target
 /// for a period of a scheme, replacing an earlier one.
-pub async fn targets(state: State<AppState>, designer: Designer, program: Path<String>, body: axum::body::Bytes) -> ApiResult<axum::Json<FactReport>> {
+pub async fn targets(
+    state: State<AppState>,
+    designer: Designer,
+    program: Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<FactReport>> {
     facts(state, designer, program, FactImport::Targets, body).await
 }
 
 /// `POST /programs/{id}/imports/certifications` (`partner,date,course`).
-pub async fn certifications(state: State<AppState>, designer: Designer, program: Path<String>, body: axum::body::Bytes) -> ApiResult<axum::Json<FactReport>> {
+pub async fn certifications(
+    state: State<AppState>,
+    designer: Designer,
+    program: Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<FactReport>> {
     facts(state, designer, program, FactImport::Certifications, body).await
 }
 
 /// `POST /programs/{id}/imports/referrals` (`partner,date,referred`).
-pub async fn referrals(state: State<AppState>, designer: Designer, program: Path<String>, body: axum::body::Bytes) -> ApiResult<axum::Json<FactReport>> {
+pub async fn referrals(
+    state: State<AppState>,
+    designer: Designer,
+    program: Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<FactReport>> {
     facts(state, designer, program, FactImport::Referrals, body).await
 }
 
@@ -65,10 +80,8 @@ async fn facts(
         .db
         .write(move |tx| {
             let report = imports::import_facts(tx, &program, kind, &body)?;
-            let what = format!(
-                "{program}: {} rows, {} imported, {} replaced",
-                report.rows, report.imported, report.replaced
-            );
+            let what =
+                format!("{program}: {} rows, {} imported, {} replaced", report.rows, report.imported, report.replaced);
             audit::record(tx, uid, &format!("import_{}", kind.name()), &what, &now)?;
             Ok(report)
         })

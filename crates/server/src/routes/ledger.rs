@@ -13,7 +13,7 @@ use crate::input;
 use crate::storage::{audit, ledger, queries};
 use crate::AppState;
 
-pub use mitra_api::{CloseReport, ClosePosting, CloseSkipped};
+pub use mitra_api::{ClosePosting, CloseReport, CloseSkipped};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +59,8 @@ pub async fn close(
         }
         Ok(outcome)
     };
-    let outcome = if q.dry_run { state.db.read(move |c| work(c)).await? } else { state.db.write(move |tx| work(tx)).await? };
+    let outcome =
+        if q.dry_run { state.db.read(move |c| work(c)).await? } else { state.db.write(move |tx| work(tx)).await? };
     Ok(axum::Json(CloseReport {
         posted: outcome.posted,
         postings: outcome

@@ -153,7 +153,8 @@ pub async fn postings_csv(
         return Err(ApiError::bad_request("invalid_page", "the CSV export has every line: no page or per_page"));
     }
     let p = partner_of(&state, &user, id).await?;
-    let file = format!("statement-{}-{}.csv", q.program, p.id).replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "_");
+    let file = format!("statement-{}-{}.csv", q.program, p.id)
+        .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "_");
     let body = state
         .db
         .read(move |c| {
@@ -197,7 +198,6 @@ pub async fn ledger(
     let p = partner_of(&state, &user, id).await?;
     Ok(axum::Json(ledger_of(&state, q.program, p.id).await?.1))
 }
-
 
 pub async fn dashboard(
     State(state): State<AppState>,

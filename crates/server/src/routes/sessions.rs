@@ -69,7 +69,6 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> ApiResult<
     Ok(StatusCode::NO_CONTENT)
 }
 
-
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Me>> {
     let u = user.0.clone();
     let programs = state

@@ -5,9 +5,9 @@
 //! never named). Designers approve (the claim becomes facts) or reject with a reason (which
 //! frees its invoice number and serials for a corrected claim).
 
-use mitra_api::ClaimStatus;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use mitra_api::ClaimStatus;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
@@ -131,7 +131,9 @@ pub fn submit(
                             "unknown_product",
                             format!("line {}: {} is not in the program's product list", i + 1, line.sku.trim()),
                         )
-                        .with_details(serde_json::json!({ "field": format!("lines[{i}].sku"), "sku": line.sku.trim() })));
+                        .with_details(
+                            serde_json::json!({ "field": format!("lines[{i}].sku"), "sku": line.sku.trim() }),
+                        ));
                     }
                 }
             }
@@ -235,7 +237,8 @@ fn to_claim((id, partner, status, reason, created_at, body, flag): ClaimRow) -> 
     Ok(Claim {
         id,
         partner,
-        status: ClaimStatus::parse(&status).ok_or_else(|| ApiError::internal(format!("claim #{id}: unknown status {status}")))?,
+        status: ClaimStatus::parse(&status)
+            .ok_or_else(|| ApiError::internal(format!("claim #{id}: unknown status {status}")))?,
         reason,
         created_at,
         flag,

@@ -95,9 +95,11 @@ struct Valid {
 
 fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, Vec<RowProblem>> {
     let mut problems = Vec::new();
-    for (column, what, text) in
-        [("invoice", "the invoice number", &row.invoice), ("sku", "the SKU", &row.sku), ("category", "the category", &row.category)]
-    {
+    for (column, what, text) in [
+        ("invoice", "the invoice number", &row.invoice),
+        ("sku", "the SKU", &row.sku),
+        ("category", "the category", &row.category),
+    ] {
         if let Err(e) = input::text(what, text, input::MAX_ID) {
             problems.push(RowProblem::from(column, e));
         }
@@ -108,7 +110,11 @@ fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, V
     }
     let line = row.line.parse::<i64>().ok().filter(|l| *l > 0);
     if line.is_none() {
-        problems.push(RowProblem::new("line", "not_a_number", format!("line `{}` is not a positive whole number", row.line)));
+        problems.push(RowProblem::new(
+            "line",
+            "not_a_number",
+            format!("line `{}` is not a positive whole number", row.line),
+        ));
     }
     let date = date_of(&row.date, &mut problems);
     if row.sku.is_empty() {
@@ -117,13 +123,19 @@ fn check(row: Row, partners: &HashSet<String>, decimals: u32) -> Result<Valid, V
     // Returns are negative: the bounds apply to the size either way.
     let units = row.units.parse::<Decimal>().ok();
     match units {
-        None => problems.push(RowProblem::new("units", "not_a_number", format!("units `{}` is not a number", row.units))),
+        None => {
+            problems.push(RowProblem::new("units", "not_a_number", format!("units `{}` is not a number", row.units)))
+        }
         Some(u) => {
             if u.is_zero() || input::units("units", u.abs()).is_err() {
                 problems.push(RowProblem::new(
                     "units",
                     "invalid_units",
-                    format!("units `{}` must be a whole number from 1 to {} (negative for a return)", row.units, input::MAX_UNITS),
+                    format!(
+                        "units `{}` must be a whole number from 1 to {} (negative for a return)",
+                        row.units,
+                        input::MAX_UNITS
+                    ),
                 ));
             }
         }
@@ -239,7 +251,9 @@ where
             Err(e) => (e.position().map_or(0, |p| p.line()), Err(unreadable(e.to_string()))),
         };
         match result {
-            Ok(v) if !seen.insert(key(&v)) => bad.push(bad_row(line, vec![RowProblem::new("", "repeated_row", repeat(&v))])),
+            Ok(v) if !seen.insert(key(&v)) => {
+                bad.push(bad_row(line, vec![RowProblem::new("", "repeated_row", repeat(&v))]))
+            }
             Ok(v) => valid.push((line, v)),
             Err(problems) => bad.push(bad_row(line, problems)),
         }
@@ -396,7 +410,12 @@ fn target_row(row: &FactRow, program: &mitra_scheme::Program, problems: &mut Vec
     amount_of("value", &row.value, program.decimals, false, problems)
 }
 
-fn fact_of(kind: FactImport, row: FactRow, program: &mitra_scheme::Program, partners: &HashSet<String>) -> Result<Fact, Vec<RowProblem>> {
+fn fact_of(
+    kind: FactImport,
+    row: FactRow,
+    program: &mitra_scheme::Program,
+    partners: &HashSet<String>,
+) -> Result<Fact, Vec<RowProblem>> {
     let mut problems = Vec::new();
     enrolled(&row.partner, partners, &mut problems);
     let fact = match kind {
@@ -439,7 +458,9 @@ fn fact_of(kind: FactImport, row: FactRow, program: &mitra_scheme::Program, part
 fn identity(fact: &Fact) -> (String, String, String) {
     match fact {
         Fact::Target { partner, scheme, period, .. } => (partner.to_string(), scheme.to_string(), period.to_string()),
-        Fact::Certification { partner, course, date } => (partner.to_string(), input::match_key(course), date.to_string()),
+        Fact::Certification { partner, course, date } => {
+            (partner.to_string(), input::match_key(course), date.to_string())
+        }
         Fact::Referral { partner, referred, .. } => (partner.to_string(), input::match_key(referred), String::new()),
         other => (other.partner().to_string(), String::new(), String::new()),
     }
@@ -472,7 +493,8 @@ pub fn import_facts(conn: &Connection, program: &str, kind: FactImport, csv_text
     for (_, fact) in valid {
         let key = identity(&fact);
         let mut same: Option<(i64, Fact)> = None;
-        let rows = stmt.query_map(params![fact.partner(), db_kind], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows =
+            stmt.query_map(params![fact.partner(), db_kind], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, body) = row?;
             let old: Fact = serde_json::from_str(&body).map_err(ApiError::internal)?;

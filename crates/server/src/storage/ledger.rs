@@ -208,7 +208,18 @@ pub fn due(
 /// nothing; a late claim or a return posts its adjustment at the next close.
 pub fn post_due(conn: &Connection, program: &str, outcome: &mut CloseOutcome, now: &str) -> ApiResult<()> {
     for d in &outcome.postings {
-        post(conn, program, &d.partner, d.instrument, PostingKind::Accrual, Some(&d.scheme), Some(&d.period), &d.memo, d.minor, now)?;
+        post(
+            conn,
+            program,
+            &d.partner,
+            d.instrument,
+            PostingKind::Accrual,
+            Some(&d.scheme),
+            Some(&d.period),
+            &d.memo,
+            d.minor,
+            now,
+        )?;
     }
     outcome.posted = outcome.postings.len();
     Ok(())
@@ -296,9 +307,8 @@ pub fn statement_lines(
         Cut::Page { limit, offset } => ("DESC", i64::from(limit), i64::try_from(offset).unwrap_or(i64::MAX)),
         Cut::Everything => ("ASC", -1, 0),
     };
-    let mut stmt = conn.prepare(&format!(
-        "SELECT * FROM ({inner}) WHERE {keep} ORDER BY id {order} LIMIT ?7 OFFSET ?8"
-    ))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT * FROM ({inner}) WHERE {keep} ORDER BY id {order} LIMIT ?7 OFFSET ?8"))?;
     let rows = stmt.query_map(
         params![accounts[0], accounts[1], accounts[2], wanted, filter.scheme, filter.period, limit, offset],
         |r| {

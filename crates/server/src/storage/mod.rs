@@ -98,5 +98,9 @@ impl Db {
 /// A text column holding a value its enum does not know: the database was written by something
 /// else, never by this code.
 pub(crate) fn unknown_text(column: usize, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, format!("unknown value {value:?}").into())
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown value {value:?}").into(),
+    )
 }

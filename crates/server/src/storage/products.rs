@@ -2,7 +2,6 @@
 //! it as CSV (`sku,name,category`); a product already listed is updated, so uploading the same
 //! file again changes nothing.
 
-
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +35,8 @@ struct Row {
 
 /// The program's products, by SKU.
 pub fn list(conn: &Connection, program: &str) -> ApiResult<Vec<Product>> {
-    let mut stmt = conn.prepare_cached("SELECT sku, name, category FROM products WHERE program_id = ?1 ORDER BY sku")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT sku, name, category FROM products WHERE program_id = ?1 ORDER BY sku")?;
     let rows = stmt.query_map([program], |r| Ok(Product { sku: r.get(0)?, name: r.get(1)?, category: r.get(2)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

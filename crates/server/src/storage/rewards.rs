@@ -20,7 +20,6 @@ use super::ledger;
 use crate::error::{ApiError, ApiResult};
 use axum::http::StatusCode;
 
-
 fn item_row(r: &rusqlite::Row) -> rusqlite::Result<CatalogItem> {
     Ok(CatalogItem {
         id: r.get(0)?,
@@ -35,14 +34,14 @@ fn item_row(r: &rusqlite::Row) -> rusqlite::Result<CatalogItem> {
         description: r.get(9)?,
         names: {
             let text: String = r.get(10)?;
-            serde_json::from_str(&text).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, Box::new(e))
-            })?
+            serde_json::from_str(&text)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, Box::new(e)))?
         },
     })
 }
 
-const ITEM_COLUMNS: &str = "id, name, kind, category, price, stock, per_partner_limit, min_tier, image, description, names";
+const ITEM_COLUMNS: &str =
+    "id, name, kind, category, price, stock, per_partner_limit, min_tier, image, description, names";
 
 pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> ApiResult<()> {
     let names = serde_json::to_string(&item.names).map_err(ApiError::internal)?;
@@ -86,10 +85,7 @@ pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<(Vec<Catalo
         "-price" => "price DESC, id",
         "name" => "name COLLATE NOCASE, id",
         other => {
-            return Err(ApiError::bad_request(
-                "invalid_sort",
-                format!("sort `{other}` is not price, -price or name"),
-            ))
+            return Err(ApiError::bad_request("invalid_sort", format!("sort `{other}` is not price, -price or name")))
         }
     };
     let mut sql = String::from(" FROM catalog_items WHERE program_id = ?");
@@ -140,9 +136,6 @@ pub fn categories(conn: &Connection, program: &str) -> ApiResult<Vec<String>> {
 }
 
 /// One item of a redemption request.
-
-
-
 
 /// Kinds handed out the moment they are redeemed (a voucher's code is shown, a donation made).
 fn handed_out_at_once(kind: &str) -> bool {
