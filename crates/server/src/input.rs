@@ -48,6 +48,20 @@ pub fn text(what: &str, value: &str, max: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// An identifier people type and links carry: 1 to [`MAX_ID`] characters, each a lower-case
+/// ASCII letter, a digit, `-`, `_` or `.`.
+pub fn id(what: &str, value: &str) -> Result<(), ApiError> {
+    let fine = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.');
+    if value.is_empty() || value.len() > MAX_ID || !value.chars().all(fine) {
+        return Err(ApiError::bad_request(
+            "invalid_id",
+            format!("{what} `{value}` must be 1 to {MAX_ID} lower-case letters, digits, `-`, `_` or `.`"),
+        )
+        .with_details(serde_json::json!({ "field": what })));
+    }
+    Ok(())
+}
+
 /// A money amount: at most `decimals` decimals (the program's), not negative, at most
 /// [`MAX_MINOR`] smallest units.
 pub fn money(what: &str, amount: Decimal, decimals: u32) -> Result<(), ApiError> {

@@ -3,15 +3,9 @@
 
 mod common;
 
-use common::{get, post, sign_in, start};
+use common::{get, post, put, sign_in, start};
 use mitra_server::demo;
 use serde_json::{json, Value};
-
-async fn put(s: &common::Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let resp =
-        reqwest::Client::new().put(format!("{}{path}", s.url)).bearer_auth(token).json(body).send().await.unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap())
-}
 
 #[tokio::test]
 async fn a_published_version_governs_open_periods_and_leaves_closed_ones() {

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 
-use mitra_scheme::{Context, Program};
+use mitra_scheme::{Context, Partner, Program};
 
 use crate::auth::{CurrentUser, Designer};
 use crate::error::{ApiError, ApiResult};
@@ -182,6 +182,59 @@ pub async fn partners(
             })
             .await?,
     ))
+}
+
+/// `POST /programs/{id}/partners` (designers): a new partner organisation, taking part in the
+/// program from the day it is created.
+pub async fn create_partner(
+    State(state): State<AppState>,
+    crate::auth::Designer(user): crate::auth::Designer,
+    Path(id): Path<String>,
+    super::Json(partner): super::Json<Partner>,
+) -> ApiResult<(axum::http::StatusCode, axum::Json<Partner>)> {
+    crate::input::id("id", &partner.id)?;
+    for (what, text, max) in [
+        ("name", &partner.name, crate::input::MAX_NAME),
+        ("type", &partner.partner_type, crate::input::MAX_ID),
+        ("region", &partner.region, crate::input::MAX_ID),
+        ("segment", &partner.segment, crate::input::MAX_ID),
+    ] {
+        crate::input::text(what, text, max)?;
+    }
+    for (what, text) in [("name", &partner.name), ("type", &partner.partner_type), ("region", &partner.region)] {
+        if text.trim().is_empty() {
+            return Err(ApiError::bad_request("missing_field", format!("the partner's {what} is missing"))
+                .with_details(serde_json::json!({ "field": what })));
+        }
+    }
+    crate::input::date("enrolled", partner.enrolled)?;
+    let now = crate::auth::now_rfc3339();
+    let saved = partner.clone();
+    state
+        .db
+        .write(move |tx| {
+            queries::program(tx, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            if queries::partner(tx, &partner.id)?.is_some() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    "duplicate_partner",
+                    format!("a partner `{}` already exists", partner.id),
+                )
+                .with_details(serde_json::json!({ "field": "id" })));
+            }
+            if let Some(parent) = &partner.parent {
+                queries::partner(tx, parent)?.ok_or_else(|| {
+                    ApiError::bad_request("unknown_parent", format!("no partner `{parent}` to be the parent"))
+                        .with_details(serde_json::json!({ "field": "parent" }))
+                })?;
+            }
+            queries::insert_partner(tx, &partner)?;
+            queries::enrol(tx, &id, &partner.id)?;
+            crate::storage::audit::record(tx, user.id, "create_partner", &format!("{} in {id}", partner.id), &now)
+        })
+        .await?;
+    state.invalidate();
+    Ok((axum::http::StatusCode::CREATED, axum::Json(saved)))
 }
 
 /// `PUT /programs/{id}/partners/{partner}` (designers): the partner takes part in the program.

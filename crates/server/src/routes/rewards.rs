@@ -21,13 +21,9 @@ pub struct NewItem {
     item: CatalogItem,
 }
 
-/// `POST /catalog` (designers): add an item to a program's catalog.
-pub async fn add_item(
-    State(state): State<AppState>,
-    Designer(user): Designer,
-    Json(body): Json<NewItem>,
-) -> ApiResult<(StatusCode, axum::Json<CatalogItem>)> {
-    let item = body.item;
+/// What any item must be: texts within their lengths, a known kind, a positive price, a stock
+/// not below zero and a limit of at least one.
+fn check_item(item: &CatalogItem) -> ApiResult<()> {
     input::text("id", &item.id, input::MAX_ID)?;
     input::text("name", &item.name, input::MAX_NAME)?;
     input::text("category", &item.category, input::MAX_ID)?;
@@ -61,6 +57,25 @@ pub async fn add_item(
             "the price must be positive, the stock not negative and a limit at least 1",
         ));
     }
+    Ok(())
+}
+
+/// The item's tier, if it names one, must be one of its program's tiers.
+fn check_tier(def: &mitra_scheme::Program, program: &str, item: &CatalogItem) -> ApiResult<()> {
+    match item.min_tier.as_ref().filter(|t| !def.tiers.iter().any(|x| &x.id == *t)) {
+        Some(t) => Err(ApiError::bad_request("invalid_item", format!("no tier `{t}` in {program}"))),
+        None => Ok(()),
+    }
+}
+
+/// `POST /catalog` (designers): add an item to a program's catalog.
+pub async fn add_item(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Json(body): Json<NewItem>,
+) -> ApiResult<(StatusCode, axum::Json<CatalogItem>)> {
+    let item = body.item;
+    check_item(&item)?;
     let (uid, now, program) = (user.id, now_rfc3339(), body.program);
     let saved = item.clone();
     state
@@ -68,9 +83,7 @@ pub async fn add_item(
         .write(move |tx| {
             let (_, def) =
                 crate::storage::queries::program(tx, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
-            if let Some(t) = item.min_tier.as_ref().filter(|t| !def.tiers.iter().any(|x| &x.id == *t)) {
-                return Err(ApiError::bad_request("invalid_item", format!("no tier `{t}` in {program}")));
-            }
+            check_tier(&def, &program, &item)?;
             let taken: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM catalog_items WHERE id = ?1)", [&item.id], |r| r.get(0))?;
             if taken {
@@ -85,6 +98,71 @@ pub async fn add_item(
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(saved)))
+}
+
+/// `PUT /catalog/{id}` (designers): change an item's details (everything but its id, its program
+/// and its stock, which only [`restock`] changes, so that a redemption meanwhile is never undone).
+pub async fn edit_item(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(id): Path<String>,
+    Json(item): Json<CatalogItem>,
+) -> ApiResult<axum::Json<CatalogItem>> {
+    if item.id != id {
+        return Err(ApiError::bad_request(
+            "invalid_item",
+            format!("the item in the body is `{}`, not `{id}`", item.id),
+        )
+        .with_details(serde_json::json!({ "field": "id" })));
+    }
+    check_item(&item)?;
+    let (uid, now) = (user.id, now_rfc3339());
+    let saved = state
+        .db
+        .write(move |tx| {
+            let program = rewards::item_program(tx, &id)?.ok_or_else(|| ApiError::not_found("the item"))?;
+            let (_, def) =
+                crate::storage::queries::program(tx, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            check_tier(&def, &program, &item)?;
+            let saved = rewards::update_item(tx, &item)?;
+            audit::record(tx, uid, "edit_item", &format!("{id} in {program}"), &now)?;
+            Ok(saved)
+        })
+        .await?;
+    Ok(axum::Json(saved))
+}
+
+/// A change of stock: units added (negative: taken away).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Restock {
+    add: i64,
+}
+
+/// `POST /catalog/{id}/stock` (designers): add units to an item's stock, or take them away (never
+/// below zero), in one statement so redemptions meanwhile are counted.
+pub async fn restock(
+    State(state): State<AppState>,
+    Designer(user): Designer,
+    Path(id): Path<String>,
+    Json(body): Json<Restock>,
+) -> ApiResult<axum::Json<CatalogItem>> {
+    if body.add == 0 || body.add.abs() > input::MAX_UNITS {
+        return Err(ApiError::bad_request(
+            "invalid_stock_change",
+            format!("add a whole number of units from 1 to {} (negative to take away)", input::MAX_UNITS),
+        ));
+    }
+    let (uid, now) = (user.id, now_rfc3339());
+    let saved = state
+        .db
+        .write(move |tx| {
+            let saved = rewards::add_stock(tx, &id, body.add)?;
+            audit::record(tx, uid, "restock", &format!("{id}: {:+}", body.add), &now)?;
+            Ok(saved)
+        })
+        .await?;
+    Ok(axum::Json(saved))
 }
 
 /// The header that says how many items match a catalog query over all its pages.

@@ -52,6 +52,60 @@ pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> ApiR
     Ok(())
 }
 
+/// The program an item belongs to.
+pub fn item_program(conn: &Connection, id: &str) -> ApiResult<Option<String>> {
+    Ok(conn.query_row("SELECT program_id FROM catalog_items WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+}
+
+fn item(conn: &Connection, id: &str) -> ApiResult<CatalogItem> {
+    conn.query_row(&format!("SELECT {ITEM_COLUMNS} FROM catalog_items WHERE id = ?1"), [id], item_row)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("the item"))
+}
+
+/// Replace an item's details; its stock is left as it is.
+pub fn update_item(conn: &Connection, it: &CatalogItem) -> ApiResult<CatalogItem> {
+    let names = serde_json::to_string(&it.names).map_err(ApiError::internal)?;
+    let changed = conn.execute(
+        "UPDATE catalog_items SET name = ?2, kind = ?3, category = ?4, price = ?5, per_partner_limit = ?6,
+         min_tier = ?7, image = ?8, description = ?9, names = ?10 WHERE id = ?1",
+        params![
+            it.id,
+            it.name,
+            it.kind,
+            it.category,
+            it.price,
+            it.per_partner_limit,
+            it.min_tier,
+            it.image,
+            it.description,
+            names
+        ],
+    )?;
+    if changed == 0 {
+        return Err(ApiError::not_found("the item"));
+    }
+    item(conn, &it.id)
+}
+
+/// Add `add` units to a limited stock (negative: take them away), refusing to go below zero.
+pub fn add_stock(conn: &Connection, id: &str, add: i64) -> ApiResult<CatalogItem> {
+    let before = item(conn, id)?;
+    let Some(stock) = before.stock else {
+        return Err(ApiError::new(StatusCode::CONFLICT, "stock_unlimited", format!("item `{id}` has no stock limit")));
+    };
+    let after = stock.checked_add(add).filter(|s| *s >= 0).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "stock_below_zero",
+            format!("item `{id}` has {stock} in stock; {add} would go below zero"),
+        )
+        .with_details(serde_json::json!({ "stock": stock }))
+    })?;
+    conn.execute("UPDATE catalog_items SET stock = ?2 WHERE id = ?1", params![id, after])?;
+    item(conn, id)
+}
+
 /// Search and filters for the catalog.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

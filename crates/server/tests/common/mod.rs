@@ -78,6 +78,12 @@ pub async fn post(s: &Server, token: &str, path: &str, key: Option<&str>, body: 
     (resp.status().as_u16(), resp.json().await.unwrap_or(Value::Null))
 }
 
+pub async fn put(s: &Server, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    let resp =
+        reqwest::Client::new().put(format!("{}{path}", s.url)).bearer_auth(token).json(body).send().await.unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap_or(Value::Null))
+}
+
 /// Upload a sales CSV to the demo program as `token`; the answer's status and body.
 pub async fn import_sales(s: &Server, token: &str, csv: &str) -> (u16, Value) {
     let resp = reqwest::Client::new()
