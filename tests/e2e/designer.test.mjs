@@ -358,6 +358,64 @@ async function serious(page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
+test('a designer adds a partner to the program, who then appears in the preview; a taken id is refused at its field', async () => {
+  const page = await designer(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/partners`);
+  const form = page.locator('[data-test=new-partner]');
+  const fill = async (values) => {
+    for (const [k, v] of Object.entries(values)) await form.locator(`[data-test=new-partner-${k}]`).fill(v);
+    await form.locator('[data-test=create-partner]').click();
+  };
+  await fill({ id: 'sinar-jaya', name: 'Another Sinar', type: 'retailer', region: 'Bali' });
+  await form.locator('[data-test=create-partner-error]').waitFor();
+  assert.equal(await form.locator('[data-test=create-partner-error]').getAttribute('data-code'), 'duplicate_partner');
+  assert.equal(await form.locator('[data-test=new-partner-id]').getAttribute('aria-invalid'), 'true');
+  await fill({ id: 'toko-sentosa', name: 'Toko Sentosa' });
+  await form.locator('[data-test=partner-created]').waitFor();
+  await page.locator('[data-test=partner][data-partner=toko-sentosa]').waitFor();
+  // The preview counts the new partner (six now), with no figures of its own.
+  await page.goto(`${env.server.url}/designer/programs/${PROGRAM}`);
+  await page.waitForSelector('[data-test=costs]');
+  assert.match(await text(page, '[data-test=preview] p.muted'), /Across all 6 partners/);
+  assert.equal(await page.locator('#preview-partner option[value=toko-sentosa]').count(), 1);
+  await page.context().close();
+});
+
+test('a designer edits a reward and changes its stock by units; the partner\'s catalog shows it', async () => {
+  const page = await designer(env.browser, env.server.url);
+  await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/catalog`);
+  const gun = page.locator('[data-test=item][data-item=spray-gun]');
+  await gun.waitFor();
+  const before = Number(await gun.locator('[data-test=item-stock]').getAttribute('data-stock'));
+  await gun.locator('[data-test=stock-add]').fill('5');
+  await gun.locator('[data-test=restock]').click();
+  await page.waitForFunction((want) => document.querySelector('[data-item=spray-gun] [data-test=item-stock]')?.dataset.stock === String(want), before + 5);
+  // Taking away more than there is: refused, the stock unchanged.
+  await gun.locator('[data-test=stock-add]').fill(String(-(before + 6)));
+  await gun.locator('[data-test=restock]').click();
+  await gun.locator('[data-test=restock-error]').waitFor();
+  assert.equal(await gun.locator('[data-test=restock-error]').getAttribute('data-code'), 'stock_below_zero');
+  assert.equal(await gun.locator('[data-test=restock-error]').innerText(), 'That would take the stock below zero.');
+  // A new price, seen through the API as a partner's catalog lists it.
+  await gun.locator('[data-test=edit-item]').click();
+  await gun.locator('[data-test=item-price]').fill('425000');
+  await gun.locator('[data-test=save-item]').click();
+  await page.waitForFunction(() => /425,000 points/.test(document.querySelector('[data-item=spray-gun] [data-test=item-facts]')?.innerText ?? ''));
+  const [listed] = await api(page, `/catalog?program=${PROGRAM}&id=spray-gun`);
+  assert.deepEqual([listed.price, listed.stock], [425000, before + 5]);
+  // A new item.
+  const add = page.locator('[data-test=new-item]');
+  await add.locator('[data-test=item-id]').fill('cap-2026');
+  await add.locator('[data-test=item-name]').fill('Brand cap');
+  await add.locator('[data-test=item-category]').fill('merchandise');
+  await add.locator('[data-test=item-price]').fill('15000');
+  await add.locator('[data-test=item-stock]').fill('40');
+  await add.locator('[data-test=save-item]').click();
+  await page.locator('[data-test=item][data-item=cap-2026]').waitFor();
+  assert.equal(await page.locator('[data-item=cap-2026] [data-test=item-stock]').getAttribute('data-stock'), '40');
+  await page.context().close();
+});
+
 test('no serious or critical accessibility violation on any designer page, in any language', async () => {
   const page = await designer(env.browser, env.server.url);
   for (const lang of ['en', 'id', 'ms', 'nl']) {
@@ -377,7 +435,7 @@ test('no serious or critical accessibility violation on any designer page, in an
     await page.goto(`${env.server.url}/designer/files`);
     await page.waitForSelector('h1');
     assert.deepEqual(await serious(page), [], `files (${lang})`);
-    for (const path of ['claims', 'imports', 'close', 'versions', 'partners']) {
+    for (const path of ['claims', 'imports', 'close', 'versions', 'partners', 'catalog']) {
       await page.goto(`${env.server.url}/designer/programs/${PROGRAM}/${path}`);
       await page.waitForSelector('h1');
       assert.deepEqual(await serious(page), [], `${path} (${lang})`);

@@ -121,3 +121,49 @@ pub async fn invite(token: &str, partner: &str, email: &str, name: &str) -> Resu
     let body = serde_json::json!({ "email": email, "name": name, "role": "partner", "partner": partner });
     send(with_json(Request::post(&url("/invitations")), token, &body)).await
 }
+
+/// A new partner organisation, taking part in `program`.
+pub async fn create_partner(
+    token: &str,
+    program: &str,
+    partner: &mitra_scheme::Partner,
+) -> Result<mitra_scheme::Partner, ApiError> {
+    send(with_json(Request::post(&url(&format!("/programs/{program}/partners"))), token, partner)).await
+}
+
+/// An existing partner (of another program) takes part in `program` too.
+pub async fn enrol(token: &str, program: &str, partner: &str) -> Result<(), ApiError> {
+    let resp = authorized(Request::put(&url(&format!("/programs/{program}/partners/{partner}"))), token)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        decode::<serde_json::Value>(resp).await.map(|_| ())
+    }
+}
+
+pub use mitra_api::CatalogItem;
+
+/// The program's catalog, every item (up to the server's page of 500), cheapest first.
+pub async fn catalog(token: &str, program: &str) -> Result<Vec<CatalogItem>, ApiError> {
+    get(&format!("/catalog?program={program}&limit=500"), token).await
+}
+
+pub async fn add_item(token: &str, program: &str, item: &CatalogItem) -> Result<CatalogItem, ApiError> {
+    let mut body = serde_json::to_value(item).map_err(|e| ApiError::local("bad_response", e.to_string()))?;
+    body["program"] = serde_json::json!(program);
+    send(with_json(Request::post(&url("/catalog")), token, &body)).await
+}
+
+/// Change an item's details (its stock is changed by [`restock`] only).
+pub async fn edit_item(token: &str, item: &CatalogItem) -> Result<CatalogItem, ApiError> {
+    send(with_json(Request::put(&url(&format!("/catalog/{}", item.id))), token, item)).await
+}
+
+/// Add units to an item's stock (negative: take them away).
+pub async fn restock(token: &str, item: &str, add: i64) -> Result<CatalogItem, ApiError> {
+    send(with_json(Request::post(&url(&format!("/catalog/{item}/stock"))), token, &serde_json::json!({ "add": add })))
+        .await
+}

@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/programs/:id/claims") view=|| view! { <Signed><pages::claims::ClaimsPage/></Signed> }/>
                     <Route path=path!("/programs/:id/imports") view=|| view! { <Signed><pages::imports::ImportsPage/></Signed> }/>
                     <Route path=path!("/programs/:id/partners") view=|| view! { <Signed><pages::partners::PartnersPage/></Signed> }/>
+                    <Route path=path!("/programs/:id/catalog") view=|| view! { <Signed><pages::catalog::CatalogPage/></Signed> }/>
                     <Route path=path!("/programs/:id/versions") view=|| view! { <Signed><pages::versions::VersionsPage/></Signed> }/>
                     <Route path=path!("/programs/:id/close") view=|| view! { <Signed><pages::close::ClosePage/></Signed> }/>
                 </Routes>

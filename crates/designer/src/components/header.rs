@@ -44,6 +44,7 @@ pub fn ProgramTabs(program: String) -> impl IntoView {
             <A href=base.clone() exact=true>{tr(|l| td_string!(l, tab_schemes).to_string())}</A>
             <A href=format!("{base}/claims")>{tr(|l| td_string!(l, tab_claims).to_string())}</A>
             <A href=format!("{base}/partners")>{tr(|l| td_string!(l, tab_partners).to_string())}</A>
+            <A href=format!("{base}/catalog")>{tr(|l| td_string!(l, tab_catalog).to_string())}</A>
             <A href=format!("{base}/imports")>{tr(|l| td_string!(l, tab_imports).to_string())}</A>
             <A href=format!("{base}/versions")>{tr(|l| td_string!(l, tab_versions).to_string())}</A>
             <A href=format!("{base}/close")>{tr(|l| td_string!(l, tab_close).to_string())}</A>

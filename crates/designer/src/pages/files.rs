@@ -64,7 +64,7 @@ async fn open(
 #[component]
 pub fn FilesPage() -> impl IntoView {
     let (program, partners, facts) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
-    let as_of = RwSignal::new(today());
+    let as_of = RwSignal::new(super::today_iso());
     let opened = Action::new_unsync_local(move |_: &()| open(program, partners, facts, as_of.get_untracked()));
     let input = |id: &'static str, node: NodeRef<leptos::html::Input>, label: fn(crate::i18n::Locale) -> String| {
         view! {
@@ -115,10 +115,4 @@ fn problem_text(p: &Problem) -> String {
         Problem::BadDate => td_string!(l, files_bad_date).to_string(),
         Problem::Worker(e) => crate::words::error_text(e),
     }
-}
-
-/// Today in the reader's clock, as the date input writes it.
-fn today() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
 }

@@ -1,6 +1,7 @@
-//! `/designer/programs/:id/partners`: the program's partners; for each, points adjusted with a
-//! reason (the partner reads it in their statement) and people invited to the organisation
-//! (the one-time link to send them is shown once).
+//! `/designer/programs/:id/partners`: the program's partners; a new partner organisation
+//! created into the program, or one of another program enrolled; for each partner, points
+//! adjusted with a reason (the partner reads it in their statement) and people invited to the
+//! organisation (the one-time link to send them is shown once).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -25,6 +26,7 @@ pub fn PartnersPage() -> impl IntoView {
     view! {
         {move || view! { <ProgramTabs program=id()/> }}
         <h1>{tr(|l| td_string!(l, partners_title).to_string())}</h1>
+        {move || view! { <NewPartner program=id() on_added=move || partners.refetch()/> }}
         <Suspense fallback=|| view! { <p class="loading">{tr(|l| td_string!(l, loading).to_string())}</p> }>
             {move || partners.get().map(|r| match r {
                 Err(e) => view! { <ErrorPanel error=e retry=move |_| partners.refetch()/> }.into_any(),
@@ -116,5 +118,100 @@ fn PartnerRow(partner: Partner, program: String) -> impl IntoView {
                 Err(e) => view! { <p class="error" role="alert" data-test="invite-error" data-code=e.code.clone()>{error_text(&e)}</p> }.into_any(),
             })}
         </li>
+    }
+}
+
+/// Which field a refusal names (`details.field`), to mark it.
+fn field_of(e: &api::ApiError) -> Option<String> {
+    e.details.as_ref().and_then(|d| d["field"].as_str()).map(String::from)
+}
+
+/// A new partner organisation, created into the program; or an existing one (of another
+/// program) enrolled by its id.
+#[component]
+fn NewPartner(program: String, #[prop(into)] on_added: Callback<()>) -> impl IntoView {
+    let today = super::today_iso();
+    let fields: [(&'static str, RwSignal<String>); 5] = [
+        ("id", RwSignal::new(String::new())),
+        ("name", RwSignal::new(String::new())),
+        ("type", RwSignal::new(String::new())),
+        ("region", RwSignal::new(String::new())),
+        ("segment", RwSignal::new(String::new())),
+    ];
+    let enrolled = RwSignal::new(today);
+    let existing = RwSignal::new(String::new());
+    let token = super::token();
+    let (g1, t1) = (program.clone(), token.clone());
+    let create = Action::new_local(move |p: &Partner| {
+        let (p, g, t) = (p.clone(), g1.clone(), t1.clone());
+        async move { api::create_partner(&t, &g, &p).await }
+    });
+    let enrol = Action::new_local(move |who: &String| {
+        let (who, g, t) = (who.clone(), program.clone(), token.clone());
+        async move { api::enrol(&t, &g, &who).await.map(|()| who) }
+    });
+    Effect::new(move || {
+        if matches!(create.value().get(), Some(Ok(_))) || matches!(enrol.value().get(), Some(Ok(_))) {
+            on_added.run(());
+        }
+    });
+    let get = move |k: &str| {
+        fields.iter().find(|f| f.0 == k).map(|f| f.1.get_untracked().trim().to_string()).unwrap_or_default()
+    };
+    let bad_field = move || create.value().get().and_then(|r| r.err()).and_then(|e| field_of(&e));
+    let label = |k: &str| {
+        let l = lang(current());
+        match k {
+            "id" => td_string!(l, partner_id).to_string(),
+            "name" => td_string!(l, partner_name).to_string(),
+            "type" => td_string!(l, partner_type).to_string(),
+            "region" => td_string!(l, partner_region).to_string(),
+            _ => td_string!(l, partner_segment).to_string(),
+        }
+    };
+    view! {
+        <section class="card" data-test="new-partner">
+            <h2>{tr(|l| td_string!(l, new_partner_title).to_string())}</h2>
+            <form class="row" on:submit=move |ev| {
+                ev.prevent_default();
+                let Ok(date) = enrolled.get_untracked().parse() else { return };
+                let segment = get("segment");
+                create.dispatch(Partner { id: get("id"), name: get("name"), partner_type: get("type"), region: get("region"),
+                    segment, enrolled: date, parent: None });
+            }>
+                {fields.into_iter().map(|(k, value)| {
+                    let id = format!("new-partner-{k}");
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{move || label(k)}</label>
+                            <input id=id type="text" autocomplete="off" data-test=format!("new-partner-{k}") bind:value=value
+                                aria-invalid=move || (bad_field().as_deref() == Some(k)).then_some("true")/>
+                        </div>
+                    }
+                }).collect_view()}
+                <div class="field">
+                    <label for="new-partner-enrolled">{tr(|l| td_string!(l, partner_enrolled).to_string())}</label>
+                    <input id="new-partner-enrolled" type="date" data-test="new-partner-enrolled" bind:value=enrolled/>
+                </div>
+                <button type="submit" class="primary" data-test="create-partner" disabled=move || create.pending().get()>
+                    {tr(|l| td_string!(l, create_partner).to_string())}
+                </button>
+            </form>
+            {move || create.value().get().map(|r| match r {
+                Ok(p) => view! { <p class="notice" role="status" data-test="partner-created">{td_string!(lang(current()), partner_created, name = p.name.clone()).to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" data-test="create-partner-error" data-code=e.code.clone()>{error_text(&e)}</p> }.into_any(),
+            })}
+            <form class="row" on:submit=move |ev| { ev.prevent_default(); enrol.dispatch(existing.get_untracked().trim().to_string()); }>
+                <div class="field">
+                    <label for="enrol-partner">{tr(|l| td_string!(l, enrol_existing).to_string())}</label>
+                    <input id="enrol-partner" type="text" autocomplete="off" data-test="enrol-partner" bind:value=existing/>
+                </div>
+                <button type="submit" data-test="enrol" disabled=move || enrol.pending().get()>{tr(|l| td_string!(l, enrol_button).to_string())}</button>
+            </form>
+            {move || enrol.value().get().map(|r| match r {
+                Ok(who) => view! { <p class="notice" role="status" data-test="enrolled">{td_string!(lang(current()), partner_enrolled_note, id = who).to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" data-test="enrol-error" data-code=e.code.clone()>{error_text(&e)}</p> }.into_any(),
+            })}
+        </section>
     }
 }
