@@ -142,6 +142,31 @@ test('a slab rate changed in the form changes the cost by what the statements sa
   await page.context().close();
 });
 
+test('a condition added in the form stops the payouts below it, by what the statements say; what counts is picked from what was sold', async () => {
+  const page = await designer(env.browser, env.server.url);
+  await openEditor(page);
+  // Worked out from each partner's statement under the version in force: Q4 (the governed
+  // period) pays nothing to a partner whose Q4 sales stay under 45 M once the condition holds.
+  let expected = 0;
+  for (const partner of ['sinar-jaya', 'bangun-warna', 'depo-medan', 'bali-paint', 'makassar-jaya']) {
+    const st = await api(page, `/partners/${partner}/statement?program=${PROGRAM}`);
+    const q4 = st.schemes.find((s) => s.scheme === 'q-sales').periods.find((p) => p.label === '2026-Q4');
+    if (Number(q4.measure ?? 0) < 45_000_000) expected -= Number(q4.payout);
+  }
+  assert.ok(expected < 0, `some partner is under 45 M and paid (${expected})`);
+  const total = '[data-test=cost-total][data-instrument=points] [data-test=cost-total-change]';
+  await page.click('[data-test=add-gate]');
+  await page.fill('[data-path="gates[0].value"] input', '45000000');
+  await page.waitForFunction(
+    ([sel, want]) => Number(document.querySelector(sel)?.innerText.replace(/[^0-9-]/g, '')) === want,
+    [total, expected],
+  );
+  // The categories partners sold are boxes to tick.
+  const categories = await page.locator('[data-path="counts.categories"] label').allInnerTexts();
+  assert.ok(['exterior', 'interior', 'primer'].every((c) => categories.includes(c)), `${categories}`);
+  await page.context().close();
+});
+
 test('a second designer saving an older revision is shown the other version and keeps their own', async () => {
   const one = await designer(env.browser, env.server.url);
   if ((await api(one, `/drafts?program=${PROGRAM}`)).length === 0) {

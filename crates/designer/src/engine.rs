@@ -63,6 +63,9 @@ pub struct Loaded {
     pub regions: Vec<String>,
     pub types: Vec<String>,
     pub segments: Vec<String>,
+    /// The SKUs and categories of the sales, for the pickers of what counts.
+    pub skus: Vec<String>,
+    pub categories: Vec<String>,
     pub facts: usize,
     /// Milliseconds from the worker's start of loading to its table ready (and the published
     /// version evaluated).
@@ -152,6 +155,14 @@ impl Engine {
             regions: sorted(|p| &p.region),
             types: sorted(|p| &p.partner_type),
             segments: sorted(|p| &p.segment),
+            skus: sold(&self.facts, |f| match f {
+                Fact::Sale { sku, .. } => sku,
+                _ => "",
+            }),
+            categories: sold(&self.facts, |f| match f {
+                Fact::Sale { category, .. } => category,
+                _ => "",
+            }),
             facts: self.facts.len(),
             millis,
         }
@@ -228,6 +239,12 @@ impl Engine {
             millis: clock() - started,
         }
     }
+}
+
+/// The distinct non-empty values of the facts, sorted.
+fn sold(facts: &[Fact], value: fn(&Fact) -> &str) -> Vec<String> {
+    let set: std::collections::BTreeSet<&str> = facts.iter().map(value).filter(|v| !v.is_empty()).collect();
+    set.into_iter().map(String::from).collect()
 }
 
 /// One partner's statement under the published version (with its run) and the draft.

@@ -48,7 +48,13 @@ impl Base {
     /// The values partners have, for the eligibility pickers.
     pub fn choices(&self) -> Choices {
         let l = &self.loaded;
-        Choices { regions: l.regions.clone(), types: l.types.clone(), segments: l.segments.clone() }
+        Choices {
+            regions: l.regions.clone(),
+            types: l.types.clone(),
+            segments: l.segments.clone(),
+            skus: l.skus.clone(),
+            categories: l.categories.clone(),
+        }
     }
 }
 

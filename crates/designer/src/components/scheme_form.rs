@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use mitra_scheme::model::{
-    FactKind, GroupBy, Instrument, Measure, Payout, PeriodKind, Rate, Scheme, SchemeKind, Slab, SlabBounds, SlabMode,
-    SlabPay,
+    FactKind, Gate, GroupBy, Instrument, Measure, Payout, PeriodKind, Rate, Scheme, SchemeKind, Slab, SlabBounds,
+    SlabMode, SlabPay,
 };
 
 use super::fields::{
@@ -75,6 +75,7 @@ pub fn SchemeForm(at: SchemeAt) -> impl IntoView {
             </fieldset>
             <Who at=at/>
             <Counts at=at/>
+            <Gates at=at/>
             <Payouts at=at/>
             <fieldset>
                 <legend>{tr(|l| td_string!(l, section_limits).to_string())}</legend>
@@ -91,13 +92,19 @@ pub fn SchemeForm(at: SchemeAt) -> impl IntoView {
     }
 }
 
-/// What the partner base holds, for the eligibility pickers: the values partners actually have.
+/// What the partner base holds, for the pickers: the values partners actually have, and the
+/// SKUs and categories they sold.
 #[derive(Clone, Debug, Default)]
 pub struct Choices {
     pub regions: Vec<String>,
     pub types: Vec<String>,
     pub segments: Vec<String>,
+    pub skus: Vec<String>,
+    pub categories: Vec<String>,
 }
+
+/// Most values shown as boxes to tick; more are typed as a list.
+const PICKABLE: usize = 40;
 
 /// One list of the eligibility as checkboxes over the values partners have (and any value the
 /// definition names that no partner has, so nothing is hidden).
@@ -107,11 +114,11 @@ fn Pick(
     #[prop(into)] legend: Signal<String>,
     path: &'static str,
     values: Vec<String>,
-    get: fn(&mitra_scheme::model::Eligibility) -> &Vec<String>,
-    set: fn(&mut mitra_scheme::model::Eligibility) -> &mut Vec<String>,
+    get: fn(&Scheme) -> &Vec<String>,
+    set: fn(&mut Scheme) -> &mut Vec<String>,
 ) -> impl IntoView {
     let mut all = values;
-    for v in at.get(move |s| get(&s.eligibility).clone()) {
+    for v in at.get(move |s| get(s).clone()) {
         if !all.contains(&v) {
             all.push(v);
         }
@@ -121,7 +128,7 @@ fn Pick(
             <legend>{legend}</legend>
             {all.into_iter().map(|v| {
                 let v2 = v.clone();
-                let checked = at.signal(move |s| get(&s.eligibility).contains(&v2));
+                let checked = at.signal(move |s| get(s).contains(&v2));
                 let v3 = v.clone();
                 view! {
                     <label class="check">
@@ -129,7 +136,7 @@ fn Pick(
                             let on = event_target_checked(&ev);
                             let v = v3.clone();
                             at.set(move |s| {
-                                let list = set(&mut s.eligibility);
+                                let list = set(s);
                                 list.retain(|x| *x != v);
                                 if on { list.push(v); list.sort(); }
                             });
@@ -156,11 +163,11 @@ fn Who(at: SchemeAt) -> impl IntoView {
             <p class="hint">{tr(|l| td_string!(l, who_hint).to_string())}</p>
             <div class="row">
                 <Pick at=at legend=words(|l| td_string!(l, field_regions).to_string()) path="eligibility.regions"
-                    values=choices.regions.clone() get=|e| &e.regions set=|e| &mut e.regions/>
+                    values=choices.regions.clone() get=|s| &s.eligibility.regions set=|s| &mut s.eligibility.regions/>
                 <Pick at=at legend=words(|l| td_string!(l, field_types).to_string()) path="eligibility.partner_types"
-                    values=choices.types.clone() get=|e| &e.partner_types set=|e| &mut e.partner_types/>
+                    values=choices.types.clone() get=|s| &s.eligibility.partner_types set=|s| &mut s.eligibility.partner_types/>
                 <Pick at=at legend=words(|l| td_string!(l, field_segments).to_string()) path="eligibility.segments"
-                    values=choices.segments.clone() get=|e| &e.segments set=|e| &mut e.segments/>
+                    values=choices.segments.clone() get=|s| &s.eligibility.segments set=|s| &mut s.eligibility.segments/>
             </div>
             <div class="field" data-path="eligibility.min_tier">
                 <label for="min-tier">{tr(|l| td_string!(l, field_min_tier).to_string())}</label>
@@ -183,6 +190,7 @@ fn Who(at: SchemeAt) -> impl IntoView {
 /// What counts and how it is measured.
 #[component]
 fn Counts(at: SchemeAt) -> impl IntoView {
+    let choices = use_context::<Choices>().unwrap_or_default();
     let measure = at.signal(|s| measure_code(&s.measure).to_string());
     view! {
         <fieldset>
@@ -203,11 +211,23 @@ fn Counts(at: SchemeAt) -> impl IntoView {
                     value=measure
                     set=move |v: String| at.set(|s| s.measure = measure_of(&v))/>
             </div>
+            // The SKUs and categories partners sold, as boxes to tick when there are few; as a
+            // typed list otherwise.
             <div class="row">
-                <ListField label=words(|l| td_string!(l, field_skus).to_string()) path="counts.skus"
-                    value=at.signal(|s| s.counts.skus.clone()) set=move |v| at.set(|s| s.counts.skus = v)/>
-                <ListField label=words(|l| td_string!(l, field_categories).to_string()) path="counts.categories"
-                    value=at.signal(|s| s.counts.categories.clone()) set=move |v| at.set(|s| s.counts.categories = v)/>
+                {if choices.skus.is_empty() || choices.skus.len() > PICKABLE {
+                    view! { <ListField label=words(|l| td_string!(l, field_skus).to_string()) path="counts.skus"
+                        value=at.signal(|s| s.counts.skus.clone()) set=move |v| at.set(|s| s.counts.skus = v)/> }.into_any()
+                } else {
+                    view! { <Pick at=at legend=words(|l| td_string!(l, pick_skus).to_string()) path="counts.skus"
+                        values=choices.skus.clone() get=|s| &s.counts.skus set=|s| &mut s.counts.skus/> }.into_any()
+                }}
+                {if choices.categories.is_empty() || choices.categories.len() > PICKABLE {
+                    view! { <ListField label=words(|l| td_string!(l, field_categories).to_string()) path="counts.categories"
+                        value=at.signal(|s| s.counts.categories.clone()) set=move |v| at.set(|s| s.counts.categories = v)/> }.into_any()
+                } else {
+                    view! { <Pick at=at legend=words(|l| td_string!(l, pick_categories).to_string()) path="counts.categories"
+                        values=choices.categories.clone() get=|s| &s.counts.categories set=|s| &mut s.counts.categories/> }.into_any()
+                }}
             </div>
         </fieldset>
     }
@@ -492,5 +512,96 @@ fn RankAmounts(at: SchemeAt) -> impl IntoView {
                 {tr(|l| td_string!(l, remove_rank).to_string())}
             </button>
         </div>
+    }
+}
+
+fn gate_code(g: &Gate) -> &'static str {
+    match g {
+        Gate::MinMeasure { .. } => "min_measure",
+        Gate::MinAttainment { .. } => "min_attainment",
+        Gate::Certification { .. } => "certification",
+        Gate::MinTier { .. } => "min_tier",
+    }
+}
+
+/// Conditions a partner must meet before the scheme pays anything in a period, checked in
+/// order: a minimum measure, a share of the target, a certification held, a lowest tier.
+#[component]
+fn Gates(at: SchemeAt) -> impl IntoView {
+    let count = at.signal(|s| s.gates.len());
+    let gate = move |k: usize| move |s: &Scheme| s.gates.get(k).cloned();
+    let tiers: Vec<(String, String)> =
+        at.program.with_untracked(|p| p.tiers.iter().map(|t| (t.id.clone(), t.name.clone())).collect());
+    view! {
+        <fieldset data-test="gates">
+            <legend>{tr(|l| td_string!(l, section_gates).to_string())}</legend>
+            <p class="hint">{tr(|l| td_string!(l, gates_hint).to_string())}</p>
+            {move || (0..count.get()).map(|k| {
+                let kind = at.signal(move |s| gate(k)(s).map(|g| gate_code(&g).to_string()).unwrap_or_default());
+                let tiers = tiers.clone();
+                view! {
+                    <div class="row" data-test="gate">
+                        <SelectField label=words(|l| td_string!(l, gate_kind).to_string()) path=format!("gates[{k}]")
+                            options=options![
+                                "min_measure" => gate_min_measure, "min_attainment" => gate_min_attainment,
+                                "certification" => gate_certification, "min_tier" => gate_min_tier,
+                            ]
+                            value=kind
+                            set=move |v: String| at.set(|s| if let Some(g) = s.gates.get_mut(k) {
+                                *g = match v.as_str() {
+                                    "min_attainment" => Gate::MinAttainment { percent: Decimal::ONE_HUNDRED },
+                                    "certification" => Gate::Certification { course: String::new() },
+                                    "min_tier" => Gate::MinTier { tier: tiers.first().map(|t| t.0.clone()).unwrap_or_default() },
+                                    _ => Gate::MinMeasure { value: Decimal::ZERO },
+                                };
+                            })/>
+                        {move || match kind.get().as_str() {
+                            "min_measure" => view! {
+                                <DecimalField label=words(|l| td_string!(l, gate_value).to_string()) path=format!("gates[{k}].value")
+                                    value=at.signal(move |s| match gate(k)(s) { Some(Gate::MinMeasure { value }) => value, _ => Decimal::ZERO })
+                                    set=move |v| at.set(|s| if let Some(Gate::MinMeasure { value }) = s.gates.get_mut(k) { *value = v })/>
+                            }.into_any(),
+                            "min_attainment" => view! {
+                                <DecimalField label=words(|l| td_string!(l, gate_percent).to_string()) path=format!("gates[{k}].percent")
+                                    value=at.signal(move |s| match gate(k)(s) { Some(Gate::MinAttainment { percent }) => percent, _ => Decimal::ZERO })
+                                    set=move |v| at.set(|s| if let Some(Gate::MinAttainment { percent }) = s.gates.get_mut(k) { *percent = v })/>
+                            }.into_any(),
+                            "certification" => view! {
+                                <TextField label=words(|l| td_string!(l, gate_course).to_string()) path=format!("gates[{k}].course")
+                                    value=at.signal(move |s| match gate(k)(s) { Some(Gate::Certification { course }) => course, _ => String::new() })
+                                    set=move |v: String| at.set(|s| if let Some(Gate::Certification { course }) = s.gates.get_mut(k) { *course = v })/>
+                            }.into_any(),
+                            _ => {
+                                let names: Vec<(String, String)> = at.program.with_untracked(|p| p.tiers.iter().map(|t| (t.id.clone(), t.name.clone())).collect());
+                                let held = at.signal(move |s| match gate(k)(s) { Some(Gate::MinTier { tier }) => tier, _ => String::new() });
+                                let id = format!("gate-{k}-tier");
+                                view! {
+                                    <div class="field" data-path=format!("gates[{k}].tier")>
+                                        <label for=id.clone()>{tr(|l| td_string!(l, gate_tier).to_string())}</label>
+                                        <select id=id on:change=move |ev| {
+                                            let v = event_target_value(&ev);
+                                            at.set(|s| if let Some(Gate::MinTier { tier }) = s.gates.get_mut(k) { *tier = v });
+                                        }>
+                                            {names.into_iter().map(|(id, name)| {
+                                                let id2 = id.clone();
+                                                view! { <option value=id selected=move || held.get() == id2>{name}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                        <super::problems::FieldProblems id=format!("gate-{k}-tier-problems") problems=super::problems::at(&format!("gates[{k}].tier"))/>
+                                    </div>
+                                }.into_any()
+                            }
+                        }}
+                        <button type="button" class="link" data-test="remove-gate"
+                            on:click=move |_| at.set(|s| if k < s.gates.len() { s.gates.remove(k); })>
+                            {tr(|l| td_string!(l, remove).to_string())}
+                        </button>
+                    </div>
+                }
+            }).collect_view()}
+            <button type="button" data-test="add-gate" on:click=move |_| at.set(|s| s.gates.push(Gate::MinMeasure { value: Decimal::ZERO }))>
+                {tr(|l| td_string!(l, add_gate).to_string())}
+            </button>
+        </fieldset>
     }
 }

@@ -73,13 +73,13 @@ fn ItemRow(item: CatalogItem, program: String) -> impl IntoView {
             <h2>{move || shown.with(|i| mitra::locale::named(current(), &i.name, &i.names))}</h2>
             <p class="muted" data-test="item-facts">{move || shown.with(|i| {
                 let price = td_string!(lang(current()), price_points, points = mitra::format::number(current(), i.price.into(), 0)).to_string();
-                format!("{} · {} · {} · {}", i.id, i.category, price, stock_text(i.stock))
+                format!("{} · {} · {} · {}", i.id, kind_text(&i.kind), i.category, price)
             })}</p>
             <p class="muted" data-test="item-stock" data-stock=move || shown.with(|i| i.stock.map(|s| s.to_string()))>{move || shown.with(|i| stock_text(i.stock))}</p>
             {move || shown.with(|i| i.stock.is_some()).then(|| {
                 let (field, id) = (field.clone(), id.clone());
                 view! {
-                    <form class="row" on:submit=move |ev| {
+                    <form class="row restock" on:submit=move |ev| {
                         ev.prevent_default();
                         match add.get_untracked().trim().parse::<i64>() {
                             Ok(n) if n != 0 => { bad_add.set(false); restock.dispatch((id.clone(), n)); }

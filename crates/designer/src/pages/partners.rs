@@ -201,7 +201,7 @@ fn NewPartner(program: String, #[prop(into)] on_added: Callback<()>) -> impl Int
                 Ok(p) => view! { <p class="notice" role="status" data-test="partner-created">{td_string!(lang(current()), partner_created, name = p.name.clone()).to_string()}</p> }.into_any(),
                 Err(e) => view! { <p class="error" role="alert" data-test="create-partner-error" data-code=e.code.clone()>{error_text(&e)}</p> }.into_any(),
             })}
-            <form class="row" on:submit=move |ev| { ev.prevent_default(); enrol.dispatch(existing.get_untracked().trim().to_string()); }>
+            <form class="row enrol" on:submit=move |ev| { ev.prevent_default(); enrol.dispatch(existing.get_untracked().trim().to_string()); }>
                 <div class="field">
                     <label for="enrol-partner">{tr(|l| td_string!(l, enrol_existing).to_string())}</label>
                     <input id="enrol-partner" type="text" autocomplete="off" data-test="enrol-partner" bind:value=existing/>
