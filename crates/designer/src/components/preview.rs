@@ -337,8 +337,8 @@ fn PayoutHistogram(histogram: cost::Histogram, program: Program, instrument: Ins
                                 None => td_string!(lang(current()), paid_nothing).to_string(),
                                 Some((from, to)) => band(from, to),
                             }}</th>
-                            <td class="bars">{bar(published, "published")}</td>
-                            <td class="bars">{bar(draft, "draft")}</td>
+                            <td><div class="bars">{bar(published, "published")}</div></td>
+                            <td><div class="bars">{bar(draft, "draft")}</div></td>
                         </tr>
                     }
                 }).collect_view()}
