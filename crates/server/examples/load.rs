@@ -3,7 +3,9 @@
 //!
 //! - the statement endpoint at a steady 200 requests/s for 10 s: latency percentiles;
 //! - redemptions from 32 concurrent clients for 5 s: how many per second, then the invariants
-//!   (no negative balance, debits equal the change in balances, every journal balanced).
+//!   (no negative balance, debits equal the change in balances, every journal balanced); once
+//!   with every commit synced before it is acknowledged (`synchronous = FULL`, what the server
+//!   runs with), once synced at checkpoints only (`NORMAL`), to show what durability costs.
 //!
 //! Run: `cargo run --release -p mitra-server --example load` (scripts/bench.sh does).
 
@@ -11,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mitra_scheme::synthetic;
-use mitra_server::storage::{ledger, queries, Db};
+use mitra_server::storage::{ledger, queries, Db, Durability};
 use mitra_server::{app, demo, AppState, Config};
 use serde_json::{json, Value};
 
@@ -22,7 +24,8 @@ const PARTNERS: usize = 10_000;
 async fn main() {
     let dir = std::env::temp_dir().join(format!("mitra-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = Db::open(&dir.join("load.db")).unwrap();
+    let path = dir.join("load.db");
+    let db = Db::open(&path).unwrap();
     let today = "2026-11-15".parse().unwrap();
     let state = AppState::new(db, Config { today: Some(today), ..Config::default() });
     demo::seed(&state.db, today).unwrap();
@@ -118,12 +121,38 @@ async fn main() {
         lat.len()
     );
 
+    redemptions(&state, &client, &base, &token, "FULL", "full").await;
+    // The same database through connections that sync at checkpoints only.
+    let normal = AppState::new(
+        Db::open_with(&path, Durability::Normal).unwrap(),
+        Config { today: Some(today), ..Config::default() },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = app(normal.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+    });
+    redemptions(&normal, &client, &base, &token, "NORMAL", "normal").await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Redemptions from 32 clients for 5 s, each 5,000 points of a donation item; then the ledger's
+/// invariants.
+async fn redemptions(
+    state: &AppState,
+    client: &reqwest::Client,
+    base: &str,
+    token: &Arc<String>,
+    sync: &str,
+    keys: &str,
+) {
     // Redemptions: 32 clients for 5 s, each redemption 5,000 points of a donation item.
-    let before: i64 = total_balance(&state);
+    let before: i64 = total_balance(state);
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut tasks = Vec::new();
     for c in 0..32 {
-        let (client, base, token) = (client.clone(), base.clone(), token.clone());
+        let (client, base, token, keys) = (client.clone(), base.to_string(), token.clone(), keys.to_string());
         tasks.push(tokio::spawn(async move {
             let (mut ok, mut debited, mut i) = (0u64, 0i64, 0u64);
             while Instant::now() < deadline {
@@ -131,7 +160,7 @@ async fn main() {
                 let r = client
                     .post(format!("{base}/api/partners/{partner}/redemptions"))
                     .bearer_auth(token.as_str())
-                    .header("idempotency-key", format!("load-{c}-{i}"))
+                    .header("idempotency-key", format!("load-{keys}-{c}-{i}"))
                     .json(&json!({ "program": PROGRAM, "lines": [{ "item": "school-paint", "quantity": 1 }] }))
                     .send()
                     .await
@@ -153,20 +182,18 @@ async fn main() {
         debited += d;
     }
     let secs = t.elapsed().as_secs_f64();
-    let after = total_balance(&state);
+    let after = total_balance(state);
     let conn = state.db.blocking().unwrap();
     let negative: i64 = conn
         .query_row("SELECT COUNT(*) FROM (SELECT account FROM entries WHERE account LIKE 'partner:%:points' GROUP BY account HAVING SUM(amount) < 0)", [], |r| r.get(0))
         .unwrap();
     let unbalanced: i64 = mitra_server::storage::ledger::unbalanced_journals(&conn).unwrap();
-    println!("redemptions: {ok} in {secs:.1} s = {:.0}/s", ok as f64 / secs);
+    println!("redemptions, synchronous = {sync}: {ok} in {secs:.1} s = {:.0}/s", ok as f64 / secs);
     println!(
         "invariants: negative balances {negative}, unbalanced journals {unbalanced}, debits {debited} = balance change {}",
         before - after
     );
     assert!(negative == 0 && unbalanced == 0 && debited == before - after);
-    drop(conn);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 fn total_balance(state: &AppState) -> i64 {

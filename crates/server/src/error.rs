@@ -44,8 +44,10 @@ impl ApiError {
         self
     }
 
+    /// A failure of the server itself: its cause goes to the log (with the request's id, in
+    /// its span), never to the client.
     pub fn internal(message: impl std::fmt::Display) -> Self {
-        eprintln!("internal error: {message}");
+        tracing::error!(cause = %message, "internal error");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server; try again")
     }
 }

@@ -25,7 +25,9 @@ use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use chrono::NaiveDate;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
 
 use error::{ApiError, ApiResult};
 use mitra_scheme::{Population, Program};
@@ -118,6 +120,14 @@ struct Cached {
     run: Arc<Run>,
 }
 
+/// A program's cached run, and the lock that makes its evaluation single-flight: while one
+/// request evaluates the program, the others wait for its result instead of evaluating it too.
+#[derive(Default)]
+struct RunSlot {
+    evaluating: tokio::sync::Mutex<()>,
+    last: Mutex<Option<Cached>>,
+}
+
 /// A program's preview data (`GET /api/programs/{id}/data`), encoded once per change: the JSON
 /// and its gzip and brotli copies, so the answer of a million facts is built and compressed
 /// once, not on every request.
@@ -172,10 +182,13 @@ mod tests {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
-    /// Bumped by every write that changes what a program computes, so cached runs are redone.
-    generation: Arc<AtomicU64>,
-    runs: Arc<Mutex<HashMap<String, Cached>>>,
+    /// Per program, bumped by every write that changes what it computes (its definition, its
+    /// partners, their facts), so its cached run and data are redone and no other program's.
+    generations: Arc<Mutex<HashMap<String, u64>>>,
+    runs: Arc<Mutex<HashMap<String, Arc<RunSlot>>>>,
     data: Arc<Mutex<HashMap<String, (u64, Arc<EncodedData>)>>>,
+    /// Whole-population evaluations made since start (what the tests and figures read).
+    pub evaluations: Arc<AtomicU64>,
     /// Bounds the password hashes computed at once (each takes ~19 MiB for ~50 ms).
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Password hashes computed or verified since start (what the tests and figures read).
@@ -194,9 +207,10 @@ impl AppState {
         AppState {
             db,
             config: Arc::new(config),
-            generation: Arc::default(),
+            generations: Arc::default(),
             runs: Arc::default(),
             data: Arc::default(),
+            evaluations: Arc::default(),
             hashing,
             hashes: Arc::default(),
         }
@@ -213,14 +227,38 @@ impl AppState {
         today_in(self.config.today, time_zone)
     }
 
-    /// Mark every cached evaluation stale (after facts or programs change).
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+    fn generation(&self, program: &str) -> u64 {
+        self.generations.lock().map(|g| g.get(program).copied().unwrap_or(0)).unwrap_or(u64::MAX)
+    }
+
+    /// Mark a program's cached run and data stale (its definition or partners changed).
+    pub fn invalidate_program(&self, program: &str) {
+        if let Ok(mut g) = self.generations.lock() {
+            *g.entry(program.to_string()).or_insert(0) += 1;
+        }
+    }
+
+    /// Mark stale every program a partner takes part in (the partner's facts changed).
+    pub async fn invalidate_partner(&self, partner: &str) -> ApiResult<()> {
+        let partner = partner.to_string();
+        let programs: Vec<String> = self.db.read(move |c| queries::programs_of(c, &partner)).await?;
+        programs.iter().for_each(|p| self.invalidate_program(p));
+        Ok(())
+    }
+
+    /// Mark stale `program` and every program sharing a partner with it (facts of its partners
+    /// changed: an import).
+    pub async fn invalidate_partners_of(&self, program: &str) -> ApiResult<()> {
+        let id = program.to_string();
+        let programs: Vec<String> = self.db.read(move |c| queries::programs_sharing(c, &id)).await?;
+        self.invalidate_program(program);
+        programs.iter().for_each(|p| self.invalidate_program(p));
+        Ok(())
     }
 
     /// A program's partners and facts in compact columns, encoded and compressed once per change.
     pub async fn program_data(&self, program: &str) -> ApiResult<Arc<EncodedData>> {
-        let generation = self.generation.load(Ordering::SeqCst);
+        let generation = self.generation(program);
         if let Some((g, data)) = self.data.lock().map_err(ApiError::internal)?.get(program) {
             if *g == generation {
                 return Ok(data.clone());
@@ -241,18 +279,63 @@ impl AppState {
         Ok(encoded)
     }
 
-    /// The program evaluated over its whole population as of today, computed once per change.
+    fn slot(&self, program: &str) -> ApiResult<Arc<RunSlot>> {
+        Ok(self.runs.lock().map_err(ApiError::internal)?.entry(program.to_string()).or_default().clone())
+    }
+
+    /// The slot's run if it is of the program's current data and of today.
+    fn fresh(&self, slot: &RunSlot, program: &str) -> ApiResult<Option<Arc<Run>>> {
+        let generation = self.generation(program);
+        let last = slot.last.lock().map_err(ApiError::internal)?;
+        Ok(last
+            .as_ref()
+            .filter(|c| c.generation == generation && c.run.today == self.today_in(&c.run.program.time_zone))
+            .map(|c| c.run.clone()))
+    }
+
+    /// The program evaluated over its whole population as of today: computed once per change of
+    /// the program's data, by one request at a time (the others wait for its result).
     pub async fn population(&self, program: &str) -> ApiResult<Arc<Run>> {
-        let generation = self.generation.load(Ordering::SeqCst);
-        if let Some(c) = self.runs.lock().map_err(ApiError::internal)?.get(program) {
-            if c.generation == generation && c.run.today == self.today_in(&c.run.program.time_zone) {
+        let slot = self.slot(program)?;
+        if let Some(run) = self.fresh(&slot, program)? {
+            return Ok(run);
+        }
+        let _one_at_a_time = slot.evaluating.lock().await;
+        // Evaluated by the request this one waited for?
+        if let Some(run) = self.fresh(&slot, program)? {
+            return Ok(run);
+        }
+        // Read before evaluating: a write meanwhile leaves this run stale, so it is redone.
+        let generation = self.generation(program);
+        let run = self.evaluate(program).await?;
+        *slot.last.lock().map_err(ApiError::internal)? = Some(Cached { generation, run: run.clone() });
+        Ok(run)
+    }
+
+    /// Like [`AppState::population`], except that while another request is evaluating the
+    /// program, the previous run is answered at once instead of waiting for the new one. Safe
+    /// only where an answer a moment old misleads no one: leaderboards (ranks, redrawn on the
+    /// next visit). Statements, dashboards, claims and redemptions read
+    /// [`AppState::population`]: a partner whose claim was just approved sees it counted.
+    pub async fn population_or_previous(&self, program: &str) -> ApiResult<Arc<Run>> {
+        let slot = self.slot(program)?;
+        if let Some(run) = self.fresh(&slot, program)? {
+            return Ok(run);
+        }
+        if slot.evaluating.try_lock().is_err() {
+            let last = slot.last.lock().map_err(ApiError::internal)?;
+            if let Some(c) = last.as_ref().filter(|c| c.run.today == self.today_in(&c.run.program.time_zone)) {
                 return Ok(c.run.clone());
             }
         }
+        self.population(program).await
+    }
+
+    async fn evaluate(&self, program: &str) -> ApiResult<Arc<Run>> {
         let id = program.to_string();
         let pinned = self.config.today;
-        let run = self
-            .db
+        self.evaluations.fetch_add(1, Ordering::Relaxed);
+        self.db
             .read(move |conn| {
                 let (version, program) =
                     queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
@@ -262,12 +345,7 @@ impl AppState {
                 let population = mitra_scheme::population(&program, &partners, &facts, today);
                 Ok(Arc::new(Run { today, program, version, population }))
             })
-            .await?;
-        self.runs
-            .lock()
-            .map_err(ApiError::internal)?
-            .insert(program.to_string(), Cached { generation, run: run.clone() });
-        Ok(run)
+            .await
     }
 }
 
@@ -344,5 +422,24 @@ pub fn app(state: AppState) -> Router {
                 res
             }
         }))
+        // Every request gets an id (the client's own `X-Request-Id`, or a new UUID), answered in
+        // the response's `X-Request-Id` and carried by every log line of the request: its
+        // method, path, status and latency when it finishes, and any error's cause.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::extract::Request| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                )
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::ERROR)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

@@ -1,5 +1,6 @@
 //! The `mitra-server` command: open (and migrate) the database, optionally seed the demo data,
-//! and serve the API and the built app.
+//! and serve the API and the built app; or `backup FILE` (a consistent copy of the database,
+//! taken while a server runs) and `restore FILE` (the server stopped).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,9 +40,40 @@ struct Args {
     /// are made whole with it.
     #[arg(long, env = "MITRA_PUBLIC_URL")]
     public_url: Option<String>,
+    /// How the request log is written: `text` (one line a request) or `json` (one object a
+    /// line, for log collectors). Which lines: `MITRA_LOG` (e.g. `info`, `debug`).
+    #[arg(long, env = "MITRA_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
     /// How long a session lasts, in minutes.
     #[arg(long, env = "MITRA_SESSION_MINUTES", default_value_t = 12 * 60)]
     session_minutes: i64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The log: every request's line (method, path, status, latency, id) and every error's cause.
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MITRA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    match format {
+        LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+        LogFormat::Text => logs.compact().init(),
+    }
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Write a consistent copy of the database to FILE (a new file), even while a server runs.
+    Backup { file: PathBuf },
+    /// Replace the database with the backup FILE. Stop the server first.
+    Restore { file: PathBuf },
 }
 
 #[tokio::main]
@@ -54,6 +86,21 @@ async fn main() {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    init_logs(args.log_format);
+    match &args.command {
+        Some(Command::Restore { file }) => {
+            mitra_server::storage::restore(file, &args.db)?;
+            println!("Restored {} into {}", file.display(), args.db.display());
+            return Ok(());
+        }
+        Some(Command::Backup { file }) => {
+            let db = Db::open(&args.db)?;
+            db.backup(file).await.map_err(|e| e.message)?;
+            println!("Backed up {} to {}", args.db.display(), file.display());
+            return Ok(());
+        }
+        None => {}
+    }
     let db = Db::open(&args.db)?;
     let config = Config {
         today: args.today,

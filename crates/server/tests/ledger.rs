@@ -305,3 +305,63 @@ async fn a_dry_run_of_the_close_says_what_the_close_then_posts_and_writes_nothin
     let (_, again) = post(&s, &designer, "/api/programs/nusantara-2026/close?dry_run=true", None, &json!({})).await;
     assert_eq!(again["postings"], json!([]));
 }
+
+#[tokio::test]
+async fn a_close_posts_nothing_for_a_partner_whose_data_changed_after_it_was_evaluated() {
+    use mitra_server::storage::{ledger, queries};
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    // Late Q3 sales for two partners: each has something to post.
+    let csv = "partner,invoice,line,date,sku,category,units,value
+sinar-jaya,INV-LATE-2,1,2026-09-20,WS-20L,exterior,1,1000000
+bangun-warna,INV-LATE-3,1,2026-09-21,WS-20L,exterior,1,1000000
+";
+    assert_eq!(common::import_sales(&s, &designer, csv).await.0, 200);
+    let today = Some(common::TODAY.parse().unwrap());
+    let conn = s.state.db.blocking().unwrap();
+    let (outcome, seen) = ledger::evaluate_close(&conn, "nusantara-2026", today).unwrap();
+    let of = |p: &str| outcome.postings.iter().filter(|d| d.partner == p).cloned().collect::<Vec<_>>();
+    let (sinar, bangun) = (of("sinar-jaya"), of("bangun-warna"));
+    assert!(!sinar.is_empty() && !bangun.is_empty(), "{:?}", outcome.postings);
+
+    // Meanwhile, another Q3 sale of Sinar Jaya lands: what the close computed for it is stale.
+    let fact: mitra_scheme::Fact = serde_json::from_value(json!({
+        "kind": "sale", "partner": "sinar-jaya", "date": "2026-09-22", "sku": "WS-20L", "units": "1", "value": "2000000"
+    }))
+    .unwrap();
+    queries::insert_fact(&conn, &fact).unwrap();
+    let tx = conn.unchecked_transaction().unwrap();
+    let refused =
+        ledger::post_if_unchanged(&tx, "nusantara-2026", "sinar-jaya", seen["sinar-jaya"], &sinar, "now").unwrap();
+    let skipped = refused.expect_err("the partner's facts changed");
+    assert!(skipped.iter().all(|k| k.reason == "changed" && k.partner == "sinar-jaya"), "{skipped:?}");
+    // The other partner's data did not change: posted.
+    let posted =
+        ledger::post_if_unchanged(&tx, "nusantara-2026", "bangun-warna", seen["bangun-warna"], &bangun, "now").unwrap();
+    assert_eq!(posted, Ok(bangun.len()));
+    // Its lines cannot be posted twice from the same evaluation: what was posted changed.
+    let again =
+        ledger::post_if_unchanged(&tx, "nusantara-2026", "bangun-warna", seen["bangun-warna"], &bangun, "now").unwrap();
+    assert!(again.is_err());
+    tx.commit().unwrap();
+    assert_eq!(ledger::unbalanced_journals(&conn).unwrap(), 0);
+    drop(conn);
+
+    // Closing again posts Sinar Jaya's whole Q3 difference (both late sales: 80 M + 1 M + 2 M =
+    // 83 M, 0.15 %: +4,500 poin), and nothing more for Bangun Warna.
+    let (_, closed) = post(&s, &designer, "/api/programs/nusantara-2026/close", None, &json!({})).await;
+    let lines: Vec<(String, String, String)> = closed["postings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["partner"].as_str().unwrap().into(),
+                p["scheme"].as_str().unwrap().into(),
+                p["amount"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(lines.contains(&("sinar-jaya".into(), "q-sales".into(), "4500".into())), "{lines:?}");
+    assert!(lines.iter().all(|l| l.0 == "sinar-jaya"), "{lines:?}");
+}

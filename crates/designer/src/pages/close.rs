@@ -95,7 +95,7 @@ fn Report(report: CloseReport, program: Option<Program>, #[prop(into)] on_post: 
                 <p class="notice" data-test="close-skipped">{td_string!(lang(current()), close_skipped, count = report.skipped.len()).to_string()}</p>
                 <ul>
                     {report.skipped.iter().map(|k| view! {
-                        <li>{format!("{} · {} · {}", k.partner, name(&k.scheme), k.period)}</li>
+                        <li data-reason=k.reason.clone()>{format!("{} · {} · {}: ", k.partner, name(&k.scheme), k.period)}{skipped_why(&k.reason)}</li>
                     }).collect_view()}
                 </ul>
             })}
@@ -105,5 +105,15 @@ fn Report(report: CloseReport, program: Option<Program>, #[prop(into)] on_post: 
                 </button>
             })}
         </section>
+    }
+}
+
+/// Why a closed period's line was left unposted, in words.
+fn skipped_why(reason: &str) -> String {
+    let l = lang(current());
+    match reason {
+        "overflow" => td_string!(l, skipped_overflow).to_string(),
+        "changed" => td_string!(l, skipped_changed).to_string(),
+        _ => td_string!(l, skipped_provisional).to_string(),
     }
 }

@@ -103,7 +103,8 @@ pub async fn approve(
             Ok(c)
         })
         .await?;
-    state.invalidate();
+    // The claim's lines became the partner's facts: every program the partner is in changes.
+    state.invalidate_partner(&claim.partner).await?;
     Ok(axum::Json(claim))
 }
 

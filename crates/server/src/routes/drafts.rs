@@ -180,6 +180,6 @@ pub async fn publish(
             Ok(Published { program: d.program, version, effective_from })
         })
         .await?;
-    state.invalidate();
+    state.invalidate_program(&published.program);
     Ok(axum::Json(published))
 }

@@ -17,7 +17,7 @@ pub async fn sales(
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<ImportReport>> {
     let body = csv_text(body)?;
-    let (uid, now) = (user.id, now_rfc3339());
+    let (uid, now, id) = (user.id, now_rfc3339(), program.clone());
     let report = state
         .db
         .write(move |tx| {
@@ -32,7 +32,8 @@ pub async fn sales(
             Ok(report)
         })
         .await?;
-    state.invalidate();
+    // Facts of the program's partners changed: so did every program they take part in.
+    state.invalidate_partners_of(&id).await?;
     Ok(axum::Json(report))
 }
 
@@ -75,7 +76,7 @@ async fn facts(
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<FactReport>> {
     let body = csv_text(body)?;
-    let (uid, now) = (user.id, now_rfc3339());
+    let (uid, now, id) = (user.id, now_rfc3339(), program.clone());
     let report = state
         .db
         .write(move |tx| {
@@ -86,7 +87,8 @@ async fn facts(
             Ok(report)
         })
         .await?;
-    state.invalidate();
+    // Facts of the program's partners changed: so did every program they take part in.
+    state.invalidate_partners_of(&id).await?;
     Ok(axum::Json(report))
 }
 

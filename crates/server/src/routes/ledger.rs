@@ -15,6 +15,10 @@ use crate::AppState;
 
 pub use mitra_api::{ClosePosting, CloseReport, CloseSkipped};
 
+/// Partners posted per write transaction of a close: short enough that a redemption waiting
+/// behind one waits a few milliseconds.
+const CLOSE_BATCH: usize = 50;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseQuery {
@@ -34,33 +38,43 @@ pub async fn close(
 ) -> ApiResult<axum::Json<CloseReport>> {
     let pinned = state.config.today;
     let (uid, now) = (user.id, now_rfc3339());
-    let work = move |tx: &rusqlite::Connection| -> ApiResult<ledger::CloseOutcome> {
-        // Each closed period is decided by the version in force when it ended.
-        let versions = queries::program_versions(tx, &program)?;
-        if versions.is_empty() {
-            return Err(ApiError::not_found("the program"));
+    // Evaluated on one read snapshot, outside the write lock: redemptions and claims go on
+    // meanwhile. What each partner was seen with is kept to check at posting.
+    let id = program.clone();
+    let (mut outcome, seen) = state.db.read(move |conn| ledger::evaluate_close(conn, &id, pinned)).await?;
+    if !q.dry_run {
+        // Posted a few partners per short transaction, each checking that nothing it read changed.
+        let mut by_partner: std::collections::BTreeMap<String, Vec<ledger::Due>> = std::collections::BTreeMap::new();
+        for d in std::mem::take(&mut outcome.postings) {
+            by_partner.entry(d.partner.clone()).or_default().push(d);
         }
-        let partners = queries::program_partners(tx, &program)?;
-        let facts = queries::program_facts(tx, &program)?;
-        let zone = versions.last().map(|v| v.program.time_zone.as_str()).unwrap_or("UTC");
-        let today = crate::today_in(pinned, zone);
-        let mut outcome = ledger::CloseOutcome::default();
-        for (i, v) in versions.iter().enumerate() {
-            let until = versions.get(i + 1).map(|n| n.effective_from);
-            let run = mitra_scheme::population(&v.program, &partners, &facts, today);
-            let governs = |end: chrono::NaiveDate| end >= v.effective_from && until.is_none_or(|u| end < u);
-            ledger::due(tx, &v.program, &run, governs, &mut outcome)?;
+        let groups: Vec<(String, Vec<ledger::Due>)> = by_partner.into_iter().collect();
+        for batch in groups.chunks(CLOSE_BATCH) {
+            let (batch, seen, program, now) = (batch.to_vec(), seen.clone(), program.clone(), now.clone());
+            let done = state
+                .db
+                .write(move |tx| {
+                    let mut done = (0, Vec::new(), Vec::new());
+                    for (partner, postings) in &batch {
+                        let Some(was) = seen.get(partner) else { continue };
+                        match ledger::post_if_unchanged(tx, &program, partner, *was, postings, &now)? {
+                            Ok(n) => {
+                                done.0 += n;
+                                done.1.extend(postings.iter().cloned());
+                            }
+                            Err(skipped) => done.2.extend(skipped),
+                        }
+                    }
+                    Ok(done)
+                })
+                .await?;
+            outcome.posted += done.0;
+            outcome.postings.extend(done.1);
+            outcome.skipped.extend(done.2);
         }
-        if !q.dry_run {
-            ledger::post_due(tx, &program, &mut outcome, &now)?;
-            let summary =
-                format!("{program}: {} journals posted, {} lines skipped", outcome.posted, outcome.skipped.len());
-            audit::record(tx, uid, "close", &summary, &now)?;
-        }
-        Ok(outcome)
-    };
-    let outcome =
-        if q.dry_run { state.db.read(move |c| work(c)).await? } else { state.db.write(move |tx| work(tx)).await? };
+        let summary = format!("{program}: {} journals posted, {} lines skipped", outcome.posted, outcome.skipped.len());
+        state.db.write(move |tx| audit::record(tx, uid, "close", &summary, &now)).await?;
+    }
     Ok(axum::Json(CloseReport {
         posted: outcome.posted,
         postings: outcome

@@ -40,8 +40,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
+/// `GET /health`: the server runs and its database answers (`503 unavailable` when it does not).
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
+    // The cause is in the log (see `ApiError::internal`), not in the answer.
+    state.db.healthy().await.map_err(|_| {
+        ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database does not answer")
+    })?;
+    Ok(axum::Json(serde_json::json!({ "status": "ok", "database": "ok" })))
+}
+
 pub fn api() -> Router<AppState> {
     Router::new()
+        .route("/health", get(health))
         .route("/sessions", post(sessions::sign_in).delete(sessions::sign_out))
         .route("/me", get(sessions::me))
         .route("/me/goal", get(rewards::goal).put(rewards::set_goal).delete(rewards::clear_goal))

@@ -134,7 +134,8 @@ pub async fn leaderboards(
     axum::extract::Query(q): axum::extract::Query<BoardQuery>,
 ) -> ApiResult<axum::Json<Vec<PublicBoard>>> {
     user.may_see_program(&state, &id).await?;
-    let run = state.population(&id).await?;
+    // A board a moment old is fine: while the program is being evaluated, the last run answers.
+    let run = state.population_or_previous(&id).await?;
     let me = user.0.partner.clone();
     let top = q.top.unwrap_or(10);
     let boards = run
@@ -209,6 +210,7 @@ pub async fn create_partner(
     }
     crate::input::date("enrolled", partner.enrolled)?;
     let now = crate::auth::now_rfc3339();
+    let program = id.clone();
     let saved = partner.clone();
     state
         .db
@@ -233,7 +235,7 @@ pub async fn create_partner(
             crate::storage::audit::record(tx, user.id, "create_partner", &format!("{} in {id}", partner.id), &now)
         })
         .await?;
-    state.invalidate();
+    state.invalidate_program(&program);
     Ok((axum::http::StatusCode::CREATED, axum::Json(saved)))
 }
 
@@ -244,6 +246,7 @@ pub async fn enrol(
     Path((id, partner)): Path<(String, String)>,
 ) -> ApiResult<axum::http::StatusCode> {
     let now = crate::auth::now_rfc3339();
+    let program = id.clone();
     state
         .db
         .write(move |tx| {
@@ -253,6 +256,6 @@ pub async fn enrol(
             crate::storage::audit::record(tx, user.id, "enrol", &format!("{partner} in {id}"), &now)
         })
         .await?;
-    state.invalidate();
+    state.invalidate_program(&program);
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -127,8 +127,9 @@ pub struct Skipped {
     pub partner: String,
     pub scheme: String,
     pub period: String,
-    /// `overflow` (the figure could not be computed) or `provisional` (it depends on figures
-    /// the run did not have).
+    /// `overflow` (the figure could not be computed), `provisional` (it depends on figures
+    /// the run did not have) or `changed` (the partner's facts, the program or the ledger line
+    /// changed while the close ran: closing again posts it).
     pub reason: &'static str,
 }
 
@@ -143,6 +144,9 @@ pub struct Due {
     pub amount: Decimal,
     #[serde(skip)]
     minor: i64,
+    /// What was already posted for the line when the close read it.
+    #[serde(skip)]
+    already: i64,
     #[serde(skip)]
     memo: String,
 }
@@ -195,6 +199,7 @@ pub fn due(
                         instrument: scheme.instrument,
                         amount: from_minor(due - already, dp),
                         minor: due - already,
+                        already,
                         memo: format!("{} {}", scheme.name, info.label),
                     });
                 }
@@ -223,6 +228,107 @@ pub fn post_due(conn: &Connection, program: &str, outcome: &mut CloseOutcome, no
     }
     outcome.posted = outcome.postings.len();
     Ok(())
+}
+
+/// What a close read of a partner: their facts (how many, the highest and the sum of their ids:
+/// an added, removed or replaced fact changes it) and the program's number of versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    facts: (i64, i64, i64),
+    versions: i64,
+}
+
+/// What [`Seen`] records of `partner` now.
+pub fn seen(conn: &Connection, program: &str, partner: &str) -> ApiResult<Seen> {
+    let facts = conn
+        .prepare_cached("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM facts WHERE partner_id = ?1")?
+        .query_row([partner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let versions =
+        conn.prepare_cached("SELECT COUNT(*) FROM programs WHERE id = ?1")?.query_row([program], |r| r.get(0))?;
+    Ok(Seen { facts, versions })
+}
+
+/// Post the `postings` of one partner, computed from what the close saw (`was`), only if
+/// nothing it read has changed since: the partner's facts, the program's versions, and each
+/// line's posted amount. Otherwise nothing of the partner is posted and every line is returned
+/// as skipped (`changed`). Run in a short write transaction of its own, so the close holds the
+/// write lock for a few lines at a time, never for its evaluation.
+pub fn post_if_unchanged(
+    conn: &Connection,
+    program: &str,
+    partner: &str,
+    was: Seen,
+    postings: &[Due],
+    now: &str,
+) -> ApiResult<Result<usize, Vec<Skipped>>> {
+    let mut unchanged = seen(conn, program, partner)? == was;
+    for d in postings {
+        if !unchanged {
+            break;
+        }
+        unchanged = posted(conn, program, &d.partner, d.instrument, &d.scheme, &d.period)? == d.already;
+    }
+    if !unchanged {
+        let skipped = postings
+            .iter()
+            .map(|d| Skipped {
+                partner: d.partner.clone(),
+                scheme: d.scheme.clone(),
+                period: d.period.clone(),
+                reason: "changed",
+            })
+            .collect();
+        return Ok(Err(skipped));
+    }
+    for d in postings {
+        post(
+            conn,
+            program,
+            &d.partner,
+            d.instrument,
+            PostingKind::Accrual,
+            Some(&d.scheme),
+            Some(&d.period),
+            &d.memo,
+            d.minor,
+            now,
+        )?;
+    }
+    Ok(Ok(postings.len()))
+}
+
+/// What closing `program` would post, evaluated on one read snapshot (no write lock taken),
+/// and what each partner with a posting was seen with, for [`post_if_unchanged`]. `pinned`:
+/// the date figures are as of, if not today in the program's time zone.
+pub fn evaluate_close(
+    conn: &Connection,
+    program: &str,
+    pinned: Option<chrono::NaiveDate>,
+) -> ApiResult<(CloseOutcome, std::collections::BTreeMap<String, Seen>)> {
+    let tx = conn.unchecked_transaction()?;
+    // Each closed period is decided by the version in force when it ended.
+    let versions = super::queries::program_versions(&tx, program)?;
+    if versions.is_empty() {
+        return Err(ApiError::not_found("the program"));
+    }
+    let partners = super::queries::program_partners(&tx, program)?;
+    let facts = super::queries::program_facts(&tx, program)?;
+    let zone = versions.last().map(|v| v.program.time_zone.as_str()).unwrap_or("UTC");
+    let today = crate::today_in(pinned, zone);
+    let mut outcome = CloseOutcome::default();
+    for (i, v) in versions.iter().enumerate() {
+        let until = versions.get(i + 1).map(|n| n.effective_from);
+        let run = mitra_scheme::population(&v.program, &partners, &facts, today);
+        let governs = |end: chrono::NaiveDate| end >= v.effective_from && until.is_none_or(|u| end < u);
+        due(&tx, &v.program, &run, governs, &mut outcome)?;
+    }
+    let mut seen_by = std::collections::BTreeMap::new();
+    for d in &outcome.postings {
+        if !seen_by.contains_key(&d.partner) {
+            seen_by.insert(d.partner.clone(), seen(&tx, program, &d.partner)?);
+        }
+    }
+    Ok((outcome, seen_by))
 }
 
 /// [`due`], then [`post_due`], adding to `outcome`.

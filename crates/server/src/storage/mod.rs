@@ -1,5 +1,11 @@
 //! Storage: an embedded SQLite file (WAL mode), migrated on start.
 //!
+//! Durability: every connection runs with `synchronous = FULL`, so a commit is on disk (the WAL
+//! synced) before the write is acknowledged: a redemption whose voucher code a partner saw
+//! survives a power cut. [`Durability::Normal`] (synced at checkpoints only) exists to measure
+//! what that costs (`cargo run --release -p mitra-server --example load`). [`Db::backup`] writes
+//! a consistent copy of the live database (`VACUUM INTO`); [`restore`] puts one in place.
+//!
 //! Domain queries are written in portable SQL. What differs between databases, how a balance
 //! check and its debit are made race-free, lives in [`Db::write`]: on SQLite a `BEGIN
 //! IMMEDIATE` transaction takes the write lock up front, so no two writers interleave between
@@ -31,26 +37,44 @@ pub struct Db {
     pool: Pool,
 }
 
-fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
+/// When a commit reaches the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Before the commit returns (`synchronous = FULL`): what the server runs with.
+    Full,
+    /// At WAL checkpoints (`synchronous = NORMAL`): a power cut can lose the last commits.
+    Normal,
+}
+
+fn configure(conn: &mut Connection, durability: Durability) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let sync = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", sync)?;
     Ok(())
 }
 
 impl Db {
-    /// Open (creating if needed) and migrate the database at `path`.
+    /// Open (creating if needed) and migrate the database at `path`, every commit durable.
     pub fn open(path: &Path) -> Result<Db, String> {
+        Db::open_with(path, Durability::Full)
+    }
+
+    /// [`Db::open`] with another durability (for measuring what durability costs).
+    pub fn open_with(path: &Path, durability: Durability) -> Result<Db, String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         {
             let mut conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
             conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| e.to_string())?;
-            configure(&mut conn).map_err(|e| e.to_string())?;
+            configure(&mut conn, durability).map_err(|e| e.to_string())?;
             migrations::migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
         }
-        let manager = SqliteConnectionManager::file(path).with_init(configure);
+        let manager = SqliteConnectionManager::file(path).with_init(move |c| configure(c, durability));
         let pool = r2d2::Pool::builder().max_size(8).build(manager).map_err(|e| e.to_string())?;
         Ok(Db { pool })
     }
@@ -61,8 +85,9 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, span) = (self.pool.clone(), tracing::Span::current());
         tokio::task::spawn_blocking(move || {
+            let _in_request = span.enter();
             let conn = pool.get()?;
             f(&conn)
         })
@@ -77,8 +102,9 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&rusqlite::Transaction) -> ApiResult<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, span) = (self.pool.clone(), tracing::Span::current());
         tokio::task::spawn_blocking(move || {
+            let _in_request = span.enter();
             let mut conn = pool.get()?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
@@ -89,10 +115,67 @@ impl Db {
         .map_err(ApiError::internal)?
     }
 
+    /// Write a consistent copy of the database to `to` (a new file: an existing one is refused),
+    /// while the server keeps serving: `VACUUM INTO` reads one snapshot, so the copy holds
+    /// every write committed before it started and none after.
+    pub async fn backup(&self, to: &Path) -> ApiResult<()> {
+        if to.exists() {
+            return Err(ApiError::bad_request("backup_exists", format!("{} already exists", to.display())));
+        }
+        let target = to.to_string_lossy().into_owned();
+        self.read(move |c| {
+            c.execute("VACUUM INTO ?1", [&target])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Whether the database answers (for `/api/health`).
+    pub async fn healthy(&self) -> ApiResult<()> {
+        self.read(|c| {
+            c.query_row("SELECT COUNT(*) FROM programs", [], |r| r.get::<_, i64>(0))?;
+            Ok(())
+        })
+        .await
+    }
+
     /// A connection for synchronous start-up work (seeding).
     pub fn blocking(&self) -> ApiResult<r2d2::PooledConnection<SqliteConnectionManager>> {
         Ok(self.pool.get()?)
     }
+}
+
+/// Put the backup `from` in place as the database `db` (the server stopped): the backup is
+/// checked (a Mitra database, intact), copied beside `db`, then renamed over it, so `db` is
+/// either the old database or the whole backup, never half of one. The old write-ahead log,
+/// which belongs to the old database, is removed.
+pub fn restore(from: &Path, db: &Path) -> Result<(), String> {
+    {
+        let conn = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| format!("cannot open {}: {e}", from.display()))?;
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| format!("{} is not a database: {e}", from.display()))?;
+        if ok != "ok" {
+            return Err(format!("{} is damaged: {ok}", from.display()));
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+        let programs: Result<i64, _> = conn.query_row("SELECT COUNT(*) FROM programs", [], |r| r.get(0));
+        if version == 0 || programs.is_err() {
+            return Err(format!("{} is not a Mitra database", from.display()));
+        }
+    }
+    let staged = db.with_extension("restoring");
+    let _ = std::fs::remove_file(&staged);
+    std::fs::copy(from, &staged).map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), staged.display()))?;
+    std::fs::File::open(&staged).and_then(|f| f.sync_all()).map_err(|e| e.to_string())?;
+    for side in ["wal", "shm"] {
+        let path = std::path::PathBuf::from(format!("{}-{side}", db.display()));
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+    }
+    std::fs::rename(&staged, db).map_err(|e| format!("cannot move the backup into {}: {e}", db.display()))
 }
 
 /// A text column holding a value its enum does not know: the database was written by something

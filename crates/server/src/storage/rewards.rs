@@ -189,8 +189,6 @@ pub fn categories(conn: &Connection, program: &str) -> ApiResult<Vec<String>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// One item of a redemption request.
-
 /// Kinds handed out the moment they are redeemed (a voucher's code is shown, a donation made).
 fn handed_out_at_once(kind: &str) -> bool {
     matches!(kind, "voucher" | "donation")

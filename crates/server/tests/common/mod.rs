@@ -13,6 +13,8 @@ pub const TODAY: &str = "2026-11-15";
 pub struct Server {
     pub url: String,
     pub state: AppState,
+    /// The directory of the server's database file (`test.db`), removed when dropped.
+    pub dir: PathBuf,
     _dir: TempDir,
 }
 
@@ -50,7 +52,7 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Server {
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
     });
-    Server { url, state, _dir: TempDir(dir) }
+    Server { url, state, dir: dir.clone(), _dir: TempDir(dir) }
 }
 
 pub async fn sign_in(s: &Server, email: &str) -> String {
