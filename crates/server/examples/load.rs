@@ -20,16 +20,13 @@ use serde_json::{json, Value};
 const PROGRAM: &str = "nusantara-2026";
 const PARTNERS: usize = 10_000;
 
-#[tokio::main]
-async fn main() {
-    let dir = std::env::temp_dir().join(format!("mitra-load-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("load.db");
-    let db = Db::open(&path).unwrap();
+/// A database of the demo program grown to [`PARTNERS`] partners with 120 facts each, opened with
+/// `durability`, and its server on loopback: the state and the server's address.
+async fn seeded(dir: &std::path::Path, durability: Durability) -> (AppState, String) {
     let today = "2026-11-15".parse().unwrap();
+    let db = Db::open_with(&dir.join(format!("load-{durability:?}.db")), durability).unwrap();
     let state = AppState::new(db, Config { today: Some(today), ..Config::default() });
     demo::seed(&state.db, today).unwrap();
-
     let t = Instant::now();
     let partners = synthetic::partners(PARTNERS);
     let facts = synthetic::facts(&partners, 120, 3);
@@ -58,25 +55,23 @@ async fn main() {
         }
         tx.commit().unwrap();
     }
-    println!("seeded {PARTNERS} partners and {} facts in {:.1?}", facts.len(), t.elapsed());
-
+    println!("seeded {PARTNERS} partners and {} facts in {:.1?} ({durability:?} durability)", facts.len(), t.elapsed());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = app(state.clone());
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
     });
+    (state, base)
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::temp_dir().join(format!("mitra-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (state, base) = seeded(&dir, Durability::Full).await;
     let client = reqwest::Client::new();
-    let token: Value = client
-        .post(format!("{base}/api/sessions"))
-        .json(&json!({ "email": demo::DESIGNER, "password": demo::PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = Arc::new(token["token"].as_str().unwrap().to_string());
+    let token = sign_in(&client, &base).await;
 
     let t = Instant::now();
     let warm = client
@@ -122,17 +117,9 @@ async fn main() {
     );
 
     redemptions(&state, &client, &base, &token, "FULL", "full").await;
-    // The same database through connections that sync at checkpoints only.
-    let normal = AppState::new(
-        Db::open_with(&path, Durability::Normal).unwrap(),
-        Config { today: Some(today), ..Config::default() },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app(normal.clone());
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
-    });
+    // The same, on a database of its own whose connections sync at checkpoints only.
+    let (normal, base) = seeded(&dir, Durability::Normal).await;
+    let token = sign_in(&client, &base).await;
     redemptions(&normal, &client, &base, &token, "NORMAL", "normal").await;
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -194,6 +181,20 @@ async fn redemptions(
         before - after
     );
     assert!(negative == 0 && unbalanced == 0 && debited == before - after);
+}
+
+/// The demo designer's session token on the server at `base`.
+async fn sign_in(client: &reqwest::Client, base: &str) -> Arc<String> {
+    let token: Value = client
+        .post(format!("{base}/api/sessions"))
+        .json(&json!({ "email": demo::DESIGNER, "password": demo::PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    Arc::new(token["token"].as_str().unwrap().to_string())
 }
 
 fn total_balance(state: &AppState) -> i64 {
