@@ -12,13 +12,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mitra_scheme::synthetic;
-use mitra_server::storage::{ledger, queries, Db, Durability};
+use mitra_server::storage::{Db, Durability};
 use mitra_server::{app, demo, AppState, Config};
 use serde_json::{json, Value};
 
-const PROGRAM: &str = "nusantara-2026";
-const PARTNERS: usize = 10_000;
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{PARTNERS, PROGRAM};
 
 /// A database of the demo program grown to [`PARTNERS`] partners with 120 facts each, opened with
 /// `durability`, and its server on loopback: the state and the server's address.
@@ -26,36 +27,7 @@ async fn seeded(dir: &std::path::Path, durability: Durability) -> (AppState, Str
     let today = "2026-11-15".parse().unwrap();
     let db = Db::open_with(&dir.join(format!("load-{durability:?}.db")), durability).unwrap();
     let state = AppState::new(db, Config { today: Some(today), ..Config::default() });
-    demo::seed(&state.db, today).unwrap();
-    let t = Instant::now();
-    let partners = synthetic::partners(PARTNERS);
-    let facts = synthetic::facts(&partners, 120, 3);
-    {
-        let mut conn = state.db.blocking().unwrap();
-        let tx = conn.transaction().unwrap();
-        for p in &partners {
-            queries::insert_partner(&tx, p).unwrap();
-            queries::enrol(&tx, PROGRAM, &p.id).unwrap();
-            ledger::post(
-                &tx,
-                PROGRAM,
-                &p.id,
-                mitra_scheme::model::Instrument::Points,
-                ledger::PostingKind::Adjustment,
-                None,
-                None,
-                "load test",
-                1_000_000,
-                "now",
-            )
-            .unwrap();
-        }
-        for f in facts.iter().filter(|f| f.date().is_none_or(|d| d <= today)) {
-            queries::insert_fact(&tx, f).unwrap();
-        }
-        tx.commit().unwrap();
-    }
-    println!("seeded {PARTNERS} partners and {} facts in {:.1?} ({durability:?} durability)", facts.len(), t.elapsed());
+    support::grow(&state.db, today, PARTNERS);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = app(state.clone());

@@ -126,6 +126,24 @@ struct Cached {
 struct RunSlot {
     evaluating: tokio::sync::Mutex<()>,
     last: Mutex<Option<Cached>>,
+    /// A refresh runs in the background (see [`AppState::population_for`]).
+    refreshing: std::sync::atomic::AtomicBool,
+}
+
+/// What changed in a program's data, as generations (each change takes the next number). A run
+/// evaluated at generation `g` is current when nothing changed after `g`; when only facts of
+/// other partners changed after it, it still serves a partner (see
+/// [`AppState::population_for`]).
+#[derive(Default)]
+struct Changes {
+    /// The latest change of any kind.
+    now: u64,
+    /// The latest change of the definition or of the partner set.
+    shape: u64,
+    /// The latest change of facts whose partners are not told one by one (an import).
+    all_facts: u64,
+    /// The latest change of each partner's own facts.
+    partners: HashMap<String, u64>,
 }
 
 /// A program's preview data (`GET /api/programs/{id}/data`), encoded once per change: the JSON
@@ -184,7 +202,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Per program, bumped by every write that changes what it computes (its definition, its
     /// partners, their facts), so its cached run and data are redone and no other program's.
-    generations: Arc<Mutex<HashMap<String, u64>>>,
+    changes: Arc<Mutex<HashMap<String, Changes>>>,
     runs: Arc<Mutex<HashMap<String, Arc<RunSlot>>>>,
     data: Arc<Mutex<HashMap<String, (u64, Arc<EncodedData>)>>>,
     /// Whole-population evaluations made since start (what the tests and figures read).
@@ -207,7 +225,7 @@ impl AppState {
         AppState {
             db,
             config: Arc::new(config),
-            generations: Arc::default(),
+            changes: Arc::default(),
             runs: Arc::default(),
             data: Arc::default(),
             evaluations: Arc::default(),
@@ -228,31 +246,53 @@ impl AppState {
     }
 
     fn generation(&self, program: &str) -> u64 {
-        self.generations.lock().map(|g| g.get(program).copied().unwrap_or(0)).unwrap_or(u64::MAX)
+        self.changes.lock().map(|c| c.get(program).map_or(0, |c| c.now)).unwrap_or(u64::MAX)
     }
 
-    /// Mark a program's cached run and data stale (its definition or partners changed).
-    pub fn invalidate_program(&self, program: &str) {
-        if let Ok(mut g) = self.generations.lock() {
-            *g.entry(program.to_string()).or_insert(0) += 1;
+    /// Record a change of `program`'s data: `what` marks what changed at the new generation.
+    fn change(&self, program: &str, what: impl FnOnce(&mut Changes, u64)) {
+        if let Ok(mut all) = self.changes.lock() {
+            let c = all.entry(program.to_string()).or_default();
+            c.now += 1;
+            let now = c.now;
+            what(c, now);
         }
     }
 
-    /// Mark stale every program a partner takes part in (the partner's facts changed).
+    /// Whether a run evaluated at generation `g` still serves `partner` (or, `None`, serves for
+    /// the definition and partner set alone): only other partners' facts changed since.
+    fn serves(&self, program: &str, g: u64, partner: Option<&str>) -> bool {
+        let Ok(all) = self.changes.lock() else { return false };
+        let Some(c) = all.get(program) else { return true };
+        g >= c.shape && g >= c.all_facts && partner.is_none_or(|p| c.partners.get(p).is_none_or(|at| g >= *at))
+    }
+
+    /// A program's definition or partner set changed: its cached run and data are stale.
+    pub fn invalidate_program(&self, program: &str) {
+        self.change(program, |c, now| c.shape = now);
+    }
+
+    /// A partner's facts changed: every program the partner takes part in is stale, for that
+    /// partner at once, for the others at the next evaluation.
     pub async fn invalidate_partner(&self, partner: &str) -> ApiResult<()> {
-        let partner = partner.to_string();
-        let programs: Vec<String> = self.db.read(move |c| queries::programs_of(c, &partner)).await?;
-        programs.iter().for_each(|p| self.invalidate_program(p));
+        let id = partner.to_string();
+        let programs: Vec<String> = self.db.read(move |c| queries::programs_of(c, &id)).await?;
+        for p in &programs {
+            self.change(p, |c, now| {
+                c.partners.insert(partner.to_string(), now);
+            });
+        }
         Ok(())
     }
 
-    /// Mark stale `program` and every program sharing a partner with it (facts of its partners
-    /// changed: an import).
+    /// Facts of `program`'s partners changed (an import): it and every program sharing a
+    /// partner with it are stale for everyone.
     pub async fn invalidate_partners_of(&self, program: &str) -> ApiResult<()> {
         let id = program.to_string();
         let programs: Vec<String> = self.db.read(move |c| queries::programs_sharing(c, &id)).await?;
-        self.invalidate_program(program);
-        programs.iter().for_each(|p| self.invalidate_program(p));
+        for p in std::iter::once(program).chain(programs.iter().map(String::as_str)) {
+            self.change(p, |c, now| c.all_facts = now);
+        }
         Ok(())
     }
 
@@ -283,50 +323,61 @@ impl AppState {
         Ok(self.runs.lock().map_err(ApiError::internal)?.entry(program.to_string()).or_default().clone())
     }
 
-    /// The slot's run if it is of the program's current data and of today.
-    fn fresh(&self, slot: &RunSlot, program: &str) -> ApiResult<Option<Arc<Run>>> {
-        let generation = self.generation(program);
+    /// The slot's run if it is of today and `ok` with the generation it was evaluated at.
+    fn cached(&self, slot: &RunSlot, ok: impl Fn(u64) -> bool) -> ApiResult<Option<Arc<Run>>> {
         let last = slot.last.lock().map_err(ApiError::internal)?;
         Ok(last
             .as_ref()
-            .filter(|c| c.generation == generation && c.run.today == self.today_in(&c.run.program.time_zone))
+            .filter(|c| ok(c.generation) && c.run.today == self.today_in(&c.run.program.time_zone))
             .map(|c| c.run.clone()))
     }
 
-    /// The program evaluated over its whole population as of today: computed once per change of
-    /// the program's data, by one request at a time (the others wait for its result).
+    /// The program evaluated over its whole population as of today, with every change made
+    /// before the call: computed once per change, by one request at a time (the others wait
+    /// for its result, and take it when it began after they arrived).
     pub async fn population(&self, program: &str) -> ApiResult<Arc<Run>> {
         let slot = self.slot(program)?;
-        if let Some(run) = self.fresh(&slot, program)? {
+        let wanted = self.generation(program);
+        if let Some(run) = self.cached(&slot, |g| g >= wanted)? {
             return Ok(run);
         }
         let _one_at_a_time = slot.evaluating.lock().await;
-        // Evaluated by the request this one waited for?
-        if let Some(run) = self.fresh(&slot, program)? {
+        if let Some(run) = self.cached(&slot, |g| g >= wanted)? {
             return Ok(run);
         }
-        // Read before evaluating: a write meanwhile leaves this run stale, so it is redone.
+        // Read before evaluating: a change meanwhile leaves this run behind it.
         let generation = self.generation(program);
         let run = self.evaluate(program).await?;
         *slot.last.lock().map_err(ApiError::internal)? = Some(Cached { generation, run: run.clone() });
         Ok(run)
     }
 
-    /// Like [`AppState::population`], except that while another request is evaluating the
-    /// program, the previous run is answered at once instead of waiting for the new one. Safe
-    /// only where an answer a moment old misleads no one: leaderboards (ranks, redrawn on the
-    /// next visit). Statements, dashboards, claims and redemptions read
-    /// [`AppState::population`]: a partner whose claim was just approved sees it counted.
-    pub async fn population_or_previous(&self, program: &str) -> ApiResult<Arc<Run>> {
+    /// The program's run for serving `partner` (`None`: for what needs only the definition and
+    /// the partner set): the current one, or, when only other partners' facts changed since the
+    /// last, that last one at once while a new one is evaluated in the background.
+    ///
+    /// Where that is safe: a statement, a dashboard or a redemption computes the partner's own
+    /// figures and tier from the partner's own facts, read fresh; from the run they take the
+    /// definition, the partner's tier (their own facts unchanged since) and the context (ranks
+    /// and budget scales, which depend on other partners): the context may lag one evaluation
+    /// (seconds) behind another partner's approved claim or imported sales. A partner whose own
+    /// facts changed, a new version or partner, or an import always waits for the new run.
+    /// Closing never uses a cached run.
+    pub async fn population_for(&self, program: &str, partner: Option<&str>) -> ApiResult<Arc<Run>> {
         let slot = self.slot(program)?;
-        if let Some(run) = self.fresh(&slot, program)? {
+        let wanted = self.generation(program);
+        if let Some(run) = self.cached(&slot, |g| g >= wanted)? {
             return Ok(run);
         }
-        if slot.evaluating.try_lock().is_err() {
-            let last = slot.last.lock().map_err(ApiError::internal)?;
-            if let Some(c) = last.as_ref().filter(|c| c.run.today == self.today_in(&c.run.program.time_zone)) {
-                return Ok(c.run.clone());
+        if let Some(run) = self.cached(&slot, |g| self.serves(program, g, partner))? {
+            if !slot.refreshing.swap(true, Ordering::SeqCst) {
+                let (state, id, slot) = (self.clone(), program.to_string(), slot.clone());
+                tokio::spawn(async move {
+                    let _ = state.population(&id).await;
+                    slot.refreshing.store(false, Ordering::SeqCst);
+                });
             }
+            return Ok(run);
         }
         self.population(program).await
     }

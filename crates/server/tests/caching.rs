@@ -91,3 +91,38 @@ async fn a_write_stales_only_the_programs_it_changes() {
     assert_eq!(again["schemes"][0]["periods"][3]["measure"], "43500000");
     assert!(st["schemes"].as_array().is_some_and(|a| !a.is_empty()));
 }
+
+#[tokio::test]
+async fn after_a_claim_is_approved_other_partners_are_answered_at_once_and_the_claimant_sees_it() {
+    let s = start().await;
+    grow(&s);
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let sinar = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let statement = |partner: &str| format!("/api/partners/{partner}/statement?program={NUSANTARA}");
+    let claim = json!({ "kind": "sale", "program": NUSANTARA, "invoice": "CACHE-C-1", "date": "2026-11-14",
+        "lines": [{ "sku": "WS-20L", "category": "exterior", "units": "2", "value": "3000000", "serials": [] }] });
+    let (status, c) = post(&s, &sinar, "/api/partners/sinar-jaya/claims", None, &claim).await;
+    assert_eq!(status, 201, "{c}");
+    // How long evaluating the program takes.
+    s.state.invalidate_program(NUSANTARA);
+    let t = std::time::Instant::now();
+    s.state.population(NUSANTARA).await.unwrap();
+    let evaluating = t.elapsed();
+    assert_eq!(get(&s, &designer, &statement("bangun-warna")).await.0, 200);
+    let warm = evaluations(&s);
+
+    let approve = format!("/api/claims/{}/approve", c["id"]);
+    assert_eq!(post(&s, &designer, &approve, None, &json!({})).await.0, 200);
+    // Another partner is answered from the last run at once (their own facts did not change),
+    // not after an evaluation; a refresh starts in the background.
+    let t = std::time::Instant::now();
+    let (status, _) = get(&s, &designer, &statement("bangun-warna")).await;
+    let answered = t.elapsed();
+    assert_eq!(status, 200);
+    assert!(answered * 3 < evaluating, "answered in {answered:?}; an evaluation takes {evaluating:?}");
+    // The claimant waits for a run with the claim: 40.5 M + 3 M in Q4.
+    let (_, own) = get(&s, &sinar, &statement("sinar-jaya")).await;
+    assert_eq!(own["schemes"][0]["periods"][3]["measure"], "43500000");
+    // One evaluation between the background refresh and the claimant's request.
+    assert_eq!(evaluations(&s), warm + 1);
+}

@@ -29,7 +29,8 @@ pub async fn submit(
         })
         .await?;
     // The program must exist and the partner take part in it.
-    let run = state.population(request.program()).await?;
+    // The definition and today are all a claim needs of the run.
+    let run = state.population_for(request.program(), None).await?;
     if !enrolled {
         return Err(ApiError::forbidden("your organisation does not take part in this program"));
     }

@@ -38,7 +38,7 @@ pub async fn facts(
 
 /// A partner's full statement, computed with the whole population's context.
 pub async fn partner_statement(state: &AppState, partner: &Partner, program: &str) -> ApiResult<Statement> {
-    let run = state.population(program).await?;
+    let run = state.population_for(program, Some(&partner.id)).await?;
     if run.population.figures(&partner.id).is_none() {
         return Err(ApiError::not_found("this partner in the program"));
     }
@@ -206,7 +206,7 @@ pub async fn dashboard(
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Dashboard>> {
     let partner = partner_of(&state, &user, id).await?;
-    let run = state.population(&q.program).await?;
+    let run = state.population_for(&q.program, Some(&partner.id)).await?;
     if run.population.figures(&partner.id).is_none() {
         return Err(ApiError::not_found("this partner in the program"));
     }

@@ -210,7 +210,8 @@ pub async fn redeem(
             )
         })?
         .to_string();
-    let run = state.population(&request.program).await?;
+    // The partner's tier, from their own facts: a run their facts have not changed since.
+    let run = state.population_for(&request.program, Some(&partner)).await?;
     let figures = run.population.figures(&partner).ok_or_else(|| ApiError::not_found("this partner in the program"))?;
     let tiers: Vec<String> = run.program.tiers.iter().map(|t| t.id.clone()).collect();
     let tier_rank = figures.tier.as_ref().and_then(|t| tiers.iter().position(|x| x == t));
