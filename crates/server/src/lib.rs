@@ -140,8 +140,6 @@ struct Changes {
     now: u64,
     /// The latest change of the definition or of the partner set.
     shape: u64,
-    /// The latest change of facts whose partners are not told one by one (an import).
-    all_facts: u64,
     /// The latest change of each partner's own facts.
     partners: HashMap<String, u64>,
 }
@@ -264,7 +262,7 @@ impl AppState {
     fn serves(&self, program: &str, g: u64, partner: Option<&str>) -> bool {
         let Ok(all) = self.changes.lock() else { return false };
         let Some(c) = all.get(program) else { return true };
-        g >= c.shape && g >= c.all_facts && partner.is_none_or(|p| c.partners.get(p).is_none_or(|at| g >= *at))
+        g >= c.shape && partner.is_none_or(|p| c.partners.get(p).is_none_or(|at| g >= *at))
     }
 
     /// A program's definition or partner set changed: its cached run and data are stale.
@@ -275,23 +273,25 @@ impl AppState {
     /// A partner's facts changed: every program the partner takes part in is stale, for that
     /// partner at once, for the others at the next evaluation.
     pub async fn invalidate_partner(&self, partner: &str) -> ApiResult<()> {
-        let id = partner.to_string();
-        let programs: Vec<String> = self.db.read(move |c| queries::programs_of(c, &id)).await?;
-        for p in &programs {
-            self.change(p, |c, now| {
-                c.partners.insert(partner.to_string(), now);
-            });
-        }
-        Ok(())
+        self.invalidate_partners(std::iter::once(partner.to_string()).collect()).await
     }
 
-    /// Facts of `program`'s partners changed (an import): it and every program sharing a
-    /// partner with it are stale for everyone.
-    pub async fn invalidate_partners_of(&self, program: &str) -> ApiResult<()> {
-        let id = program.to_string();
-        let programs: Vec<String> = self.db.read(move |c| queries::programs_sharing(c, &id)).await?;
-        for p in std::iter::once(program).chain(programs.iter().map(String::as_str)) {
-            self.change(p, |c, now| c.all_facts = now);
+    /// [`AppState::invalidate_partner`] for each of `partners` (an import's).
+    pub async fn invalidate_partners(&self, partners: std::collections::BTreeSet<String>) -> ApiResult<()> {
+        let pairs: Vec<(String, String)> = self
+            .db
+            .read(move |c| {
+                let mut out = Vec::new();
+                for p in partners {
+                    out.extend(queries::programs_of(c, &p)?.into_iter().map(|program| (program, p.clone())));
+                }
+                Ok(out)
+            })
+            .await?;
+        for (program, partner) in pairs {
+            self.change(&program, |c, now| {
+                c.partners.insert(partner, now);
+            });
         }
         Ok(())
     }
@@ -361,7 +361,8 @@ impl AppState {
     /// definition, the partner's tier (their own facts unchanged since) and the context (ranks
     /// and budget scales, which depend on other partners): the context may lag one evaluation
     /// (seconds) behind another partner's approved claim or imported sales. A partner whose own
-    /// facts changed, a new version or partner, or an import always waits for the new run.
+    /// facts changed (a claim approved, an import's rows), a new version or a new partner
+    /// always waits for the new run.
     /// Closing never uses a cached run.
     pub async fn population_for(&self, program: &str, partner: Option<&str>) -> ApiResult<Arc<Run>> {
         let slot = self.slot(program)?;

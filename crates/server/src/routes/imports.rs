@@ -17,8 +17,8 @@ pub async fn sales(
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<ImportReport>> {
     let body = csv_text(body)?;
-    let (uid, now, id) = (user.id, now_rfc3339(), program.clone());
-    let report = state
+    let (uid, now) = (user.id, now_rfc3339());
+    let mut report = state
         .db
         .write(move |tx| {
             let report = imports::import_sales(tx, &program, &body)?;
@@ -32,8 +32,8 @@ pub async fn sales(
             Ok(report)
         })
         .await?;
-    // Facts of the program's partners changed: so did every program they take part in.
-    state.invalidate_partners_of(&id).await?;
+    // The facts of the import's partners changed, in every program they take part in.
+    state.invalidate_partners(std::mem::take(&mut report.changed)).await?;
     Ok(axum::Json(report))
 }
 
@@ -76,8 +76,8 @@ async fn facts(
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<FactReport>> {
     let body = csv_text(body)?;
-    let (uid, now, id) = (user.id, now_rfc3339(), program.clone());
-    let report = state
+    let (uid, now) = (user.id, now_rfc3339());
+    let mut report = state
         .db
         .write(move |tx| {
             let report = imports::import_facts(tx, &program, kind, &body)?;
@@ -87,8 +87,8 @@ async fn facts(
             Ok(report)
         })
         .await?;
-    // Facts of the program's partners changed: so did every program they take part in.
-    state.invalidate_partners_of(&id).await?;
+    // The facts of the import's partners changed, in every program they take part in.
+    state.invalidate_partners(std::mem::take(&mut report.changed)).await?;
     Ok(axum::Json(report))
 }
 

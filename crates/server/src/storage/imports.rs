@@ -74,6 +74,9 @@ pub struct ImportReport {
     /// Rows skipped because the partner already claimed their invoice (a claim pending or
     /// approved): the claim counts the sale, the import must not count it again.
     pub already_claimed: Vec<ClaimedRow>,
+    /// The partners whose facts the import changed (not sent: for the cache).
+    #[serde(skip)]
+    pub changed: std::collections::BTreeSet<String>,
 }
 
 /// A row an import skipped because its invoice was claimed.
@@ -296,6 +299,7 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
     let rows = valid.len();
     let mut imported = 0;
     let mut already_claimed = Vec::new();
+    let mut changed = std::collections::BTreeSet::new();
     for v in valid {
         let key = input::match_key(&v.invoice);
         let claim: Option<i64> = conn
@@ -324,9 +328,10 @@ pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResu
             params![v.partner, v.invoice, v.line, fact_id, key],
         )?;
         imported += 1;
+        changed.insert(v.partner);
     }
     let already_imported = rows - imported - already_claimed.len();
-    Ok(ImportReport { rows, imported, already_imported, already_claimed })
+    Ok(ImportReport { rows, imported, already_imported, already_claimed, changed })
 }
 
 /// The kinds of facts imported by [`import_facts`], and their columns.
@@ -368,6 +373,9 @@ pub struct FactReport {
     pub already_imported: usize,
     /// Targets that replaced the partner's earlier target for the scheme and period.
     pub replaced: usize,
+    /// The partners whose facts the import changed (not sent: for the cache).
+    #[serde(skip)]
+    pub changed: std::collections::BTreeSet<String>,
 }
 
 #[derive(Deserialize)]
@@ -488,7 +496,8 @@ pub fn import_facts(conn: &Connection, program: &str, kind: FactImport, csv_text
         FactImport::Certifications => "certification",
         FactImport::Referrals => "referral",
     };
-    let mut report = FactReport { rows: valid.len(), imported: 0, already_imported: 0, replaced: 0 };
+    let mut report =
+        FactReport { rows: valid.len(), imported: 0, already_imported: 0, replaced: 0, changed: Default::default() };
     let mut stmt = conn.prepare_cached("SELECT id, body FROM facts WHERE partner_id = ?1 AND kind = ?2")?;
     for (_, fact) in valid {
         let key = identity(&fact);
@@ -510,10 +519,12 @@ pub fn import_facts(conn: &Connection, program: &str, kind: FactImport, csv_text
                 conn.execute("DELETE FROM facts WHERE id = ?1", params![id])?;
                 queries::insert_fact(conn, &fact)?;
                 report.replaced += 1;
+                report.changed.insert(fact.partner().to_string());
             }
             None => {
                 queries::insert_fact(conn, &fact)?;
                 report.imported += 1;
+                report.changed.insert(fact.partner().to_string());
             }
         }
     }

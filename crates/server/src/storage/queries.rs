@@ -113,16 +113,6 @@ pub fn programs_of(conn: &Connection, partner: &str) -> ApiResult<Vec<String>> {
     Ok(rows)
 }
 
-/// The other programs that share at least one partner with `program`.
-pub fn programs_sharing(conn: &Connection, program: &str) -> ApiResult<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT b.program_id FROM program_partners a JOIN program_partners b ON b.partner_id = a.partner_id
-         WHERE a.program_id = ?1 AND b.program_id != ?1",
-    )?;
-    let rows = stmt.query_map([program], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(rows)
-}
-
 /// The partners taking part in a program.
 pub fn program_partners(conn: &Connection, program: &str) -> ApiResult<Vec<Partner>> {
     let mut stmt = conn.prepare(&format!(
