@@ -22,6 +22,10 @@ cargo test --release --target wasm32-unknown-unknown -p mitra-scheme --features 
 say "API load (10,000 partners; statement at 200 req/s; redemptions)"
 cargo run --release -p mitra-server --example load
 
+say "Mixed load (10,000 partners; reads at the knee, 32 redemption clients, approvals, imports, a close; 60 s)"
+cargo build --release -p mitra-server --bin mitra-server --example mixed
+"$CARGO_TARGET_DIR/release/examples/mixed"
+
 say "What an attacker measures (sign-in timing; memory under made-up password tokens)"
 cargo run --release -p mitra-server --example probe
 

@@ -11,7 +11,8 @@
 //!
 //! Reported: p50, p99 and max per endpoint; the read rate and redemptions per second; the
 //! longest any read or redemption took while a close or an import ran; then the ledger's
-//! invariants on the database the server wrote. Run by `scripts/bench.sh`:
+//! invariants on the database the server wrote. `MIXED_READ_RATE=n` runs the mix with reads at
+//! `n` a second instead of the knee. Run by `scripts/bench.sh`:
 //! `cargo build --release -p mitra-server && cargo run --release -p mitra-server --example mixed`.
 
 use std::sync::{Arc, Mutex};
@@ -206,7 +207,8 @@ async fn main() {
         }
         knee = rate;
     }
-    let rate = knee.max(250);
+    // `MIXED_READ_RATE` runs the mix at another read rate (to see what the mix itself sustains).
+    let rate = std::env::var("MIXED_READ_RATE").ok().and_then(|r| r.parse().ok()).unwrap_or(knee.max(250));
     println!("mixed run: reads at {rate}/s, 32 redemption clients, a claim approved a second, 1,000 rows imported every 10 s, a close at 30 s");
 
     let started = Instant::now();
