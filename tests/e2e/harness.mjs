@@ -39,8 +39,10 @@ export async function startServer() {
   if (!bin || !dist) throw new Error('MITRA_SERVER_BIN and MITRA_DIST must be set (scripts/test.sh sets them)');
   const dir = mkdtempSync(join(tmpdir(), 'mitra-e2e-'));
   const port = await freePort();
+  // Its request log (standard error) only for warnings and errors, unless MITRA_LOG says otherwise.
   const child = spawn(bin, ['--db', join(dir, 'mitra.db'), '--addr', `127.0.0.1:${port}`, '--dist', dist, '--today', TODAY, '--demo'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, MITRA_LOG: process.env.MITRA_LOG || 'warn' },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/api/me`, 30000);

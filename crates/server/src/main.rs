@@ -61,7 +61,8 @@ enum LogFormat {
 fn init_logs(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MITRA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    // On standard error: standard output is the command's own (where it runs, what it did).
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr);
     match format {
         LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
         LogFormat::Text => logs.compact().init(),

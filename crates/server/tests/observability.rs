@@ -44,18 +44,20 @@ async fn the_server_logs_each_request_as_json_with_its_id_status_and_latency() {
         ])
         .env("MITRA_TODAY", "2026-11-15")
         .env_remove("MITRA_LOG")
-        .stdout(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(server.stdout.take().unwrap()).lines();
-    // Ready once it says where it runs.
-    for line in out.by_ref() {
-        if line.unwrap().contains("Mitra is running") {
-            break;
-        }
-    }
+    // The log is on standard error; ready once the server answers.
+    let mut out = BufReader::new(server.stderr.take().unwrap()).lines();
     let client = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if client.get(format!("{base}/api/health")).header("x-request-id", "warm-up").send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let ok = client.get(format!("{base}/api/health")).header("x-request-id", "trace-ok-1").send().await.unwrap();
     assert_eq!(ok.status(), 200);
     let refused = client.get(format!("{base}/api/me")).header("x-request-id", "trace-401-1").send().await.unwrap();
