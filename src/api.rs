@@ -7,9 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub use mitra_api::{
-    Claim, ClaimLine, ClaimRequest, ClaimStatus, Goal, Product,
-    Board, BoardRow, CatalogItem, Dashboard, Ledger, LineRequest, Me, Posting, PostingKind, ProgramName, Redemption,
-    RedemptionRequest, RedemptionStatus, Role, Session, StatementLine, StatementPage, StatementQuery, User,
+    Board, BoardRow, CatalogItem, Claim, ClaimLine, ClaimRequest, ClaimStatus, Dashboard, Goal, Ledger, LineRequest,
+    Me, Posting, PostingKind, Product, ProgramName, Redemption, RedemptionRequest, RedemptionStatus, Role, Session,
+    StatementLine, StatementPage, StatementQuery, User,
 };
 use mitra_api::{ErrorBody, SetPassword, SignIn};
 
@@ -38,7 +38,6 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
 
 /// The API's base URL: the `mitra-api-base` meta tag of index.html when set (so a static host
 /// can point the built app at any backend), else `MITRA_API_BASE` at build time, else the
@@ -88,8 +87,6 @@ pub async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiE
     decode(resp).await
 }
 
-
-
 pub async fn sign_in(email: &str, password: &str) -> Result<Session, ApiError> {
     let body = SignIn { email: email.into(), password: password.into() };
     let req = Request::post(&url("/sessions")).json(&body).map_err(unreachable)?;
@@ -97,14 +94,18 @@ pub async fn sign_in(email: &str, password: &str) -> Result<Session, ApiError> {
 }
 
 pub async fn sign_out(token: &str) -> Result<(), ApiError> {
-    let resp = authorized(Request::delete(&url("/sessions")), token).send().await.map_err(unreachable)?;
+    done(authorized(Request::delete(&url("/sessions")), token)).await
+}
+
+/// Send a request whose success has no body: `Ok(())`, or the API's error.
+pub async fn done(req: RequestBuilder) -> Result<(), ApiError> {
+    let resp = req.send().await.map_err(unreachable)?;
     if resp.ok() {
         Ok(())
     } else {
         decode::<serde_json::Value>(resp).await.map(|_| ())
     }
 }
-
 
 /// Set a password with the one-time token of an invitation or reset link.
 pub async fn set_password(token: &str, password: &str) -> Result<(), ApiError> {
@@ -121,8 +122,6 @@ pub async fn set_password(token: &str, password: &str) -> Result<(), ApiError> {
 pub async fn me(token: &str) -> Result<Me, ApiError> {
     get("/me", token).await
 }
-
-
 
 /// The header the service worker (`public/sw.js`) adds to an answer it serves from its cache.
 const OFFLINE_HEADER: &str = "X-Mitra-Offline-As-Of";
@@ -155,7 +154,6 @@ pub fn forget_offline_copies() {
         }
     }
 }
-
 
 pub async fn leaderboards(token: &str, program: &str) -> Result<Vec<Board>, ApiError> {
     get(&format!("/programs/{program}/leaderboards"), token).await
@@ -225,10 +223,7 @@ pub async fn redeem(
     quantity: i64,
     key: &str,
 ) -> Result<Redemption, ApiError> {
-    let body = RedemptionRequest {
-        program: program.into(),
-        lines: vec![LineRequest { item: item.into(), quantity }],
-    };
+    let body = RedemptionRequest { program: program.into(), lines: vec![LineRequest { item: item.into(), quantity }] };
     let req = authorized(Request::post(&url(&format!("/partners/{partner}/redemptions"))), token)
         .header("Idempotency-Key", key)
         .json(&body)
@@ -348,13 +343,5 @@ pub async fn set_goal(token: &str, program: &str, item: &str) -> Result<Goal, Ap
 
 /// No goal in the program any more.
 pub async fn clear_goal(token: &str, program: &str) -> Result<(), ApiError> {
-    let resp = authorized(Request::delete(&url(&format!("/me/goal?program={program}"))), token)
-        .send()
-        .await
-        .map_err(unreachable)?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        decode::<serde_json::Value>(resp).await.map(|_| ())
-    }
+    done(authorized(Request::delete(&url(&format!("/me/goal?program={program}"))), token)).await
 }

@@ -133,15 +133,7 @@ pub async fn create_partner(
 
 /// An existing partner (of another program) takes part in `program` too.
 pub async fn enrol(token: &str, program: &str, partner: &str) -> Result<(), ApiError> {
-    let resp = authorized(Request::put(&url(&format!("/programs/{program}/partners/{partner}"))), token)
-        .send()
-        .await
-        .map_err(unreachable)?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        decode::<serde_json::Value>(resp).await.map(|_| ())
-    }
+    mitra::api::done(authorized(Request::put(&url(&format!("/programs/{program}/partners/{partner}"))), token)).await
 }
 
 pub use mitra_api::CatalogItem;

@@ -43,7 +43,7 @@ async fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let (state, base) = seeded(&dir, Durability::Full).await;
     let client = reqwest::Client::new();
-    let token = sign_in(&client, &base).await;
+    let token = Arc::new(support::sign_in(&client, &base, demo::DESIGNER).await);
 
     let t = Instant::now();
     let warm = client
@@ -91,7 +91,7 @@ async fn main() {
     redemptions(&state, &client, &base, &token, "FULL", "full").await;
     // The same, on a database of its own whose connections sync at checkpoints only.
     let (normal, base) = seeded(&dir, Durability::Normal).await;
-    let token = sign_in(&client, &base).await;
+    let token = Arc::new(support::sign_in(&client, &base, demo::DESIGNER).await);
     redemptions(&normal, &client, &base, &token, "NORMAL", "normal").await;
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -153,20 +153,6 @@ async fn redemptions(
         before - after
     );
     assert!(negative == 0 && unbalanced == 0 && debited == before - after);
-}
-
-/// The demo designer's session token on the server at `base`.
-async fn sign_in(client: &reqwest::Client, base: &str) -> Arc<String> {
-    let token: Value = client
-        .post(format!("{base}/api/sessions"))
-        .json(&json!({ "email": demo::DESIGNER, "password": demo::PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    Arc::new(token["token"].as_str().unwrap().to_string())
 }
 
 fn total_balance(state: &AppState) -> i64 {

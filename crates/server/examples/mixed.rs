@@ -41,17 +41,7 @@ struct Api {
 
 impl Api {
     async fn sign_in(&self, email: &str) -> String {
-        let r: Value = self
-            .client
-            .post(format!("{}/api/sessions", self.base))
-            .json(&json!({ "email": email, "password": demo::PASSWORD }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        r["token"].as_str().unwrap().to_string()
+        support::sign_in(&self.client, &self.base, email).await
     }
 
     /// The answer's status, or 0 when the request failed on the way.

@@ -42,3 +42,17 @@ pub fn grow(db: &Db, today: NaiveDate, partners: usize) {
     tx.commit().unwrap();
     println!("seeded {} partners and {} facts in {:.1?}", partners.len(), facts.len(), t.elapsed());
 }
+
+/// The session token of `email` (a demo user) on the server at `base`.
+pub async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> String {
+    let answer: serde_json::Value = client
+        .post(format!("{base}/api/sessions"))
+        .json(&serde_json::json!({ "email": email, "password": demo::PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["token"].as_str().unwrap().to_string()
+}

@@ -209,22 +209,28 @@ pub fn due(
     Ok(())
 }
 
+/// The accrual journal of one line a close found due.
+fn post_accrual(conn: &Connection, program: &str, d: &Due, now: &str) -> ApiResult<()> {
+    post(
+        conn,
+        program,
+        &d.partner,
+        d.instrument,
+        PostingKind::Accrual,
+        Some(&d.scheme),
+        Some(&d.period),
+        &d.memo,
+        d.minor,
+        now,
+    )?;
+    Ok(())
+}
+
 /// Post what [`due`] found, in the caller's transaction. Closing again with unchanged data posts
 /// nothing; a late claim or a return posts its adjustment at the next close.
 pub fn post_due(conn: &Connection, program: &str, outcome: &mut CloseOutcome, now: &str) -> ApiResult<()> {
     for d in &outcome.postings {
-        post(
-            conn,
-            program,
-            &d.partner,
-            d.instrument,
-            PostingKind::Accrual,
-            Some(&d.scheme),
-            Some(&d.period),
-            &d.memo,
-            d.minor,
-            now,
-        )?;
+        post_accrual(conn, program, d, now)?;
     }
     outcome.posted = outcome.postings.len();
     Ok(())
@@ -281,18 +287,7 @@ pub fn post_if_unchanged(
         return Ok(Err(skipped));
     }
     for d in postings {
-        post(
-            conn,
-            program,
-            &d.partner,
-            d.instrument,
-            PostingKind::Accrual,
-            Some(&d.scheme),
-            Some(&d.period),
-            &d.memo,
-            d.minor,
-            now,
-        )?;
+        post_accrual(conn, program, d, now)?;
     }
     Ok(Ok(postings.len()))
 }
