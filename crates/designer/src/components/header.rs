@@ -35,7 +35,7 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// A program's pages: the editor, the claims queue, the imports.
+/// A program's pages: the editor, claims, partners, the catalog, imports, versions, closing.
 #[component]
 pub fn ProgramTabs(program: String) -> impl IntoView {
     let base = format!("{}/programs/{program}", crate::BASE);
