@@ -49,7 +49,7 @@ async fn the_server_logs_each_request_as_json_with_its_id_status_and_latency() {
         .spawn()
         .unwrap();
     // The log is on standard error; ready once the server answers.
-    let mut out = BufReader::new(server.stderr.take().unwrap()).lines();
+    let out = BufReader::new(server.stderr.take().unwrap()).lines();
     let client = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..200 {
