@@ -2,7 +2,7 @@
 // figures stay available offline.
 //
 // - Pages and app files: network first, so a new build is picked up at once; the cached copy
-//   when the network fails. Hashed files (trunk names them by content) never change.
+//   when the network fails. Hashed files (named by their content) never change.
 // - The signed-in data (`/api/me`, a partner's dashboard bundle, leaderboards): network first;
 //   offline, the last answer is served with an `X-Mitra-Offline-As-Of` header naming when it was
 //   fetched, so the app can say "offline, as of …". Signing out deletes the data cache.
@@ -10,14 +10,22 @@
 const SHELL = 'mitra-shell-v1';
 const DATA = 'mitra-data-v1';
 
-// The page and every file it links (trunk's hashed script, wasm and styles), read from the page.
+// The page, every file it links (the hashed script, wasm, styles and the pages' loader), and
+// the pieces of wasm that loader fetches when a page is first opened (named in it as
+// `new URL("./….wasm", import.meta.url)`), so every page opens offline, not only those visited.
 async function cacheShell() {
   const cache = await caches.open(SHELL);
   const page = await fetch('/', { cache: 'no-cache' });
   const html = await page.clone().text();
   await cache.put('/', page);
-  const linked = [...html.matchAll(/(?:href|src)="(\/[^"]+\.(?:js|wasm|css|svg|webmanifest))"/g)].map((m) => m[1]);
-  await cache.addAll([...new Set(linked)]);
+  const linked = [...new Set([...html.matchAll(/(?:href|src)="(\/[^"]+\.(?:js|wasm|css|svg|webmanifest))"/g)].map((m) => m[1]))];
+  await cache.addAll(linked);
+  const pieces = [];
+  for (const script of linked.filter((path) => path.endsWith('.js'))) {
+    const text = await (await cache.match(script)).text();
+    for (const m of text.matchAll(/new URL\("\.\/([^"]+\.wasm)", import\.meta\.url\)/g)) pieces.push(`/${m[1]}`);
+  }
+  await cache.addAll([...new Set(pieces)]);
 }
 
 self.addEventListener('install', (event) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building Mitra needs, skipping whatever is already present at the right version:
-# the wasm32 target, trunk, the wasm-bindgen-cli matching Cargo.lock, and wasm-opt (binaryen
+# the wasm32 target, trunk, the wasm-bindgen-cli matching Cargo.lock, wasm-split-cli, and wasm-opt (binaryen
 # from npm: Debian's is too old and breaks wasm-bindgen output). With --browser, also Chromium,
 # chromedriver and playwright-core for the browser tests.
 set -euo pipefail
@@ -23,12 +23,18 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
   # Not --locked: the registry lacks one of its locked dependency versions.
   cargo install wasm-bindgen-cli --version "$bindgen_version" --force
 fi
-for toml in Trunk.toml crates/designer/Trunk.toml; do
+for toml in crates/designer/Trunk.toml; do
   if ! grep -q "wasm_bindgen = \"$bindgen_version\"" "$toml"; then
     echo "$toml's [tools] wasm_bindgen must be $bindgen_version, as in Cargo.lock" >&2
     exit 1
   fi
 done
+
+# Splits the portal's wasm into one piece per page (scripts/build-portal.mjs).
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "Installing wasm-split-cli $WASM_SPLIT_VERSION"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
+fi
 
 npm_has() { # package version
   [ "$(node -p "require('$MITRA_TOOLS/node_modules/$1/package.json').version" 2>/dev/null)" = "$2" ]

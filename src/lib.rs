@@ -17,7 +17,7 @@ pub mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use session::AppState;
 
@@ -36,18 +36,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/sign-in") view=pages::sign_in::SignIn/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
-                    <Route path=path!("/schemes/:id") view=pages::scheme::SchemePage/>
-                    <Route path=path!("/rewards") view=pages::rewards::RewardsPage/>
-                    <Route path=path!("/rewards/history") view=pages::rewards::RewardsHistoryPage/>
-                    <Route path=path!("/rewards/:id") view=pages::rewards::RewardItemPage/>
-                    <Route path=path!("/claims") view=pages::claims::ClaimsPage/>
-                    <Route path=path!("/claims/new") view=pages::claims::NewClaimPage/>
-                    <Route path=path!("/funds") view=pages::funds::FundsPage/>
-                    <Route path=path!("/statement") view=pages::statement::StatementPage/>
-                    <Route path=path!("/tier") view=pages::tier::TierPage/>
-                    <Route path=path!("/leaderboard") view=pages::leaderboard::LeaderboardPage/>
-                    <Route path=path!("/account") view=pages::account::AccountPage/>
-                    <Route path=path!("/set-password") view=pages::set_password::SetPasswordPage/>
+                    <Route path=path!("/schemes/:id") view={Lazy::<pages::SchemeRoute>::new()}/>
+                    <Route path=path!("/rewards") view={Lazy::<pages::RewardsRoute>::new()}/>
+                    <Route path=path!("/rewards/history") view={Lazy::<pages::RewardsHistoryRoute>::new()}/>
+                    <Route path=path!("/rewards/:id") view={Lazy::<pages::RewardItemRoute>::new()}/>
+                    <Route path=path!("/claims") view={Lazy::<pages::ClaimsRoute>::new()}/>
+                    <Route path=path!("/claims/new") view={Lazy::<pages::NewClaimRoute>::new()}/>
+                    <Route path=path!("/funds") view={Lazy::<pages::FundsRoute>::new()}/>
+                    <Route path=path!("/statement") view={Lazy::<pages::StatementRoute>::new()}/>
+                    <Route path=path!("/tier") view={Lazy::<pages::TierRoute>::new()}/>
+                    <Route path=path!("/leaderboard") view={Lazy::<pages::LeaderboardRoute>::new()}/>
+                    <Route path=path!("/account") view={Lazy::<pages::AccountRoute>::new()}/>
+                    <Route path=path!("/set-password") view={Lazy::<pages::SetPasswordRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -1,6 +1,6 @@
 // The installable app: manifest, icons and catalog images are served; the service worker keeps
-// the app shell and the last dashboard, so an offline reload shows it marked offline; signing
-// out forgets it.
+// the app shell, every page's piece of wasm and the last dashboard, so an offline reload shows
+// it marked offline and other pages still open; signing out forgets the figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn, text, useServerAndBrowser } from './harness.mjs';
@@ -39,6 +39,13 @@ test('offline, a reload shows the last dashboard marked offline; signing out for
   await page.waitForSelector('[data-test=points-balance]');
   assert.equal(await text(page, '[data-test=points-balance]'), '120,000');
   assert.match(await text(page, '[data-test=offline]'), /^Offline: these figures are as of /);
+  // A page never opened in this session opens offline too: its piece of wasm was kept when the
+  // worker installed, not only when first visited.
+  const fetched = [];
+  page.on('requestfinished', (r) => { if (r.url().endsWith('.wasm')) fetched.push(new URL(r.url()).pathname); });
+  await page.click('a[href="/tier"]');
+  await page.waitForSelector('[data-test=tier-standing]');
+  assert.ok(fetched.some((path) => /^\/split_progress-[0-9a-f]{16}\.wasm$/.test(path)), `pieces fetched: ${fetched}`);
   await page.context().setOffline(false);
   await page.click('[data-test=sign-out]');
   await page.waitForURL('**/sign-in');

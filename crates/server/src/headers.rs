@@ -5,7 +5,7 @@
 //! Sessions are bearer tokens kept by the app (in `localStorage`), not cookies, so the app can
 //! be hosted on another origin than the API. What protects a token is that no script but the
 //! app's own runs on the page: the policy allows scripts from the app's origin and the one inline
-//! loader trunk writes (by its hash), nothing inline or injected, and no framing.
+//! loader the build writes (by its hash), nothing inline or injected, and no framing.
 
 use std::path::Path;
 
@@ -72,7 +72,7 @@ pub fn content_security_policy(index_html: Option<&str>, api_origins: &[String])
     )
 }
 
-/// `sha256-…` of each inline `<script>` of a page (trunk's loader), as a CSP source.
+/// `sha256-…` of each inline `<script>` of a page (the build's loader), as a CSP source.
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
@@ -106,7 +106,7 @@ pub fn policy_for(dist: Option<&Path>, api_origins: &[String]) -> String {
     content_security_policy(dist.map(|_| pages.as_str()), api_origins)
 }
 
-/// A file name trunk gave a content hash (`mitra-1a2b3c4d5e6f7a8b_bg.wasm`): it never changes.
+/// A file name the build gave a content hash (`mitra-1a2b3c4d5e6f7a8b_bg.wasm`): it never changes.
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.split(['-', '_', '.']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -20,7 +20,7 @@ struct Args {
     /// Address to listen on.
     #[arg(long, env = "MITRA_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Directory of the built app to serve (trunk's dist/).
+    /// Directory of the built apps to serve (dist/, from scripts/build.sh).
     #[arg(long, env = "MITRA_DIST")]
     dist: Option<PathBuf>,
     /// The date figures are computed as of (YYYY-MM-DD); defaults to the current date.

@@ -1,0 +1,56 @@
+// The portal's wasm comes in pieces: a first visit downloads the shell (with the sign-in page
+// and the dashboard) and nothing else; a page of another group (the statement, a claim, the
+// rewards, the tier) fetches its group's piece the first time one of its pages opens, and a
+// second page of the same group fetches nothing more.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PASSWORD, useServerAndBrowser } from './harness.mjs';
+
+const env = useServerAndBrowser();
+const HASHED = '[0-9a-f]{16}';
+
+test('a first visit loads only the shell; each group of pages loads its own piece once', async () => {
+  // No service worker: it would fetch every piece for offline use (offline.test.mjs covers that).
+  const context = await env.browser.newContext({ serviceWorkers: 'block' });
+  await context.addInitScript(() => localStorage.setItem('mitra.locale', 'en'));
+  const page = await context.newPage();
+  let wasm = [];
+  page.on('requestfinished', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.wasm')) wasm.push(path);
+  });
+  const taken = () => { const got = wasm; wasm = []; return got; };
+
+  await page.goto(`${env.server.url}/sign-in`);
+  await page.fill('input[name=email]', 'owner@sinar-jaya.demo');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-test=points-balance]');
+  const first = taken();
+  assert.equal(first.length, 1, `first visit fetched ${first}`);
+  assert.match(first[0], new RegExp(`^/mitra-${HASHED}_bg\\.wasm$`));
+
+  await page.click('a[href="/statement"]');
+  await page.waitForSelector('[data-test=filter-instrument]');
+  const money = taken();
+  assert.ok(money.some((p) => new RegExp(`^/split_money-${HASHED}\\.wasm$`).test(p)), `statement fetched ${money}`);
+  assert.ok(money.every((p) => !/split_(rewards|progress|account)-/.test(p)), `statement fetched ${money}`);
+
+  // Same group: already here.
+  await page.click('a[href="/claims"]');
+  await page.waitForSelector('[data-test=new-claim]');
+  assert.deepEqual(taken(), []);
+
+  await page.click('a[href="/tier"]');
+  await page.waitForSelector('[data-test=tier-standing]');
+  const progress = taken();
+  assert.ok(progress.some((p) => new RegExp(`^/split_progress-${HASHED}\\.wasm$`).test(p)), `tier fetched ${progress}`);
+
+  // Every piece is served precompressed and kept for a year (its name changes with its content).
+  const piece = await fetch(`${env.server.url}${money.find((p) => p.includes('split_money'))}`, { headers: { 'Accept-Encoding': 'br' } });
+  assert.equal(piece.status, 200);
+  assert.equal(piece.headers.get('content-encoding'), 'br');
+  assert.equal(piece.headers.get('content-type'), 'application/wasm');
+  assert.match(piece.headers.get('cache-control'), /immutable/);
+  await context.close();
+});
