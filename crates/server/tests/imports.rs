@@ -280,3 +280,39 @@ sinar-jaya,q-sales,2026-Q4,70000000
     let partner = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
     assert_eq!(upload_to(&s, &partner, &path("referrals"), refs).await.0, 403);
 }
+
+/// Rows are checked outside the write lock and only compared again inside it: a partner taken out
+/// of the program between the check and the write is caught there, and nothing is written.
+#[tokio::test]
+async fn a_partner_removed_between_the_check_and_the_write_is_caught_by_the_write() {
+    use mitra_server::storage::imports::{check_sales, import_sales};
+    let s = start().await;
+    let mut conn = s.state.db.blocking().unwrap();
+    let before = fact_count(&s);
+
+    // Unchanged in between: written as checked.
+    let upload = check_sales(&conn, "nusantara-2026", GOOD.to_string()).unwrap();
+    let tx = conn.transaction().unwrap();
+    let report = import_sales(&tx, upload).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(report.imported, 3);
+    assert_eq!(fact_count(&s), before + 3);
+
+    // Checked while depo-medan takes part, written after it left: refused at the write, naming
+    // the row and the partner, and nothing of the file is written.
+    let csv = "partner,invoice,line,date,sku,category,units,value
+sinar-jaya,SJ-1120,1,2026-11-14,WS-20L,exterior,1,1250000
+depo-medan,DM-1121,1,2026-11-14,EM-5L,interior,2,360000
+";
+    let upload = check_sales(&conn, "nusantara-2026", csv.to_string()).unwrap();
+    conn.execute("DELETE FROM program_partners WHERE program_id = 'nusantara-2026' AND partner_id = 'depo-medan'", [])
+        .unwrap();
+    let tx = conn.transaction().unwrap();
+    let err = import_sales(&tx, upload).err().expect("the write must re-check the rows");
+    drop(tx);
+    assert_eq!(err.code, "invalid_rows");
+    let bad = err.details.expect("bad rows named");
+    assert_eq!(bad[0]["line"], 3, "{bad}");
+    assert_eq!(bad[0]["problems"][0]["column"], "partner", "{bad}");
+    assert_eq!(fact_count(&s), before + 3);
+}

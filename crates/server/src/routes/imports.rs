@@ -18,10 +18,13 @@ pub async fn sales(
 ) -> ApiResult<axum::Json<ImportReport>> {
     let body = csv_text(body)?;
     let (uid, now) = (user.id, now_rfc3339());
+    // Read and checked outside the write lock; the write only compares and inserts.
+    let upload = state.db.read(move |conn| imports::check_sales(conn, &program, body)).await?;
     let mut report = state
         .db
         .write(move |tx| {
-            let report = imports::import_sales(tx, &program, &body)?;
+            let program = upload.program().to_string();
+            let report = imports::import_sales(tx, upload)?;
             audit::record(
                 tx,
                 uid,
@@ -77,10 +80,13 @@ async fn facts(
 ) -> ApiResult<axum::Json<FactReport>> {
     let body = csv_text(body)?;
     let (uid, now) = (user.id, now_rfc3339());
+    // Read and checked outside the write lock; the write only compares and writes.
+    let upload = state.db.read(move |conn| imports::check_facts(conn, &program, kind, body)).await?;
     let mut report = state
         .db
         .write(move |tx| {
-            let report = imports::import_facts(tx, &program, kind, &body)?;
+            let program = upload.program().to_string();
+            let report = imports::import_facts(tx, upload)?;
             let what =
                 format!("{program}: {} rows, {} imported, {} replaced", report.rows, report.imported, report.replaced);
             audit::record(tx, uid, &format!("import_{}", kind.name()), &what, &now)?;

@@ -282,20 +282,70 @@ fn bad_row(line: u64, problems: Vec<RowProblem>) -> BadRow {
     BadRow { line, reason, problems }
 }
 
-/// Validate every row, then import them all in the caller's transaction, or none.
-pub fn import_sales(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ImportReport> {
-    let (_, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
-    let partners: HashSet<String> = queries::program_partners(conn, program)?.into_iter().map(|p| p.id).collect();
+/// What an upload's rows were checked against: the program's version and who takes part in it.
+///
+/// Reading and checking every row is the slow part of an import, so it is done on a read snapshot
+/// before the write lock is taken ([`check_sales`], [`check_facts`]); the write transaction only
+/// compares the basis again (two small queries) and writes. If the program was published anew or
+/// its partners changed in between, the rows are checked again inside the transaction, so what is
+/// written is always checked against what the program is when it is written.
+#[derive(Debug, PartialEq, Eq)]
+struct Basis {
+    version: i64,
+    partners: HashSet<String>,
+}
+
+fn basis(conn: &Connection, program: &str) -> ApiResult<(Basis, mitra_scheme::Program)> {
+    let (version, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+    let mut stmt = conn.prepare_cached("SELECT partner_id FROM program_partners WHERE program_id = ?1")?;
+    let partners = stmt.query_map([program], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok((Basis { version, partners }, definition))
+}
+
+/// A sales upload whose rows were all read and checked; [`import_sales`] writes it.
+pub struct CheckedSales {
+    program: String,
+    csv_text: String,
+    basis: Basis,
+    rows: Vec<Valid>,
+}
+
+impl CheckedSales {
+    pub fn program(&self) -> &str {
+        &self.program
+    }
+}
+
+/// Reads and checks every row of a sales upload: all good, or the bad rows named (nothing is
+/// written either way).
+pub fn check_sales(conn: &Connection, program: &str, csv_text: String) -> ApiResult<CheckedSales> {
+    let (basis, definition) = basis(conn, program)?;
+    let rows = checked_sales(&csv_text, &basis.partners, definition.decimals)?;
+    Ok(CheckedSales { program: program.to_string(), csv_text, basis, rows })
+}
+
+fn checked_sales(csv_text: &str, partners: &HashSet<String>, decimals: u32) -> ApiResult<Vec<Valid>> {
     let required: Vec<&str> = COLUMNS.split(',').filter(|c| *c != "category").collect();
     let valid = read_rows(
         csv_text,
         &required,
         COLUMNS,
-        |row: Row| check(row, &partners, definition.decimals),
+        |row: Row| check(row, partners, decimals),
         |v: &Valid| (v.partner.clone(), v.invoice.clone(), v.line),
         |v: &Valid| format!("invoice {} line {} of {} appears twice in this file", v.invoice, v.line, v.partner),
     )?;
-    let valid: Vec<Valid> = valid.into_iter().map(|(csv_line, v)| Valid { csv_line, ..v }).collect();
+    Ok(valid.into_iter().map(|(csv_line, v)| Valid { csv_line, ..v }).collect())
+}
+
+/// Writes a checked sales upload in the caller's transaction: each line not imported before and
+/// not claimed by the partner becomes a fact.
+pub fn import_sales(conn: &Connection, upload: CheckedSales) -> ApiResult<ImportReport> {
+    let (now, definition) = basis(conn, &upload.program)?;
+    let valid = if now == upload.basis {
+        upload.rows
+    } else {
+        checked_sales(&upload.csv_text, &now.partners, definition.decimals)?
+    };
     let rows = valid.len();
     let mut imported = 0;
     let mut already_claimed = Vec::new();
@@ -474,23 +524,60 @@ fn identity(fact: &Fact) -> (String, String, String) {
     }
 }
 
-/// Validate every row, then import them all in the caller's transaction, or none.
-pub fn import_facts(conn: &Connection, program: &str, kind: FactImport, csv_text: &str) -> ApiResult<FactReport> {
-    let (_, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
-    let partners: HashSet<String> = queries::program_partners(conn, program)?.into_iter().map(|p| p.id).collect();
+/// An upload of targets, certifications or referrals whose rows were all read and checked;
+/// [`import_facts`] writes it.
+pub struct CheckedFacts {
+    program: String,
+    kind: FactImport,
+    csv_text: String,
+    basis: Basis,
+    rows: Vec<(u64, Fact)>,
+}
+
+impl CheckedFacts {
+    pub fn program(&self) -> &str {
+        &self.program
+    }
+}
+
+/// Reads and checks every row of an upload of `kind`: all good, or the bad rows named.
+pub fn check_facts(conn: &Connection, program: &str, kind: FactImport, csv_text: String) -> ApiResult<CheckedFacts> {
+    let (basis, definition) = basis(conn, program)?;
+    let rows = checked_facts(kind, &csv_text, &definition, &basis.partners)?;
+    Ok(CheckedFacts { program: program.to_string(), kind, csv_text, basis, rows })
+}
+
+fn checked_facts(
+    kind: FactImport,
+    csv_text: &str,
+    definition: &mitra_scheme::Program,
+    partners: &HashSet<String>,
+) -> ApiResult<Vec<(u64, Fact)>> {
     let columns = kind.columns();
     let required: Vec<&str> = columns.split(',').collect();
-    let valid = read_rows(
+    read_rows(
         csv_text,
         &required,
         columns,
-        |row: FactRow| fact_of(kind, row, &definition, &partners),
+        |row: FactRow| fact_of(kind, row, definition, partners),
         identity,
         |f: &Fact| {
             let (partner, a, b) = identity(f);
             format!("{partner} {a} {b} appears twice in this file").replace("  ", " ")
         },
-    )?;
+    )
+}
+
+/// Writes a checked upload in the caller's transaction: new facts added, a target with a new
+/// value replacing the old one, the same fact again left alone.
+pub fn import_facts(conn: &Connection, upload: CheckedFacts) -> ApiResult<FactReport> {
+    let (now, definition) = basis(conn, &upload.program)?;
+    let kind = upload.kind;
+    let valid = if now == upload.basis {
+        upload.rows
+    } else {
+        checked_facts(kind, &upload.csv_text, &definition, &now.partners)?
+    };
     let db_kind = match kind {
         FactImport::Targets => "target",
         FactImport::Certifications => "certification",
