@@ -6,7 +6,8 @@
 // which trunk cannot do.
 //
 //  1. `cargo rustc` the `mitra` binary for wasm32 with the `wasm-release` profile, linked with
-//     `--emit-relocs` (the splitter follows relocations to see which code each page uses);
+//     `--emit-relocs` (the splitter follows relocations to see which code each page uses), its
+//     Leptos components erased;
 //  2. `wasm-split-cli` (wasm_split_cli_support, installed by scripts/setup.sh) cuts it into the
 //     shell, one module per page and the code pages share, plus `__wasm_split.js`, which fetches
 //     a page's modules the first time it is opened;
@@ -37,10 +38,17 @@ const hashOf = (...parts) => {
   return digest.digest('hex').slice(0, 16);
 };
 
-// 1. The whole app, with relocations kept for the splitter.
-run('cargo', ['rustc', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown', '--bin', 'mitra',
-  '--', '-C', 'link-args=--emit-relocs']);
-const linked = join(target, 'wasm32-unknown-unknown', 'wasm-release', 'mitra.wasm');
+// 1. The whole app, with relocations kept for the splitter, and Leptos's component types erased
+// into `AnyView` (one rendering path per element kind instead of one per view type: the portal's
+// wasm is about a seventh smaller; the designer's grows with it, so it is built without). Its own
+// target directory, since those flags apply to every crate and would otherwise rebuild the
+// designer's and the tests' dependencies each time one or the other is built.
+const portalTarget = join(target, 'portal');
+execFileSync('cargo', ['rustc', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown', '--bin', 'mitra',
+  '--config', 'target.wasm32-unknown-unknown.rustflags=["--cfg", "erase_components"]',
+  '--', '-C', 'link-args=--emit-relocs'],
+{ cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CARGO_TARGET_DIR: portalTarget } });
+const linked = join(portalTarget, 'wasm32-unknown-unknown', 'wasm-release', 'mitra.wasm');
 
 // 2–4, unless this very wasm was split and optimised before (same linked wasm, same script, same
 // tools): the pieces are kept beside the target directory, and a warm build takes seconds.

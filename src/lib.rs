@@ -1,6 +1,7 @@
 //! Mitra's partner portal: a Leptos single-page app. Partners sign in and see their points,
 //! tier, schemes and next milestones, computed right here in the browser by crates/scheme from
-//! the program and their facts, the same way the server computes them.
+//! the program and their facts, the same way the server computes them. The routes, and which
+//! pages load lazily, are the binary's (`src/routes.rs`); this library is what pages are made of.
 //!
 //! - [`pages`]: one component per route;
 //! - [`components`]: reusable pieces of those pages;
@@ -16,53 +17,20 @@ pub mod pages;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{path, Lazy};
+use leptos_router::components::Redirect;
 
 use session::AppState;
 
-/// The whole app: shared state and the routes.
+/// Any path the app does not know.
 #[component]
-pub fn App() -> impl IntoView {
-    let state = AppState::load();
-    provide_context(state);
-    components::loaded::provide_dashboard(state);
-    pages::rewards::provide_just_redeemed(state);
-    view! {
-        <Router>
-            <components::header::Header/>
-            <main class="page">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/sign-in") view=pages::sign_in::SignIn/>
-                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
-                    <Route path=path!("/schemes/:id") view={Lazy::<pages::SchemeRoute>::new()}/>
-                    <Route path=path!("/rewards") view={Lazy::<pages::RewardsRoute>::new()}/>
-                    <Route path=path!("/rewards/history") view={Lazy::<pages::RewardsHistoryRoute>::new()}/>
-                    <Route path=path!("/rewards/:id") view={Lazy::<pages::RewardItemRoute>::new()}/>
-                    <Route path=path!("/claims") view={Lazy::<pages::ClaimsRoute>::new()}/>
-                    <Route path=path!("/claims/new") view={Lazy::<pages::NewClaimRoute>::new()}/>
-                    <Route path=path!("/funds") view={Lazy::<pages::FundsRoute>::new()}/>
-                    <Route path=path!("/statement") view={Lazy::<pages::StatementRoute>::new()}/>
-                    <Route path=path!("/tier") view={Lazy::<pages::TierRoute>::new()}/>
-                    <Route path=path!("/leaderboard") view={Lazy::<pages::LeaderboardRoute>::new()}/>
-                    <Route path=path!("/account") view={Lazy::<pages::AccountRoute>::new()}/>
-                    <Route path=path!("/set-password") view={Lazy::<pages::SetPasswordRoute>::new()}/>
-                </Routes>
-            </main>
-        </Router>
-    }
-}
-
-#[component]
-fn NotFound() -> impl IntoView {
+pub fn NotFound() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! { <p class="empty">{move || i18n::td_string!(state.locale.get().i18n(), page_not_found).to_string()}</p> }
 }
 
 /// `/`: the dashboard when signed in, else the sign-in page.
 #[component]
-fn Home() -> impl IntoView {
+pub fn Home() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         if state.session.get().is_some() {

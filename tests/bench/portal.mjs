@@ -6,7 +6,8 @@
 //    app in place of the demo partner's); 100 edits of the what-if amount, each timed from the
 //    input event to the figures painted (the frame after the DOM changed); p50 and p95.
 // 2. First load, cold (no cache, no service worker): from navigation to the sign-in form ready,
-//    and, signed in, to the dashboard's figures; bytes on the wire.
+//    and, signed in, to the dashboard's figures; bytes on the wire; then a page of another group
+//    (the statement) opened for the first time.
 //
 // Run by scripts/bench.sh (which builds the app and the server and makes the bundle); by hand:
 // MITRA_SERVER_BIN=… MITRA_DIST=dist MITRA_BUNDLE=bundle.json node tests/bench/portal.mjs
@@ -108,8 +109,14 @@ async function firstLoad(browser, url) {
   await page.reload();
   await page.waitForSelector('[data-test=points-balance]');
   const dashboard = Date.now() - t1;
+  // A page of another group opened for the first time: its piece of wasm fetched, then drawn.
+  const before = bytes;
+  const t2 = Date.now();
+  await page.click('a[href="/statement"]');
+  await page.waitForSelector('[data-test=filter-instrument]');
+  const statement = Date.now() - t2;
   await context.close();
-  return { signIn, dashboard, shellKB: shellBytes / 1024 };
+  return { signIn, dashboard, statement, shellKB: shellBytes / 1024, statementKB: (bytes - before) / 1024 };
 }
 
 const bundle = readFileSync(process.env.MITRA_BUNDLE, 'utf8');
@@ -122,6 +129,7 @@ try {
   for (let i = 0; i < 3; i++) loads.push(await firstLoad(browser, server.url));
   const med = (k) => percentile(loads.map((l) => l[k]), 50);
   console.log(`first load, Slow 4G + CPU 4x slower, cold: sign-in form ready ${(med('signIn') / 1000).toFixed(2)} s, dashboard figures (signed in) ${(med('dashboard') / 1000).toFixed(2)} s; ${med('shellKB').toFixed(0)} KB on the wire (bar: interactive <= 5 s)`);
+  console.log(`then the statement opened for the first time (its group's piece of wasm and its data): ${(med('statement') / 1000).toFixed(2)} s, ${med('statementKB').toFixed(0)} KB on the wire`);
 } finally {
   await browser.close();
   await server.stop();
