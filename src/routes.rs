@@ -63,12 +63,17 @@ macro_rules! lazy_page {
             }
 
             async fn view(_this: Self) -> leptos::prelude::AnyView {
-                #[leptos::wasm_split::wasm_split($group, wasm_split_path = ::leptos::wasm_split)]
-                fn $view() -> leptos::prelude::AnyView {
-                    use leptos::prelude::IntoAny;
-                    $page().into_any()
+                use leptos::prelude::IntoAny;
+                // Fallible: a piece that cannot be fetched is said on the page, instead of
+                // stopping the whole app (a panic aborts the wasm).
+                #[leptos::wasm_split::wasm_split($group, wasm_split_path = ::leptos::wasm_split, fallible)]
+                fn $view() -> Result<leptos::prelude::AnyView, leptos::wasm_split::SplitLoaderError> {
+                    Ok($page().into_any())
                 }
-                $view().await
+                match $view().await {
+                    Ok(page) => page,
+                    Err(_) => mitra::components::error::PageUnavailable().into_any(),
+                }
             }
         }
     };

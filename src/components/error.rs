@@ -21,3 +21,18 @@ pub fn ErrorPanel(error: ApiError, #[prop(into)] retry: Callback<()>) -> impl In
         </section>
     }
 }
+
+/// A page whose piece of wasm could not be fetched (offline before it was ever kept, or the
+/// network failed): said in place, with a reload to try again; the rest of the app keeps working.
+#[component]
+pub fn PageUnavailable() -> impl IntoView {
+    view! {
+        <section class="card error-panel" role="alert" data-test="page-unavailable">
+            <h2>{crate::locale::tr(|l| td_string!(l.i18n(), something_wrong).to_string())}</h2>
+            <p>{crate::locale::tr(|l| td_string!(l.i18n(), page_unavailable).to_string())}</p>
+            <button on:click=move |_| {
+                let _ = window().location().reload();
+            }>{crate::locale::tr(|l| td_string!(l.i18n(), try_again).to_string())}</button>
+        </section>
+    }
+}

@@ -54,3 +54,32 @@ test('a first visit loads only the shell; each group of pages loads its own piec
   assert.match(piece.headers.get('cache-control'), /immutable/);
   await context.close();
 });
+
+test('a piece that cannot be fetched is said on its page; the app keeps working, and the page opens once the network is back', async () => {
+  const context = await env.browser.newContext({ serviceWorkers: 'block' });
+  await context.addInitScript(() => localStorage.setItem('mitra.locale', 'id'));
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/sign-in`);
+  await page.fill('input[name=email]', 'owner@sinar-jaya.demo');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-test=points-balance]');
+
+  const blocked = /\/split_money-[0-9a-f]{16}\.wasm$/;
+  await page.route(blocked, (route) => route.abort('internetdisconnected'));
+  await page.click('a[href="/statement"]');
+  const notice = page.locator('[data-test=page-unavailable]');
+  await notice.waitFor();
+  assert.equal(await notice.getAttribute('role'), 'alert');
+  assert.match(await notice.innerText(), /Halaman ini tidak dapat dimuat\. Periksa koneksi Anda, lalu coba lagi\./);
+
+  // The rest of the app still works.
+  await page.click('a[href="/dashboard"]');
+  await page.waitForSelector('[data-test=points-balance]');
+
+  // Back online: the same page loads (a failed fetch is not remembered).
+  await page.unroute(blocked);
+  await page.click('a[href="/statement"]');
+  await page.waitForSelector('[data-test=filter-instrument]');
+  await context.close();
+});
