@@ -29,8 +29,8 @@ const dist = resolve(process.argv[2] || join(root, 'dist'));
 const target = process.env.CARGO_TARGET_DIR || join(root, 'target');
 const work = join(target, 'portal-split');
 
-function run(cmd, args) {
-  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+function run(cmd, args, env = process.env) {
+  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env });
 }
 const hashOf = (...parts) => {
   const digest = createHash('sha256');
@@ -44,10 +44,9 @@ const hashOf = (...parts) => {
 // target directory, since those flags apply to every crate and would otherwise rebuild the
 // designer's and the tests' dependencies each time one or the other is built.
 const portalTarget = join(target, 'portal');
-execFileSync('cargo', ['rustc', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown', '--bin', 'mitra',
+run('cargo', ['rustc', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown', '--bin', 'mitra',
   '--config', 'target.wasm32-unknown-unknown.rustflags=["--cfg", "erase_components"]',
-  '--', '-C', 'link-args=--emit-relocs'],
-{ cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CARGO_TARGET_DIR: portalTarget } });
+  '--', '-C', 'link-args=--emit-relocs'], { ...process.env, CARGO_TARGET_DIR: portalTarget });
 const linked = join(portalTarget, 'wasm32-unknown-unknown', 'wasm-release', 'mitra.wasm');
 
 // 2–4, unless this very wasm was split and optimised before (same linked wasm, same script, same

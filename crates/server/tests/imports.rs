@@ -308,7 +308,7 @@ depo-medan,DM-1121,1,2026-11-14,EM-5L,interior,2,360000
     conn.execute("DELETE FROM program_partners WHERE program_id = 'nusantara-2026' AND partner_id = 'depo-medan'", [])
         .unwrap();
     let tx = conn.transaction().unwrap();
-    let err = import_sales(&tx, upload).err().expect("the write must re-check the rows");
+    let err = import_sales(&tx, upload).expect_err("the write must re-check the rows");
     drop(tx);
     assert_eq!(err.code, "invalid_rows");
     let bad = err.details.expect("bad rows named");
