@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use mitra_scheme::model::Fact;
-use mitra_scheme::{population, project, statement, synthetic, update, FactTable};
+use mitra_scheme::{population, project, project_figures, statement, synthetic, update, FactTable};
 
 fn one_partner(c: &mut Criterion) {
     let program = synthetic::program();
@@ -18,6 +18,12 @@ fn one_partner(c: &mut Criterion) {
     let now = statement(&program, &partners[0], &facts, as_of, Some(&context));
     g.bench_function("what_if one more fact", |b| {
         b.iter(|| project(&now, &program, &partners[0], &facts, &extra, as_of, Some(&context)))
+    });
+    // What the portal's what-if panel runs on every keystroke: figures only, on the facts
+    // indexed once, with the sale dated today (the periods already ended are kept).
+    let table = FactTable::for_partner(&partners[0].id, &facts);
+    g.bench_function("what_if figures (the panel's)", |b| {
+        b.iter(|| project_figures(&now, &program, &partners[0], &table, &extra, as_of, Some(&context)))
     });
     let json = serde_json::to_string(&facts).unwrap();
     g.bench_function("parse facts (JSON)", |b| b.iter(|| serde_json::from_str::<Vec<Fact>>(&json).unwrap()));
@@ -40,7 +46,11 @@ fn whole_population(c: &mut Criterion) {
     let mut edited = program.clone();
     edited.schemes[1].cap = Some(rust_decimal::Decimal::from(1_000_000));
     g.bench_function("update after one scheme's edit", |b| {
-        b.iter_batched(|| run.clone(), |run| update(&program, run, &edited, &partners, &facts, as_of), BatchSize::PerIteration)
+        b.iter_batched(
+            || run.clone(),
+            |run| update(&program, run, &edited, &partners, &facts, as_of),
+            BatchSize::PerIteration,
+        )
     });
     g.finish();
 }

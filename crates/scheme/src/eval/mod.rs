@@ -73,6 +73,9 @@ pub struct LineDraft<'p> {
 #[derive(Clone, Debug)]
 pub struct SchemeDraft<'p> {
     pub scheme: usize,
+    /// Lines already settled that come before `lines` (a projection keeps the periods its
+    /// hypothetical facts cannot change): [`finish`] takes them as they are.
+    pub kept: Vec<PeriodLine>,
     pub lines: Vec<LineDraft<'p>>,
 }
 
@@ -179,7 +182,9 @@ pub fn project(
 /// statement's figures (eligibility, measure, slab, rank, payout, milestone, fund balance,
 /// totals), tier and badges, and the differences, are the same as [`project`]'s; its lines carry
 /// no explanation steps, no list of the facts that counted, and a target or attainment only
-/// where the scheme's rules read one. What a what-if panel computes on every keystroke.
+/// where the scheme's rules read one (or in the periods kept from `now`). What a what-if panel
+/// computes on every keystroke: only the periods that end on or after the earliest extra fact
+/// are evaluated again (`docs/semantics.md`, "What-if").
 pub fn project_figures(
     now: &Statement,
     program: &Program,
@@ -193,12 +198,62 @@ pub fn project_figures(
     let table = facts.with_extra(extra);
     let pf = PartnerFacts::new(&table, &partner.id, as_of);
     let periods = scheme_periods(program, as_of);
-    let mut d = draft(program, partner, &pf, as_of, false, &periods);
-    d.badges = gamification::badges(program, &pf);
+    // A line depends on no fact dated after its period's end (its measure, gates, tier and
+    // spend are all taken on or before it), so the periods that ended before the earliest
+    // hypothetical fact are `now`'s: only the later ones are evaluated again.
+    // A fact without a date (a target) could change any period: then none is kept.
+    let earliest = extra.iter().map(Fact::date).min().flatten();
+    let kept = |si: usize| match (earliest, now.schemes.get(si)) {
+        (Some(day), Some(result)) if result.periods.len() == periods[si].len() => {
+            periods[si].iter().take_while(|p| p.end < day).count()
+        }
+        _ => 0,
+    };
+    let mut schemes: Vec<SchemeDraft> = periods
+        .iter()
+        .enumerate()
+        .map(|(si, ps)| SchemeDraft {
+            scheme: si,
+            kept: now.schemes[si].periods[..kept(si)].iter().map(figures_of).collect(),
+            lines: Vec::with_capacity(ps.len() - kept(si)),
+        })
+        .collect();
+    let tier = draft_lines_from(program, partner, &pf, as_of, false, &periods, kept, |si, _, line| {
+        schemes[si].lines.push(line)
+    });
+    let d = Draft { program, partner, as_of, schemes, tier, badges: gamification::badges(program, &pf) };
     let mut projected = finish(d, projected_ctx.as_ref());
     // Budget scaling adds its step while settling; a figures-only projection has none.
     projected.schemes.iter_mut().flat_map(|s| s.periods.iter_mut()).for_each(|l| l.explanation.clear());
     differences(now, program, projected)
+}
+
+/// A settled line without its explanation and the facts that counted: its figures.
+fn figures_of(line: &PeriodLine) -> PeriodLine {
+    PeriodLine {
+        label: line.label.clone(),
+        start: line.start,
+        end: line.end,
+        running: line.running,
+        eligible: line.eligible,
+        measure: line.measure,
+        baseline: line.baseline,
+        target: line.target,
+        attainment: line.attainment,
+        slab: line.slab,
+        rank: line.rank,
+        group: line.group.clone(),
+        base: line.base,
+        multiplier: line.multiplier,
+        rounded: line.rounded,
+        payout: line.payout,
+        provisional: line.provisional,
+        overflow: line.overflow,
+        explanation: Vec::new(),
+        facts: Vec::new(),
+        next: line.next.clone(),
+        fund: line.fund.clone(),
+    }
 }
 
 /// The projected statement with its difference from `now`, per scheme and in total.
@@ -260,7 +315,7 @@ pub fn draft<'p>(
     let mut schemes: Vec<SchemeDraft> = periods
         .iter()
         .enumerate()
-        .map(|(i, ps)| SchemeDraft { scheme: i, lines: Vec::with_capacity(ps.len()) })
+        .map(|(i, ps)| SchemeDraft { scheme: i, kept: Vec::new(), lines: Vec::with_capacity(ps.len()) })
         .collect();
     let tier = draft_lines(program, partner, pf, as_of, detail, periods, |si, _, line| schemes[si].lines.push(line));
     Draft {
@@ -282,11 +337,27 @@ pub fn draft_lines<'p>(
     as_of: NaiveDate,
     detail: bool,
     periods: &'p [Vec<Period>],
+    each: impl FnMut(usize, usize, LineDraft<'p>),
+) -> TierStatus {
+    draft_lines_from(program, partner, pf, as_of, detail, periods, |_| 0, each)
+}
+
+/// [`draft_lines`] from period `first(scheme)` of each scheme on: the earlier periods are not
+/// drafted (a projection keeps them from the statement it starts from).
+#[allow(clippy::too_many_arguments)]
+fn draft_lines_from<'p>(
+    program: &Program,
+    partner: &'p Partner,
+    pf: &PartnerFacts,
+    as_of: NaiveDate,
+    detail: bool,
+    periods: &'p [Vec<Period>],
+    first: impl Fn(usize) -> usize,
     mut each: impl FnMut(usize, usize, LineDraft<'p>),
 ) -> TierStatus {
     let tiers = gamification::TierCache::new(program, pf);
     for (si, (scheme, ps)) in program.schemes.iter().zip(periods).enumerate() {
-        for (pi, p) in ps.iter().enumerate() {
+        for (pi, p) in ps.iter().enumerate().skip(first(si)) {
             each(si, pi, draft_line(program, scheme, partner, pf, &tiers, p, as_of, detail));
         }
     }
@@ -906,25 +977,33 @@ pub fn finish(mut draft: Draft, context: Option<&Context>) -> Statement {
             let mut fund = scheme_fund(scheme);
             let mut total = Decimal::ZERO;
             let mut scheme_overflow = false;
-            let periods = sd
-                .lines
-                .iter_mut()
-                .map(|d| {
-                    let mut line = settle(program, scheme, d, context);
-                    apply_budget(program, scheme, &mut line, context);
-                    line.next = milestone(program, scheme, &*d, &line, context);
-                    if let Some(f) = fund.as_mut() {
-                        draw_fund(program, scheme, f, line.payout, d.spend);
-                        line.fund = Some(f.clone());
-                    }
-                    match total.checked_add(line.payout).filter(|_| !line.overflow) {
-                        Some(sum) => total = sum,
-                        None => scheme_overflow = true,
-                    }
-                    provisional |= line.provisional;
-                    line
-                })
-                .collect();
+            let kept = std::mem::take(&mut sd.kept);
+            for line in &kept {
+                if let (Some(f), Some(kept_fund)) = (fund.as_mut(), &line.fund) {
+                    f.clone_from(kept_fund);
+                }
+                match total.checked_add(line.payout).filter(|_| !line.overflow) {
+                    Some(sum) => total = sum,
+                    None => scheme_overflow = true,
+                }
+                provisional |= line.provisional;
+            }
+            let fresh = sd.lines.iter_mut().map(|d| {
+                let mut line = settle(program, scheme, d, context);
+                apply_budget(program, scheme, &mut line, context);
+                line.next = milestone(program, scheme, &*d, &line, context);
+                if let Some(f) = fund.as_mut() {
+                    draw_fund(program, scheme, f, line.payout, d.spend);
+                    line.fund = Some(f.clone());
+                }
+                match total.checked_add(line.payout).filter(|_| !line.overflow) {
+                    Some(sum) => total = sum,
+                    None => scheme_overflow = true,
+                }
+                provisional |= line.provisional;
+                line
+            });
+            let periods: Vec<PeriodLine> = kept.into_iter().chain(fresh.collect::<Vec<_>>()).collect();
             let slot = totals.slot(scheme.instrument);
             match slot.checked_add(total) {
                 Some(sum) => *slot = sum,
