@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::storage::{Refusal, StoreError};
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -62,6 +64,33 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Storage's answers in HTTP: a missing record 404, a refusal by why it refuses, a failure of
+/// the database 500 with its cause in the log.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::not_found(&what),
+            StoreError::Refused { why, code, message, details } => {
+                let status = match why {
+                    Refusal::Invalid => StatusCode::BAD_REQUEST,
+                    Refusal::Conflict => StatusCode::CONFLICT,
+                    Refusal::Unmet => StatusCode::UNPROCESSABLE_ENTITY,
+                    Refusal::Throttled => StatusCode::TOO_MANY_REQUESTS,
+                };
+                ApiError { status, code, message, details }
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+/// A field the API refuses at its edge: 400 with the field's code and details.
+impl From<crate::input::Invalid> for ApiError {
+    fn from(e: crate::input::Invalid) -> Self {
+        ApiError { status: StatusCode::BAD_REQUEST, code: e.code, message: e.message, details: e.details }
+    }
+}
+
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         ApiError::internal(e)
@@ -89,5 +118,36 @@ impl From<JsonRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
         ApiError::bad_request("invalid_query", r.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{Refusal, StoreError};
+
+    /// Each way storage refuses has its status; details and code go through as they are; a
+    /// database failure is a 500 whose cause stays out of the answer.
+    #[test]
+    fn storage_answers_map_to_statuses() {
+        let cases = [
+            (Refusal::Invalid, StatusCode::BAD_REQUEST),
+            (Refusal::Conflict, StatusCode::CONFLICT),
+            (Refusal::Unmet, StatusCode::UNPROCESSABLE_ENTITY),
+            (Refusal::Throttled, StatusCode::TOO_MANY_REQUESTS),
+        ];
+        for (why, status) in cases {
+            let e = ApiError::from(StoreError::refused(why, "some_code", "said").with_details(json!({ "field": "x" })));
+            assert_eq!((e.status, e.code, e.message.as_str()), (status, "some_code", "said"));
+            assert_eq!(e.details, Some(json!({ "field": "x" })));
+        }
+        let missing = ApiError::from(StoreError::not_found("the item"));
+        assert_eq!(
+            (missing.status, missing.code, missing.message.as_str()),
+            (StatusCode::NOT_FOUND, "not_found", "the item was not found")
+        );
+        let broken = ApiError::from(StoreError::from(rusqlite::Error::InvalidQuery));
+        assert_eq!((broken.status, broken.code), (StatusCode::INTERNAL_SERVER_ERROR, "internal"));
+        assert!(!broken.message.contains("query"), "{}", broken.message);
     }
 }

@@ -8,7 +8,26 @@ use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-use crate::error::ApiError;
+/// An input a rule of its own refuses: a stable code the app words it by, a message naming the
+/// field, and the details the app needs (the field, a limit).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    pub code: &'static str,
+    pub message: String,
+    pub details: Option<serde_json::Value>,
+}
+
+impl Invalid {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Invalid { code, message: message.into(), details: None }
+    }
+
+    fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+}
 
 /// Longest invoice number, serial number, SKU or other identifier.
 pub const MAX_ID: usize = 64;
@@ -36,24 +55,21 @@ pub fn date_range() -> (NaiveDate, NaiveDate) {
 }
 
 /// A text field within `max` characters (after trimming); `what` names the field.
-pub fn text(what: &str, value: &str, max: usize) -> Result<(), ApiError> {
+pub fn text(what: &str, value: &str, max: usize) -> Result<(), Invalid> {
     let n = value.trim().chars().count();
     if n > max {
-        return Err(ApiError::bad_request(
-            "too_long",
-            format!("{what} is {n} characters long; at most {max} are allowed"),
-        )
-        .with_details(serde_json::json!({ "field": what, "max": max })));
+        return Err(Invalid::new("too_long", format!("{what} is {n} characters long; at most {max} are allowed"))
+            .with_details(serde_json::json!({ "field": what, "max": max })));
     }
     Ok(())
 }
 
 /// An identifier people type and links carry: 1 to [`MAX_ID`] characters, each a lower-case
 /// ASCII letter, a digit, `-`, `_` or `.`.
-pub fn id(what: &str, value: &str) -> Result<(), ApiError> {
+pub fn id(what: &str, value: &str) -> Result<(), Invalid> {
     let fine = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.');
     if value.is_empty() || value.len() > MAX_ID || !value.chars().all(fine) {
-        return Err(ApiError::bad_request(
+        return Err(Invalid::new(
             "invalid_id",
             format!("{what} `{value}` must be 1 to {MAX_ID} lower-case letters, digits, `-`, `_` or `.`"),
         )
@@ -64,10 +80,9 @@ pub fn id(what: &str, value: &str) -> Result<(), ApiError> {
 
 /// A money amount: at most `decimals` decimals (the program's), not negative, at most
 /// [`MAX_MINOR`] smallest units.
-pub fn money(what: &str, amount: Decimal, decimals: u32) -> Result<(), ApiError> {
+pub fn money(what: &str, amount: Decimal, decimals: u32) -> Result<(), Invalid> {
     let bad = |m: String| {
-        ApiError::bad_request("invalid_amount", m)
-            .with_details(serde_json::json!({ "field": what, "decimals": decimals }))
+        Invalid::new("invalid_amount", m).with_details(serde_json::json!({ "field": what, "decimals": decimals }))
     };
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(bad(format!("{what} cannot be negative")));
@@ -83,22 +98,19 @@ pub fn money(what: &str, amount: Decimal, decimals: u32) -> Result<(), ApiError>
 }
 
 /// A whole number of units, 1 to [`MAX_UNITS`].
-pub fn units(what: &str, units: Decimal) -> Result<(), ApiError> {
+pub fn units(what: &str, units: Decimal) -> Result<(), Invalid> {
     if units <= Decimal::ZERO || units.fract() != Decimal::ZERO || units > Decimal::from(MAX_UNITS) {
-        return Err(ApiError::bad_request(
-            "invalid_units",
-            format!("{what} must be a whole number from 1 to {MAX_UNITS}"),
-        )
-        .with_details(serde_json::json!({ "field": what })));
+        return Err(Invalid::new("invalid_units", format!("{what} must be a whole number from 1 to {MAX_UNITS}"))
+            .with_details(serde_json::json!({ "field": what })));
     }
     Ok(())
 }
 
 /// A date within [`date_range`].
-pub fn date(what: &str, date: NaiveDate) -> Result<(), ApiError> {
+pub fn date(what: &str, date: NaiveDate) -> Result<(), Invalid> {
     let (from, to) = date_range();
     if date < from || date > to {
-        return Err(ApiError::bad_request("invalid_date", format!("{what} {date} is not between {from} and {to}"))
+        return Err(Invalid::new("invalid_date", format!("{what} {date} is not between {from} and {to}"))
             .with_details(serde_json::json!({ "field": what })));
     }
     Ok(())

@@ -2,7 +2,9 @@
 //!
 //! - [`routes`]: the HTTP API (axum), thin handlers over typed extractors;
 //! - [`auth`]: passwords, sessions, and who may see what;
-//! - [`storage`]: SQLite, migrations, domain queries and the double-entry ledger;
+//! - [`storage`]: SQLite, migrations, domain queries and the double-entry ledger, answering in
+//!   the domain's terms ([`storage::StoreError`]: not found, refused and why, or a database
+//!   failure), never in HTTP's; [`error`] maps those to statuses;
 //! - [`demo`]: the demo data.
 //!
 //! It also serves the built app (`dist/`), falling back to `index.html` for client-side routes,
@@ -212,6 +214,25 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Read queries for a request: [`storage::Db::read`] with the request's error type.
+    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> ApiResult<T> + Send + 'static,
+    {
+        self.db.read(f).await
+    }
+
+    /// One write transaction for a request: [`storage::Db::write`] with the request's error
+    /// type (a refusal anywhere in `f` rolls the whole transaction back).
+    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction) -> ApiResult<T> + Send + 'static,
+    {
+        self.db.write(f).await
+    }
+
     /// A link into the app (`/set-password?token=…`), whole when the public URL is known.
     pub fn app_link(&self, path_and_query: &str) -> String {
         let base = self.config.public_url.as_deref().unwrap_or("").trim_end_matches('/');
@@ -279,7 +300,6 @@ impl AppState {
     /// [`AppState::invalidate_partner`] for each of `partners` (an import's).
     pub async fn invalidate_partners(&self, partners: std::collections::BTreeSet<String>) -> ApiResult<()> {
         let pairs: Vec<(String, String)> = self
-            .db
             .read(move |c| {
                 let mut out = Vec::new();
                 for p in partners {
@@ -306,7 +326,6 @@ impl AppState {
         }
         let id = program.to_string();
         let encoded = self
-            .db
             .read(move |c| {
                 queries::program(c, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
                 let partners = queries::program_partners(c, &id)?;
@@ -387,17 +406,15 @@ impl AppState {
         let id = program.to_string();
         let pinned = self.config.today;
         self.evaluations.fetch_add(1, Ordering::Relaxed);
-        self.db
-            .read(move |conn| {
-                let (version, program) =
-                    queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
-                let partners = queries::program_partners(conn, &id)?;
-                let facts = queries::program_facts(conn, &id)?;
-                let today = today_in(pinned, &program.time_zone);
-                let population = mitra_scheme::population(&program, &partners, &facts, today);
-                Ok(Arc::new(Run { today, program, version, population }))
-            })
-            .await
+        self.read(move |conn| {
+            let (version, program) = queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
+            let partners = queries::program_partners(conn, &id)?;
+            let facts = queries::program_facts(conn, &id)?;
+            let today = today_in(pinned, &program.time_zone);
+            let population = mitra_scheme::population(&program, &partners, &facts, today);
+            Ok(Arc::new(Run { today, program, version, population }))
+        })
+        .await
     }
 }
 

@@ -96,7 +96,7 @@ async fn run(args: Args) -> Result<(), String> {
         }
         Some(Command::Backup { file }) => {
             let db = Db::open(&args.db)?;
-            db.backup(file).await.map_err(|e| e.message)?;
+            db.backup(file).await.map_err(|e| e.to_string())?;
             println!("Backed up {} to {}", args.db.display(), file.display());
             return Ok(());
         }

@@ -49,7 +49,7 @@ async fn a_backup_taken_while_serving_restores_everything_acknowledged_before_it
     redeem(&s, &partner, "after-backup").await;
     // A second backup to the same file is refused, the first kept.
     let again = s.state.db.backup(&copy).await.unwrap_err();
-    assert_eq!(again.code, "backup_exists");
+    assert_eq!(again.code(), Some("backup_exists"));
 
     // Restored over another database: what was acknowledged before the backup, nothing after.
     let target = s.dir.join("restored.db");

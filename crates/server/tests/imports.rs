@@ -4,6 +4,7 @@ mod common;
 
 use common::{get, sign_in, start, Server};
 use mitra_server::demo;
+use mitra_server::storage::{Refusal, StoreError};
 use serde_json::Value;
 
 async fn upload(s: &Server, token: &str, csv: &str) -> (u16, Value) {
@@ -94,7 +95,7 @@ async fn no_path_stores_a_fact_the_evaluator_refuses() {
     ] {
         let fact: mitra_scheme::Fact = serde_json::from_value(fact).unwrap();
         let e = mitra_server::storage::queries::insert_fact(&conn, &fact).unwrap_err();
-        assert_eq!(e.code, "invalid_fact");
+        assert!(matches!(&e, StoreError::Refused { why: Refusal::Invalid, code: "invalid_fact", .. }), "{e:?}");
     }
     // A target of zero means "no target" and is kept.
     let zero: mitra_scheme::Fact = serde_json::from_value(
@@ -310,8 +311,9 @@ depo-medan,DM-1121,1,2026-11-14,EM-5L,interior,2,360000
     let tx = conn.transaction().unwrap();
     let err = import_sales(&tx, upload).expect_err("the write must re-check the rows");
     drop(tx);
-    assert_eq!(err.code, "invalid_rows");
-    let bad = err.details.expect("bad rows named");
+    let StoreError::Refused { why: Refusal::Unmet, code: "invalid_rows", details: Some(bad), .. } = err else {
+        panic!("the rows must be refused as invalid, naming them: {err:?}");
+    };
     assert_eq!(bad[0]["line"], 3, "{bad}");
     assert_eq!(bad[0]["problems"][0]["column"], "partner", "{bad}");
     assert_eq!(fact_count(&s), before + 3);

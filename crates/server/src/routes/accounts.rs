@@ -63,7 +63,6 @@ pub async fn invite(
     let (uid, now, exp) = (user.id, now_rfc3339(), expires_at.clone());
     let mail = email.clone();
     let id = state
-        .db
         .write(move |tx| {
             let id = accounts::invite(tx, &mail, body.name.trim(), body.role, body.partner.as_deref())?;
             accounts::insert_token(tx, &hash, id, "invite", &exp)?;
@@ -105,7 +104,6 @@ pub async fn request_reset(
     let (now, limits) = (now_rfc3339(), state.config.limits.clone());
     let link_base = state.app_link("/set-password?token=");
     state
-        .db
         .write(move |tx| {
             accounts::reserve_reset(tx, &email, addr, &limits, &now)?;
             if let Some((user, _)) = queries::user_by_email(tx, &email)? {
@@ -147,10 +145,9 @@ pub async fn set_password(State(state): State<AppState>, Json(body): Json<NewPas
     let hash = auth::hash_bounded(&state, body.password).await?;
     let now = now_rfc3339();
     state
-        .db
         .write(move |tx| {
             let user = accounts::use_token(tx, &token_hash, &now)?;
-            accounts::set_password(tx, user, &hash, &now)
+            Ok(accounts::set_password(tx, user, &hash, &now)?)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

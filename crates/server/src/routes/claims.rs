@@ -21,7 +21,6 @@ pub async fn submit(
 ) -> ApiResult<(StatusCode, axum::Json<Claim>)> {
     let (id, program) = (partner.clone(), request.program().to_string());
     let (partner, enrolled) = state
-        .db
         .read(move |c| {
             let partner =
                 crate::storage::queries::partner(c, &id)?.ok_or_else(|| ApiError::not_found("the partner"))?;
@@ -97,7 +96,6 @@ pub async fn approve(
 ) -> ApiResult<axum::Json<Claim>> {
     let (uid, now) = (user.id, now_rfc3339());
     let claim = state
-        .db
         .write(move |tx| {
             let c = claims::approve(tx, id, &now)?;
             audit::record(tx, uid, "approve_claim", &format!("claim #{id} of {}", c.partner), &now)?;
@@ -128,7 +126,6 @@ pub async fn reject(
     let (uid, now) = (user.id, now_rfc3339());
     Ok(axum::Json(
         state
-            .db
             .write(move |tx| {
                 let c = claims::reject(tx, id, body.reason.trim(), &now)?;
                 audit::record(

@@ -41,7 +41,6 @@ pub async fn create(
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
     let (uid, now) = (user.id, now_rfc3339());
     let draft = state
-        .db
         .write(move |tx| {
             tx.execute(
                 "INSERT INTO program_drafts (program_id, definition, updated_at) VALUES (?1, ?2, ?3)",
@@ -66,7 +65,6 @@ pub async fn update(
     let (uid, now) = (user.id, now_rfc3339());
     Ok(axum::Json(
         state
-            .db
             .write(move |tx| {
                 let before = load(tx, id)?;
                 if body.revision.is_some_and(|r| r != before.revision) {
@@ -109,7 +107,6 @@ pub async fn list(
 ) -> ApiResult<axum::Json<Vec<DraftSummary>>> {
     Ok(axum::Json(
         state
-            .db
             .read(move |c| {
                 let ids: Vec<i64> = c
                     .prepare("SELECT id FROM program_drafts WHERE ?1 IS NULL OR program_id = ?1 ORDER BY id DESC")?
@@ -133,7 +130,7 @@ pub async fn list(
 }
 
 pub async fn show(State(state): State<AppState>, _: Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Draft>> {
-    Ok(axum::Json(state.db.read(move |c| load(c, id)).await?))
+    Ok(axum::Json(state.read(move |c| load(c, id)).await?))
 }
 
 #[derive(Serialize)]
@@ -147,7 +144,7 @@ pub async fn check(
     _: Designer,
     Path(id): Path<i64>,
 ) -> ApiResult<axum::Json<Validation>> {
-    let d = state.db.read(move |c| load(c, id)).await?;
+    let d = state.read(move |c| load(c, id)).await?;
     Ok(axum::Json(Validation { valid: d.errors.is_empty(), errors: d.errors }))
 }
 
@@ -160,7 +157,6 @@ pub async fn publish(
 ) -> ApiResult<axum::Json<Published>> {
     let (uid, now, today) = (user.id, now_rfc3339(), state.today());
     let published = state
-        .db
         .write(move |tx| {
             let d = load(tx, id)?;
             if !d.errors.is_empty() {

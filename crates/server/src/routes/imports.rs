@@ -21,7 +21,6 @@ pub async fn sales(
     // Read and checked outside the write lock; the write only compares and inserts.
     let upload = state.db.read(move |conn| imports::check_sales(conn, &program, body)).await?;
     let mut report = state
-        .db
         .write(move |tx| {
             let program = upload.program().to_string();
             let report = imports::import_sales(tx, upload)?;
@@ -83,7 +82,6 @@ async fn facts(
     // Read and checked outside the write lock; the write only compares and writes.
     let upload = state.db.read(move |conn| imports::check_facts(conn, &program, kind, body)).await?;
     let mut report = state
-        .db
         .write(move |tx| {
             let program = upload.program().to_string();
             let report = imports::import_facts(tx, upload)?;
@@ -119,7 +117,6 @@ pub async fn products(
     let body = csv_text(body)?;
     let (uid, now) = (user.id, now_rfc3339());
     let report = state
-        .db
         .write(move |tx| {
             let report = products::import(tx, &program, &body)?;
             audit::record(

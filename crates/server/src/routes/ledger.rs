@@ -52,7 +52,6 @@ pub async fn close(
         for batch in groups.chunks(CLOSE_BATCH) {
             let (batch, seen, program, now) = (batch.to_vec(), seen.clone(), program.clone(), now.clone());
             let done = state
-                .db
                 .write(move |tx| {
                     let mut done = (0, Vec::new(), Vec::new());
                     for (partner, postings) in &batch {
@@ -129,7 +128,6 @@ pub async fn adjust(
     }
     let (uid, now) = (user.id, now_rfc3339());
     let posting = state
-        .db
         .write(move |tx| {
             queries::program(tx, &body.program)?.ok_or_else(|| ApiError::not_found("the program"))?;
             queries::partner(tx, &partner)?.ok_or_else(|| ApiError::not_found("the partner"))?;

@@ -111,7 +111,6 @@ pub async fn postings(
         ));
     }
     let answer = state
-        .db
         .read(move |c| {
             let (_, prog) = queries::program(c, &q.program)?.ok_or_else(|| ApiError::not_found("the program"))?;
             let offset = u64::from(page - 1) * u64::from(per_page);
@@ -156,11 +155,10 @@ pub async fn postings_csv(
     let file = format!("statement-{}-{}.csv", q.program, p.id)
         .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "_");
     let body = state
-        .db
         .read(move |c| {
             let (_, prog) = queries::program(c, &q.program)?.ok_or_else(|| ApiError::not_found("the program"))?;
             let (lines, _) = ledger::statement_lines(c, &prog, &p.id, &line_filter(&q), ledger::Cut::Everything)?;
-            ledger::statement_csv(&lines)
+            Ok(ledger::statement_csv(&lines)?)
         })
         .await?;
     Ok((
@@ -174,7 +172,6 @@ pub async fn postings_csv(
 
 async fn ledger_of(state: &AppState, program: String, partner: String) -> ApiResult<(Program, Ledger)> {
     state
-        .db
         .read(move |c| {
             let (_, prog) = queries::program(c, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
             let points_account = ledger::partner_account(&prog.id, &partner, Instrument::Points);

@@ -14,10 +14,9 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
     let partner = user.0.partner.clone();
     Ok(axum::Json(
         state
-            .db
             .read(move |c| match partner {
-                Some(p) => queries::partner_programs(c, &p),
-                None => queries::program_ids(c),
+                Some(p) => Ok(queries::partner_programs(c, &p)?),
+                None => Ok(queries::program_ids(c)?),
             })
             .await?,
     ))
@@ -43,10 +42,9 @@ pub async fn products(
     user.may_see_program(&state, &id).await?;
     Ok(axum::Json(
         state
-            .db
             .read(move |c| {
                 queries::program(c, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
-                crate::storage::products::list(c, &id)
+                Ok(crate::storage::products::list(c, &id)?)
             })
             .await?,
     ))
@@ -176,10 +174,9 @@ pub async fn partners(
 ) -> ApiResult<axum::Json<Vec<mitra_scheme::Partner>>> {
     Ok(axum::Json(
         state
-            .db
             .read(move |c| {
                 queries::program(c, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
-                queries::program_partners(c, &id)
+                Ok(queries::program_partners(c, &id)?)
             })
             .await?,
     ))
@@ -213,7 +210,6 @@ pub async fn create_partner(
     let program = id.clone();
     let saved = partner.clone();
     state
-        .db
         .write(move |tx| {
             queries::program(tx, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
             if queries::partner(tx, &partner.id)?.is_some() {
@@ -232,7 +228,7 @@ pub async fn create_partner(
             }
             queries::insert_partner(tx, &partner)?;
             queries::enrol(tx, &id, &partner.id)?;
-            crate::storage::audit::record(tx, user.id, "create_partner", &format!("{} in {id}", partner.id), &now)
+            Ok(crate::storage::audit::record(tx, user.id, "create_partner", &format!("{} in {id}", partner.id), &now)?)
         })
         .await?;
     state.invalidate_program(&program);
@@ -248,12 +244,11 @@ pub async fn enrol(
     let now = crate::auth::now_rfc3339();
     let program = id.clone();
     state
-        .db
         .write(move |tx| {
             queries::program(tx, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
             queries::partner(tx, &partner)?.ok_or_else(|| ApiError::not_found("the partner"))?;
             queries::enrol(tx, &id, &partner)?;
-            crate::storage::audit::record(tx, user.id, "enrol", &format!("{partner} in {id}"), &now)
+            Ok(crate::storage::audit::record(tx, user.id, "enrol", &format!("{partner} in {id}"), &now)?)
         })
         .await?;
     state.invalidate_program(&program);

@@ -79,7 +79,6 @@ pub async fn add_item(
     let (uid, now, program) = (user.id, now_rfc3339(), body.program);
     let saved = item.clone();
     state
-        .db
         .write(move |tx| {
             let (_, def) =
                 crate::storage::queries::program(tx, &program)?.ok_or_else(|| ApiError::not_found("the program"))?;
@@ -94,7 +93,7 @@ pub async fn add_item(
                 ));
             }
             rewards::insert_item(tx, &program, &item)?;
-            crate::storage::audit::record(tx, uid, "add_item", &format!("{} in {program}", item.id), &now)
+            Ok(crate::storage::audit::record(tx, uid, "add_item", &format!("{} in {program}", item.id), &now)?)
         })
         .await?;
     Ok((StatusCode::CREATED, axum::Json(saved)))
@@ -118,7 +117,6 @@ pub async fn edit_item(
     check_item(&item)?;
     let (uid, now) = (user.id, now_rfc3339());
     let saved = state
-        .db
         .write(move |tx| {
             let program = rewards::item_program(tx, &id)?.ok_or_else(|| ApiError::not_found("the item"))?;
             let (_, def) =
@@ -155,7 +153,6 @@ pub async fn restock(
     }
     let (uid, now) = (user.id, now_rfc3339());
     let saved = state
-        .db
         .write(move |tx| {
             let saved = rewards::add_stock(tx, &id, body.add)?;
             audit::record(tx, uid, "restock", &format!("{id}: {:+}", body.add), &now)?;
@@ -219,9 +216,8 @@ pub async fn redeem(
     let uid = user.id;
     let now = now_rfc3339();
     let result = state
-        .db
         .write(move |tx| {
-            rewards::redeem(
+            Ok(rewards::redeem(
                 tx,
                 &partner,
                 uid,
@@ -231,7 +227,7 @@ pub async fn redeem(
                 tier_rank,
                 |t| tiers.iter().position(|x| x == t),
                 &now,
-            )
+            )?)
         })
         .await?;
     Ok(match result {
@@ -264,7 +260,6 @@ pub async fn cancel(
     };
     let (uid, now) = (user.0.id, now_rfc3339());
     let cancelled = state
-        .db
         .write(move |tx| {
             let r = rewards::cancel(tx, &partner, id, by, &now)?;
             if by == CancelledBy::Designer {

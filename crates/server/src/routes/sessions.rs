@@ -32,7 +32,6 @@ pub async fn sign_in(
     }
     let (limits, now) = (state.config.limits.clone(), auth::now_rfc3339());
     let (reservation, found) = state
-        .db
         .write(move |tx| {
             let reservation = accounts::reserve_sign_in(tx, &email, addr, &limits, &now)?;
             Ok((reservation, queries::user_by_email(tx, &email)?))
@@ -52,10 +51,9 @@ pub async fn sign_in(
         (chrono::Utc::now() + state.config.session_ttl).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let (uid, exp) = (user.id, expires_at.clone());
     state
-        .db
         .write(move |tx| {
             accounts::release(tx, &reservation)?;
-            queries::insert_session(tx, &hash, uid, &exp)
+            Ok(queries::insert_session(tx, &hash, uid, &exp)?)
         })
         .await?;
     Ok(axum::Json(Session { token, expires_at, user }))
@@ -72,7 +70,6 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> ApiResult<
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Me>> {
     let u = user.0.clone();
     let programs = state
-        .db
         .read(move |conn| {
             let ids = match &u.partner {
                 Some(p) => queries::partner_programs(conn, p)?,

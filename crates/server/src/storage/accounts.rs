@@ -4,18 +4,18 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::error::{StoreError, StoreResult};
 use super::queries::{self, Role};
-use crate::error::{ApiError, ApiResult};
 
 use crate::Limits;
 
-fn record(conn: &Connection, subject: &str, at: &str) -> ApiResult<i64> {
+fn record(conn: &Connection, subject: &str, at: &str) -> StoreResult<i64> {
     conn.execute("INSERT INTO sign_in_failures (subject, at) VALUES (?1, ?2)", params![subject, at])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Attempts recorded for a subject since `since`.
-pub fn attempts_since(conn: &Connection, subject: &str, since: &str) -> ApiResult<i64> {
+pub fn attempts_since(conn: &Connection, subject: &str, since: &str) -> StoreResult<i64> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM sign_in_failures WHERE subject = ?1 AND at > ?2",
         params![subject, since],
@@ -46,7 +46,7 @@ pub fn reserve_sign_in(
     addr: Option<std::net::IpAddr>,
     limits: &Limits,
     now: &str,
-) -> ApiResult<Reservation> {
+) -> StoreResult<Reservation> {
     conn.execute(
         "DELETE FROM sign_in_failures WHERE at < ?1",
         [ago(limits.account_window.max(limits.pair_window).max(limits.reset_window))],
@@ -54,8 +54,7 @@ pub fn reserve_sign_in(
     let pair = format!("pair:{email}|{}", addr.map_or_else(|| "-".to_string(), |a| a.to_string()));
     let account = format!("account:{email}");
     if attempts_since(conn, &pair, &ago(limits.pair_window))? >= limits.pair_failures {
-        return Err(ApiError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
+        return Err(StoreError::throttled(
             "too_many_attempts",
             format!(
                 "too many failed sign-ins; wait {} minutes or reset your password",
@@ -71,7 +70,7 @@ pub fn reserve_sign_in(
 
 /// A successful sign-in: its attempt was no failure, and the pair's earlier failures are
 /// forgiven (the account-wide count stands: it only ever slows down).
-pub fn release(conn: &Connection, r: &Reservation) -> ApiResult<()> {
+pub fn release(conn: &Connection, r: &Reservation) -> StoreResult<()> {
     conn.execute("DELETE FROM sign_in_failures WHERE rowid IN (?1, ?2)", params![r.rows[0], r.rows[1]])?;
     conn.execute("DELETE FROM sign_in_failures WHERE subject = ?1", [&r.pair])?;
     Ok(())
@@ -86,7 +85,7 @@ pub fn reserve_reset(
     addr: Option<std::net::IpAddr>,
     limits: &Limits,
     now: &str,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let since = ago(limits.reset_window);
     let by_email = format!("reset:{email}");
     let by_addr = addr.map(|a| format!("reset-from:{a}"));
@@ -96,8 +95,7 @@ pub fn reserve_reset(
             None => false,
         };
     if over {
-        return Err(ApiError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
+        return Err(StoreError::throttled(
             "too_many_resets",
             "too many password resets were asked for; try again later",
         )
@@ -110,7 +108,13 @@ pub fn reserve_reset(
     Ok(())
 }
 
-pub fn insert_token(conn: &Connection, token_hash: &str, user: i64, purpose: &str, expires_at: &str) -> ApiResult<()> {
+pub fn insert_token(
+    conn: &Connection,
+    token_hash: &str,
+    user: i64,
+    purpose: &str,
+    expires_at: &str,
+) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![token_hash, user, purpose, expires_at],
@@ -120,18 +124,18 @@ pub fn insert_token(conn: &Connection, token_hash: &str, user: i64, purpose: &st
 
 /// The user a one-time token may still be used for, without using it (checked before a new
 /// password is hashed, so made-up tokens cost nothing).
-pub fn check_token(conn: &Connection, token_hash: &str, now: &str) -> ApiResult<i64> {
+pub fn check_token(conn: &Connection, token_hash: &str, now: &str) -> StoreResult<i64> {
     token_user(conn, token_hash, now)
 }
 
 /// Use a one-time token: the user it belongs to, or an error saying why it cannot be used.
-pub fn use_token(conn: &Connection, token_hash: &str, now: &str) -> ApiResult<i64> {
+pub fn use_token(conn: &Connection, token_hash: &str, now: &str) -> StoreResult<i64> {
     let user = token_user(conn, token_hash, now)?;
     conn.execute("UPDATE one_time_tokens SET used_at = ?2 WHERE token_hash = ?1", params![token_hash, now])?;
     Ok(user)
 }
 
-fn token_user(conn: &Connection, token_hash: &str, now: &str) -> ApiResult<i64> {
+fn token_user(conn: &Connection, token_hash: &str, now: &str) -> StoreResult<i64> {
     let row: Option<(i64, String, Option<String>)> = conn
         .query_row(
             "SELECT user_id, expires_at, used_at FROM one_time_tokens WHERE token_hash = ?1",
@@ -139,7 +143,7 @@ fn token_user(conn: &Connection, token_hash: &str, now: &str) -> ApiResult<i64> 
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let invalid = |m: &str| ApiError::bad_request("invalid_token", m.to_string());
+    let invalid = |m: &str| StoreError::invalid("invalid_token", m.to_string());
     let (user, expires_at, used_at) = row.ok_or_else(|| invalid("this link is not valid; ask for a new one"))?;
     if used_at.is_some() {
         return Err(invalid("this link was already used; ask for a new one"));
@@ -152,14 +156,14 @@ fn token_user(conn: &Connection, token_hash: &str, now: &str) -> ApiResult<i64> 
 
 /// Change a user's password: every session of the account ends (whoever knew the old password
 /// is out) and every invitation or reset link still outstanding is void.
-pub fn set_password(conn: &Connection, user: i64, hash: &str, now: &str) -> ApiResult<()> {
+pub fn set_password(conn: &Connection, user: i64, hash: &str, now: &str) -> StoreResult<()> {
     conn.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user, hash])?;
     conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user])?;
     conn.execute("UPDATE one_time_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL", params![user, now])?;
     Ok(())
 }
 
-pub fn send(conn: &Connection, to: &str, subject: &str, body: &str, at: &str) -> ApiResult<()> {
+pub fn send(conn: &Connection, to: &str, subject: &str, body: &str, at: &str) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO outbox (to_email, subject, body, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![to, subject, body, at],
@@ -168,16 +172,12 @@ pub fn send(conn: &Connection, to: &str, subject: &str, body: &str, at: &str) ->
 }
 
 /// Create an invited user with no usable password yet.
-pub fn invite(conn: &Connection, email: &str, name: &str, role: Role, partner: Option<&str>) -> ApiResult<i64> {
+pub fn invite(conn: &Connection, email: &str, name: &str, role: Role, partner: Option<&str>) -> StoreResult<i64> {
     if queries::user_by_email(conn, email)?.is_some() {
-        return Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            "email_taken",
-            format!("{email} already has an account"),
-        ));
+        return Err(StoreError::conflict("email_taken", format!("{email} already has an account")));
     }
     if let Some(p) = partner {
-        queries::partner(conn, p)?.ok_or_else(|| ApiError::not_found(&format!("partner {p}")))?;
+        queries::partner(conn, p)?.ok_or_else(|| StoreError::not_found(&format!("partner {p}")))?;
     }
     // An argon2 hash never has this form, so no password matches until one is set.
     queries::insert_user(conn, email, name, "!invited", role, partner)

@@ -2,10 +2,10 @@
 
 use rusqlite::{params, Connection};
 
-use crate::error::ApiResult;
+use super::error::StoreResult;
 
 /// Record a designer's action.
-pub fn record(conn: &Connection, user: i64, action: &str, detail: &str, at: &str) -> ApiResult<()> {
+pub fn record(conn: &Connection, user: i64, action: &str, detail: &str, at: &str) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO audit_log (user_id, action, detail, at) VALUES (?1, ?2, ?3, ?4)",
         params![user, action, detail, at],

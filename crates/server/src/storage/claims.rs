@@ -5,7 +5,6 @@
 //! never named). Designers approve (the claim becomes facts) or reject with a reason (which
 //! frees its invoice number and serials for a corrected claim).
 
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use mitra_api::ClaimStatus;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -13,8 +12,8 @@ use rust_decimal::Decimal;
 
 use mitra_scheme::model::Fact;
 
+use super::error::{StoreError, StoreResult};
 use super::queries;
-use crate::error::{ApiError, ApiResult};
 use crate::input;
 
 pub use mitra_api::{Claim, ClaimLine, ClaimRequest};
@@ -22,15 +21,15 @@ pub use mitra_api::{Claim, ClaimLine, ClaimRequest};
 /// Most serial numbers one claim may list.
 pub const MAX_SERIALS: usize = 1_000;
 
-fn conflict(code: &'static str, message: String) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message)
+fn conflict(code: &'static str, message: String) -> StoreError {
+    StoreError::conflict(code, message)
 }
 
 /// Check a claim's own content, what can be said without the database: lengths, amounts in
 /// the program's `decimals` and within bounds, whole units, sane dates, no serial twice.
-pub fn check(request: &ClaimRequest, today: NaiveDate, decimals: u32) -> ApiResult<()> {
+pub fn check(request: &ClaimRequest, today: NaiveDate, decimals: u32) -> StoreResult<()> {
     let bad = |m: String, field: &str| {
-        Err(ApiError::bad_request("invalid_claim", m).with_details(serde_json::json!({ "field": field })))
+        Err(StoreError::invalid("invalid_claim", m).with_details(serde_json::json!({ "field": field })))
     };
     input::text("program", request.program(), input::MAX_ID)?;
     match request {
@@ -105,7 +104,7 @@ pub fn submit(
     request: &ClaimRequest,
     fund: Option<(Decimal, Decimal)>,
     now: &str,
-) -> ApiResult<Claim> {
+) -> StoreResult<Claim> {
     let (kind, invoice, scheme, date) = match request {
         ClaimRequest::Sale { invoice, date, lines, .. } => {
             let earlier: Option<(i64, String)> = conn
@@ -127,7 +126,7 @@ pub fn submit(
             if !products.is_empty() {
                 for (i, line) in lines.iter().enumerate() {
                     if !products.iter().any(|p| p.sku == line.sku.trim()) {
-                        return Err(ApiError::bad_request(
+                        return Err(StoreError::invalid(
                             "unknown_product",
                             format!("line {}: {} is not in the program's product list", i + 1, line.sku.trim()),
                         )
@@ -178,7 +177,7 @@ pub fn submit(
         }
         ClaimRequest::Spend { scheme, date, amount, .. } => {
             let (available, share) =
-                fund.ok_or_else(|| ApiError::bad_request("not_a_fund", format!("scheme {scheme} is not a fund")))?;
+                fund.ok_or_else(|| StoreError::invalid("not_a_fund", format!("scheme {scheme} is not a fund")))?;
             let pending: Decimal = pending_spend(conn, partner, scheme)?;
             let wanted = *amount * share / Decimal::ONE_HUNDRED;
             let pending_share = pending * share / Decimal::ONE_HUNDRED;
@@ -194,7 +193,7 @@ pub fn submit(
             ("spend", None, Some(scheme.clone()), *date)
         }
     };
-    let body = serde_json::to_string(request).map_err(ApiError::internal)?;
+    let body = serde_json::to_string(request).map_err(StoreError::internal)?;
     let invoice_key = invoice.as_deref().map(input::match_key);
     conn.execute(
         "INSERT INTO claims (program_id, partner_id, user_id, kind, invoice, invoice_key, scheme_id, date, body, status, created_at)
@@ -210,10 +209,10 @@ pub fn submit(
             )?;
         }
     }
-    claim(conn, id)?.ok_or_else(|| ApiError::internal("claim vanished"))
+    claim(conn, id)?.ok_or_else(|| StoreError::internal("claim vanished"))
 }
 
-fn pending_spend(conn: &Connection, partner: &str, scheme: &str) -> ApiResult<Decimal> {
+fn pending_spend(conn: &Connection, partner: &str, scheme: &str) -> StoreResult<Decimal> {
     let bodies: Vec<String> = conn
         .prepare("SELECT body FROM claims WHERE partner_id = ?1 AND scheme_id = ?2 AND status = 'pending'")?
         .query_map(params![partner, scheme], |r| r.get(0))?
@@ -233,22 +232,22 @@ fn claim_row(r: &rusqlite::Row) -> rusqlite::Result<ClaimRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
-fn to_claim((id, partner, status, reason, created_at, body, flag): ClaimRow) -> ApiResult<Claim> {
+fn to_claim((id, partner, status, reason, created_at, body, flag): ClaimRow) -> StoreResult<Claim> {
     Ok(Claim {
         id,
         partner,
         status: ClaimStatus::parse(&status)
-            .ok_or_else(|| ApiError::internal(format!("claim #{id}: unknown status {status}")))?,
+            .ok_or_else(|| StoreError::internal(format!("claim #{id}: unknown status {status}")))?,
         reason,
         created_at,
         flag,
-        request: serde_json::from_str(&body).map_err(ApiError::internal)?,
+        request: serde_json::from_str(&body).map_err(StoreError::internal)?,
     })
 }
 
 const CLAIM_COLUMNS: &str = "id, partner_id, status, reason, created_at, body, flag";
 
-pub fn claim(conn: &Connection, id: i64) -> ApiResult<Option<Claim>> {
+pub fn claim(conn: &Connection, id: i64) -> StoreResult<Option<Claim>> {
     conn.query_row(&format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = ?1"), [id], claim_row)
         .optional()?
         .map(to_claim)
@@ -256,7 +255,7 @@ pub fn claim(conn: &Connection, id: i64) -> ApiResult<Option<Claim>> {
 }
 
 /// Claims of a program, optionally of one partner and in one status, newest first.
-pub fn list(conn: &Connection, program: &str, partner: Option<&str>, status: Option<&str>) -> ApiResult<Vec<Claim>> {
+pub fn list(conn: &Connection, program: &str, partner: Option<&str>, status: Option<&str>) -> StoreResult<Vec<Claim>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {CLAIM_COLUMNS} FROM claims WHERE program_id = ?1 AND (?2 IS NULL OR partner_id = ?2) AND (?3 IS NULL OR status = ?3) ORDER BY id DESC"
     ))?;
@@ -265,7 +264,7 @@ pub fn list(conn: &Connection, program: &str, partner: Option<&str>, status: Opt
 }
 
 /// Approve a pending claim: its sale lines or spend become facts.
-pub fn approve(conn: &Connection, id: i64, now: &str) -> ApiResult<Claim> {
+pub fn approve(conn: &Connection, id: i64, now: &str) -> StoreResult<Claim> {
     let c = pending(conn, id)?;
     match &c.request {
         ClaimRequest::Sale { invoice, date, lines, .. } => {
@@ -295,22 +294,22 @@ pub fn approve(conn: &Connection, id: i64, now: &str) -> ApiResult<Claim> {
         }
     }
     conn.execute("UPDATE claims SET status = 'approved', decided_at = ?2 WHERE id = ?1", params![id, now])?;
-    claim(conn, id)?.ok_or_else(|| ApiError::internal("claim vanished"))
+    claim(conn, id)?.ok_or_else(|| StoreError::internal("claim vanished"))
 }
 
 /// Reject a pending claim with a reason; its invoice number and serials may be claimed again.
-pub fn reject(conn: &Connection, id: i64, reason: &str, now: &str) -> ApiResult<Claim> {
+pub fn reject(conn: &Connection, id: i64, reason: &str, now: &str) -> StoreResult<Claim> {
     pending(conn, id)?;
     conn.execute(
         "UPDATE claims SET status = 'rejected', reason = ?2, decided_at = ?3 WHERE id = ?1",
         params![id, reason, now],
     )?;
     conn.execute("DELETE FROM claim_serials WHERE claim_id = ?1", [id])?;
-    claim(conn, id)?.ok_or_else(|| ApiError::internal("claim vanished"))
+    claim(conn, id)?.ok_or_else(|| StoreError::internal("claim vanished"))
 }
 
-fn pending(conn: &Connection, id: i64) -> ApiResult<Claim> {
-    let c = claim(conn, id)?.ok_or_else(|| ApiError::not_found("the claim"))?;
+fn pending(conn: &Connection, id: i64) -> StoreResult<Claim> {
+    let c = claim(conn, id)?.ok_or_else(|| StoreError::not_found("the claim"))?;
     if c.status != ClaimStatus::Pending {
         return Err(conflict("already_decided", format!("claim #{id} was already {}", c.status.as_str())));
     }

@@ -7,7 +7,6 @@
 
 use std::collections::HashSet;
 
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -15,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use mitra_scheme::model::Fact;
 
+use super::error::{StoreError, StoreResult};
 use super::queries;
-use crate::error::{ApiError, ApiResult};
 use crate::input;
 
 /// The columns of a sales CSV.
@@ -60,7 +59,7 @@ impl RowProblem {
     }
 
     /// A field check's refusal, in `column`.
-    pub fn from(column: &str, e: ApiError) -> Self {
+    pub fn from(column: &str, e: crate::input::Invalid) -> Self {
         RowProblem { column: column.into(), code: e.code.to_string(), message: e.message }
     }
 }
@@ -225,7 +224,7 @@ pub fn read_rows<R, V, K>(
     mut check: impl FnMut(R) -> Result<V, Vec<RowProblem>>,
     key: impl Fn(&V) -> K,
     repeat: impl Fn(&V) -> String,
-) -> ApiResult<Vec<(u64, V)>>
+) -> StoreResult<Vec<(u64, V)>>
 where
     R: serde::de::DeserializeOwned,
     K: std::hash::Hash + Eq,
@@ -233,11 +232,11 @@ where
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the header line cannot be read: {e}")))?
+        .map_err(|e| StoreError::invalid("invalid_csv", format!("the header line cannot be read: {e}")))?
         .clone();
     let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == *c)).collect();
     if !missing.is_empty() {
-        return Err(ApiError::bad_request(
+        return Err(StoreError::invalid(
             "invalid_csv",
             format!("missing columns: {} (expected {expected})", missing.join(", ")),
         ));
@@ -262,13 +261,12 @@ where
         }
     }
     if !bad.is_empty() {
-        let mut err = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        let details = serde_json::to_value(&bad).map_err(StoreError::internal)?;
+        return Err(StoreError::unmet(
             "invalid_rows",
             format!("{} of {} rows are invalid; nothing was imported", bad.len(), bad.len() + valid.len()),
-        );
-        err.details = Some(serde_json::to_value(&bad).map_err(ApiError::internal)?);
-        return Err(err);
+        )
+        .with_details(details));
     }
     Ok(valid)
 }
@@ -295,8 +293,8 @@ struct Basis {
     partners: HashSet<String>,
 }
 
-fn basis(conn: &Connection, program: &str) -> ApiResult<(Basis, mitra_scheme::Program)> {
-    let (version, definition) = queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+fn basis(conn: &Connection, program: &str) -> StoreResult<(Basis, mitra_scheme::Program)> {
+    let (version, definition) = queries::program(conn, program)?.ok_or_else(|| StoreError::not_found("the program"))?;
     let mut stmt = conn.prepare_cached("SELECT partner_id FROM program_partners WHERE program_id = ?1")?;
     let partners = stmt.query_map([program], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok((Basis { version, partners }, definition))
@@ -318,13 +316,13 @@ impl CheckedSales {
 
 /// Reads and checks every row of a sales upload: all good, or the bad rows named (nothing is
 /// written either way).
-pub fn check_sales(conn: &Connection, program: &str, csv_text: String) -> ApiResult<CheckedSales> {
+pub fn check_sales(conn: &Connection, program: &str, csv_text: String) -> StoreResult<CheckedSales> {
     let (basis, definition) = basis(conn, program)?;
     let rows = checked_sales(&csv_text, &basis.partners, definition.decimals)?;
     Ok(CheckedSales { program: program.to_string(), csv_text, basis, rows })
 }
 
-fn checked_sales(csv_text: &str, partners: &HashSet<String>, decimals: u32) -> ApiResult<Vec<Valid>> {
+fn checked_sales(csv_text: &str, partners: &HashSet<String>, decimals: u32) -> StoreResult<Vec<Valid>> {
     let required: Vec<&str> = COLUMNS.split(',').filter(|c| *c != "category").collect();
     let valid = read_rows(
         csv_text,
@@ -339,7 +337,7 @@ fn checked_sales(csv_text: &str, partners: &HashSet<String>, decimals: u32) -> A
 
 /// Writes a checked sales upload in the caller's transaction: each line not imported before and
 /// not claimed by the partner becomes a fact.
-pub fn import_sales(conn: &Connection, upload: CheckedSales) -> ApiResult<ImportReport> {
+pub fn import_sales(conn: &Connection, upload: CheckedSales) -> StoreResult<ImportReport> {
     let (now, definition) = basis(conn, &upload.program)?;
     let valid = if now == upload.basis {
         upload.rows
@@ -541,7 +539,7 @@ impl CheckedFacts {
 }
 
 /// Reads and checks every row of an upload of `kind`: all good, or the bad rows named.
-pub fn check_facts(conn: &Connection, program: &str, kind: FactImport, csv_text: String) -> ApiResult<CheckedFacts> {
+pub fn check_facts(conn: &Connection, program: &str, kind: FactImport, csv_text: String) -> StoreResult<CheckedFacts> {
     let (basis, definition) = basis(conn, program)?;
     let rows = checked_facts(kind, &csv_text, &definition, &basis.partners)?;
     Ok(CheckedFacts { program: program.to_string(), kind, csv_text, basis, rows })
@@ -552,7 +550,7 @@ fn checked_facts(
     csv_text: &str,
     definition: &mitra_scheme::Program,
     partners: &HashSet<String>,
-) -> ApiResult<Vec<(u64, Fact)>> {
+) -> StoreResult<Vec<(u64, Fact)>> {
     let columns = kind.columns();
     let required: Vec<&str> = columns.split(',').collect();
     read_rows(
@@ -570,7 +568,7 @@ fn checked_facts(
 
 /// Writes a checked upload in the caller's transaction: new facts added, a target with a new
 /// value replacing the old one, the same fact again left alone.
-pub fn import_facts(conn: &Connection, upload: CheckedFacts) -> ApiResult<FactReport> {
+pub fn import_facts(conn: &Connection, upload: CheckedFacts) -> StoreResult<FactReport> {
     let (now, definition) = basis(conn, &upload.program)?;
     let kind = upload.kind;
     let valid = if now == upload.basis {
@@ -593,7 +591,7 @@ pub fn import_facts(conn: &Connection, upload: CheckedFacts) -> ApiResult<FactRe
             stmt.query_map(params![fact.partner(), db_kind], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, body) = row?;
-            let old: Fact = serde_json::from_str(&body).map_err(ApiError::internal)?;
+            let old: Fact = serde_json::from_str(&body).map_err(StoreError::internal)?;
             if identity(&old) == key {
                 same = Some((id, old));
                 break;

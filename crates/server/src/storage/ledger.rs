@@ -11,7 +11,7 @@ use mitra_scheme::eval::precision;
 use mitra_scheme::model::{Instrument, Program};
 use mitra_scheme::Population;
 
-use crate::error::{ApiError, ApiResult};
+use super::error::{StoreError, StoreResult};
 
 pub fn instrument_name(i: Instrument) -> &'static str {
     match i {
@@ -30,15 +30,15 @@ fn issuing_account(program: &str, instrument: Instrument) -> String {
 }
 
 /// An amount in the instrument's smallest unit; errors if it is not a whole number of them.
-pub fn to_minor(amount: Decimal, decimals: u32) -> ApiResult<i64> {
+pub fn to_minor(amount: Decimal, decimals: u32) -> StoreResult<i64> {
     let scaled = 10i64
         .checked_pow(decimals)
         .and_then(|unit| amount.checked_mul(Decimal::from(unit)))
-        .ok_or_else(|| ApiError::internal("amount overflows"))?;
+        .ok_or_else(|| StoreError::internal("amount overflows"))?;
     if scaled.fract() != Decimal::ZERO {
-        return Err(ApiError::internal(format!("{amount} has more than {decimals} decimals")));
+        return Err(StoreError::internal(format!("{amount} has more than {decimals} decimals")));
     }
-    i64::try_from(scaled).map_err(|_| ApiError::internal("amount overflows"))
+    i64::try_from(scaled).map_err(|_| StoreError::internal("amount overflows"))
 }
 
 pub fn from_minor(minor: i64, decimals: u32) -> Decimal {
@@ -48,7 +48,7 @@ pub fn from_minor(minor: i64, decimals: u32) -> Decimal {
 /// An account's balance. Summed in 128 bits, so no stored postings can make it fail; a balance
 /// beyond 64 bits (impossible through the API, which bounds every amount) reads as the nearest
 /// 64-bit value, which every check against it still handles.
-pub fn balance(conn: &Connection, account: &str) -> ApiResult<i64> {
+pub fn balance(conn: &Connection, account: &str) -> StoreResult<i64> {
     let quick = conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM entries WHERE account = ?1", [account], |r| {
         r.get::<_, i64>(0)
     });
@@ -67,7 +67,7 @@ pub fn balance(conn: &Connection, account: &str) -> ApiResult<i64> {
 }
 
 /// How many journals do not sum to zero: 0 in a sound ledger (an integrity check).
-pub fn unbalanced_journals(conn: &Connection) -> ApiResult<i64> {
+pub fn unbalanced_journals(conn: &Connection) -> StoreResult<i64> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM (SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) != 0)",
         [],
@@ -88,7 +88,7 @@ pub fn post(
     memo: &str,
     amount: i64,
     now: &str,
-) -> ApiResult<i64> {
+) -> StoreResult<i64> {
     conn.execute(
         "INSERT INTO journal (program_id, kind, scheme_id, period, memo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![program, kind.as_str(), scheme, period, memo, now],
@@ -108,7 +108,7 @@ fn posted(
     instrument: Instrument,
     scheme: &str,
     period: &str,
-) -> ApiResult<i64> {
+) -> StoreResult<i64> {
     Ok(conn
         .query_row(
             "SELECT SUM(e.amount) FROM entries e JOIN journal j ON j.id = e.journal_id
@@ -172,7 +172,7 @@ pub fn due(
     run: &Population,
     governs: impl Fn(chrono::NaiveDate) -> bool,
     outcome: &mut CloseOutcome,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     for partner in &run.partners {
         for (scheme, (total, figures)) in program.schemes.iter().zip(run.schemes.iter().zip(&partner.schemes)) {
             let dp = precision(program, scheme.instrument);
@@ -210,7 +210,7 @@ pub fn due(
 }
 
 /// The accrual journal of one line a close found due.
-fn post_accrual(conn: &Connection, program: &str, d: &Due, now: &str) -> ApiResult<()> {
+fn post_accrual(conn: &Connection, program: &str, d: &Due, now: &str) -> StoreResult<()> {
     post(
         conn,
         program,
@@ -228,7 +228,7 @@ fn post_accrual(conn: &Connection, program: &str, d: &Due, now: &str) -> ApiResu
 
 /// Post what [`due`] found, in the caller's transaction. Closing again with unchanged data posts
 /// nothing; a late claim or a return posts its adjustment at the next close.
-pub fn post_due(conn: &Connection, program: &str, outcome: &mut CloseOutcome, now: &str) -> ApiResult<()> {
+pub fn post_due(conn: &Connection, program: &str, outcome: &mut CloseOutcome, now: &str) -> StoreResult<()> {
     for d in &outcome.postings {
         post_accrual(conn, program, d, now)?;
     }
@@ -245,7 +245,7 @@ pub struct Seen {
 }
 
 /// What [`Seen`] records of `partner` now.
-pub fn seen(conn: &Connection, program: &str, partner: &str) -> ApiResult<Seen> {
+pub fn seen(conn: &Connection, program: &str, partner: &str) -> StoreResult<Seen> {
     let facts = conn
         .prepare_cached("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM facts WHERE partner_id = ?1")?
         .query_row([partner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -266,7 +266,7 @@ pub fn post_if_unchanged(
     was: Seen,
     postings: &[Due],
     now: &str,
-) -> ApiResult<Result<usize, Vec<Skipped>>> {
+) -> StoreResult<Result<usize, Vec<Skipped>>> {
     let mut unchanged = seen(conn, program, partner)? == was;
     for d in postings {
         if !unchanged {
@@ -299,12 +299,12 @@ pub fn evaluate_close(
     conn: &Connection,
     program: &str,
     pinned: Option<chrono::NaiveDate>,
-) -> ApiResult<(CloseOutcome, std::collections::BTreeMap<String, Seen>)> {
+) -> StoreResult<(CloseOutcome, std::collections::BTreeMap<String, Seen>)> {
     let tx = conn.unchecked_transaction()?;
     // Each closed period is decided by the version in force when it ended.
     let versions = super::queries::program_versions(&tx, program)?;
     if versions.is_empty() {
-        return Err(ApiError::not_found("the program"));
+        return Err(StoreError::not_found("the program"));
     }
     let partners = super::queries::program_partners(&tx, program)?;
     let facts = super::queries::program_facts(&tx, program)?;
@@ -334,7 +334,7 @@ pub fn close(
     governs: impl Fn(chrono::NaiveDate) -> bool,
     now: &str,
     outcome: &mut CloseOutcome,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     let mut this = CloseOutcome::default();
     due(conn, program, run, governs, &mut this)?;
     post_due(conn, &program.id, &mut this, now)?;
@@ -346,7 +346,7 @@ pub fn close(
 
 pub use mitra_api::{Posting, PostingKind};
 
-pub fn postings(conn: &Connection, account: &str, decimals: u32) -> ApiResult<Vec<Posting>> {
+pub fn postings(conn: &Connection, account: &str, decimals: u32) -> StoreResult<Vec<Posting>> {
     let mut stmt = conn.prepare(
         "SELECT j.id, j.kind, j.scheme_id, j.period, j.memo, e.amount, j.created_at
          FROM entries e JOIN journal j ON j.id = e.journal_id WHERE e.account = ?1 ORDER BY j.id DESC",
@@ -395,7 +395,7 @@ pub fn statement_lines(
     partner: &str,
     filter: &LineFilter,
     cut: Cut,
-) -> ApiResult<(Vec<StatementLine>, u64)> {
+) -> StoreResult<(Vec<StatementLine>, u64)> {
     let accounts = INSTRUMENTS.map(|i| partner_account(&program.id, partner, i));
     let wanted = filter.instrument.map(|i| partner_account(&program.id, partner, i));
     let inner = "SELECT j.id, j.created_at, e.account, j.kind, j.scheme_id, j.period, j.memo, e.amount,
@@ -435,14 +435,14 @@ pub fn statement_lines(
             .into_iter()
             .zip(&accounts)
             .find_map(|(i, a)| (*a == account).then_some(i))
-            .ok_or_else(|| ApiError::internal(format!("posting {id} is on an unknown account {account}")))?;
+            .ok_or_else(|| StoreError::internal(format!("posting {id} is on an unknown account {account}")))?;
         let decimals = precision(program, instrument);
         lines.push(StatementLine {
             id,
             created_at,
             instrument,
             kind: PostingKind::parse(&kind)
-                .ok_or_else(|| ApiError::internal(format!("posting {id} has an unknown kind {kind}")))?,
+                .ok_or_else(|| StoreError::internal(format!("posting {id} has an unknown kind {kind}")))?,
             scheme,
             period,
             memo,
@@ -454,7 +454,7 @@ pub fn statement_lines(
 }
 
 /// The periods a partner's postings in a program name, newest first.
-pub fn posted_periods(conn: &Connection, program: &str, partner: &str) -> ApiResult<Vec<String>> {
+pub fn posted_periods(conn: &Connection, program: &str, partner: &str) -> StoreResult<Vec<String>> {
     let accounts = INSTRUMENTS.map(|i| partner_account(program, partner, i));
     let mut stmt = conn.prepare(
         "SELECT j.period FROM journal j JOIN entries e ON e.journal_id = j.id
@@ -477,10 +477,10 @@ pub fn spreadsheet_text(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The statement as CSV, oldest first: one row per posting, amounts in the instrument's unit.
-pub fn statement_csv(lines: &[StatementLine]) -> ApiResult<Vec<u8>> {
+pub fn statement_csv(lines: &[StatementLine]) -> StoreResult<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(["date", "instrument", "kind", "scheme", "period", "memo", "amount", "balance"])
-        .map_err(ApiError::internal)?;
+        .map_err(StoreError::internal)?;
     for l in lines {
         out.write_record([
             spreadsheet_text(&l.created_at).as_ref(),
@@ -492,9 +492,9 @@ pub fn statement_csv(lines: &[StatementLine]) -> ApiResult<Vec<u8>> {
             &l.amount.to_string(),
             &l.balance.to_string(),
         ])
-        .map_err(ApiError::internal)?;
+        .map_err(StoreError::internal)?;
     }
-    out.into_inner().map_err(ApiError::internal)
+    out.into_inner().map_err(StoreError::internal)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod claims;
+pub mod error;
 pub mod imports;
 pub mod ledger;
 pub mod migrations;
@@ -27,7 +28,7 @@ use std::time::Duration;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::{ApiError, ApiResult};
+pub use error::{Refusal, StoreError, StoreResult};
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -80,67 +81,69 @@ impl Db {
     }
 
     /// Run read queries on a pooled connection, off the async runtime.
-    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let (pool, span) = (self.pool.clone(), tracing::Span::current());
         tokio::task::spawn_blocking(move || {
             let _in_request = span.enter();
-            let conn = pool.get()?;
+            let conn = pool.get().map_err(StoreError::from)?;
             f(&conn)
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(|e| E::from(StoreError::internal(e)))?
     }
 
     /// Run `f` in one write transaction, taken with the write lock from the start; committed
     /// only when `f` succeeds, so nothing is half-written.
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction) -> ApiResult<T> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&rusqlite::Transaction) -> Result<T, E> + Send + 'static,
     {
         let (pool, span) = (self.pool.clone(), tracing::Span::current());
         tokio::task::spawn_blocking(move || {
             let _in_request = span.enter();
-            let mut conn = pool.get()?;
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut conn = pool.get().map_err(StoreError::from)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
             let out = f(&tx)?;
-            tx.commit()?;
+            tx.commit().map_err(StoreError::from)?;
             Ok(out)
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(|e| E::from(StoreError::internal(e)))?
     }
 
     /// Write a consistent copy of the database to `to` (a new file: an existing one is refused),
     /// while the server keeps serving: `VACUUM INTO` reads one snapshot, so the copy holds
     /// every write committed before it started and none after.
-    pub async fn backup(&self, to: &Path) -> ApiResult<()> {
+    pub async fn backup(&self, to: &Path) -> StoreResult<()> {
         if to.exists() {
-            return Err(ApiError::bad_request("backup_exists", format!("{} already exists", to.display())));
+            return Err(StoreError::invalid("backup_exists", format!("{} already exists", to.display())));
         }
         let target = to.to_string_lossy().into_owned();
         self.read(move |c| {
-            c.execute("VACUUM INTO ?1", [&target])?;
+            c.execute("VACUUM INTO ?1", [&target]).map_err(StoreError::from)?;
             Ok(())
         })
         .await
     }
 
     /// Whether the database answers (for `/api/health`).
-    pub async fn healthy(&self) -> ApiResult<()> {
+    pub async fn healthy(&self) -> StoreResult<()> {
         self.read(|c| {
-            c.query_row("SELECT COUNT(*) FROM programs", [], |r| r.get::<_, i64>(0))?;
+            c.query_row("SELECT COUNT(*) FROM programs", [], |r| r.get::<_, i64>(0)).map_err(StoreError::from)?;
             Ok(())
         })
         .await
     }
 
     /// A connection for synchronous start-up work (seeding).
-    pub fn blocking(&self) -> ApiResult<r2d2::PooledConnection<SqliteConnectionManager>> {
+    pub fn blocking(&self) -> StoreResult<r2d2::PooledConnection<SqliteConnectionManager>> {
         Ok(self.pool.get()?)
     }
 }

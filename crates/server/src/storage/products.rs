@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 pub use mitra_api::Product;
 
+use super::error::{StoreError, StoreResult};
 use super::imports::{read_rows, RowProblem};
 use super::queries;
-use crate::error::{ApiError, ApiResult};
 use crate::input;
 
 /// The columns of a product CSV.
@@ -34,7 +34,7 @@ struct Row {
 }
 
 /// The program's products, by SKU.
-pub fn list(conn: &Connection, program: &str) -> ApiResult<Vec<Product>> {
+pub fn list(conn: &Connection, program: &str) -> StoreResult<Vec<Product>> {
     let mut stmt =
         conn.prepare_cached("SELECT sku, name, category FROM products WHERE program_id = ?1 ORDER BY sku")?;
     let rows = stmt.query_map([program], |r| Ok(Product { sku: r.get(0)?, name: r.get(1)?, category: r.get(2)? }))?;
@@ -66,8 +66,8 @@ fn check(row: &Row) -> Result<(), Vec<RowProblem>> {
 }
 
 /// Validate every row, then add or update them all in the caller's transaction, or none.
-pub fn import(conn: &Connection, program: &str, csv_text: &str) -> ApiResult<ProductReport> {
-    queries::program(conn, program)?.ok_or_else(|| ApiError::not_found("the program"))?;
+pub fn import(conn: &Connection, program: &str, csv_text: &str) -> StoreResult<ProductReport> {
+    queries::program(conn, program)?.ok_or_else(|| StoreError::not_found("the program"))?;
     let valid = read_rows(
         csv_text,
         &["sku", "name"],

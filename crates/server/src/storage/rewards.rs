@@ -16,9 +16,8 @@ use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
+use super::error::{StoreError, StoreResult};
 use super::ledger;
-use crate::error::{ApiError, ApiResult};
-use axum::http::StatusCode;
 
 fn item_row(r: &rusqlite::Row) -> rusqlite::Result<CatalogItem> {
     Ok(CatalogItem {
@@ -43,8 +42,8 @@ fn item_row(r: &rusqlite::Row) -> rusqlite::Result<CatalogItem> {
 const ITEM_COLUMNS: &str =
     "id, name, kind, category, price, stock, per_partner_limit, min_tier, image, description, names";
 
-pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> ApiResult<()> {
-    let names = serde_json::to_string(&item.names).map_err(ApiError::internal)?;
+pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> StoreResult<()> {
+    let names = serde_json::to_string(&item.names).map_err(StoreError::internal)?;
     conn.execute(
         &format!("INSERT INTO catalog_items (program_id, {ITEM_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         params![program, item.id, item.name, item.kind, item.category, item.price, item.stock, item.per_partner_limit, item.min_tier, item.image, item.description, names],
@@ -53,19 +52,19 @@ pub fn insert_item(conn: &Connection, program: &str, item: &CatalogItem) -> ApiR
 }
 
 /// The program an item belongs to.
-pub fn item_program(conn: &Connection, id: &str) -> ApiResult<Option<String>> {
+pub fn item_program(conn: &Connection, id: &str) -> StoreResult<Option<String>> {
     Ok(conn.query_row("SELECT program_id FROM catalog_items WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 
-fn item(conn: &Connection, id: &str) -> ApiResult<CatalogItem> {
+fn item(conn: &Connection, id: &str) -> StoreResult<CatalogItem> {
     conn.query_row(&format!("SELECT {ITEM_COLUMNS} FROM catalog_items WHERE id = ?1"), [id], item_row)
         .optional()?
-        .ok_or_else(|| ApiError::not_found("the item"))
+        .ok_or_else(|| StoreError::not_found("the item"))
 }
 
 /// Replace an item's details; its stock is left as it is.
-pub fn update_item(conn: &Connection, it: &CatalogItem) -> ApiResult<CatalogItem> {
-    let names = serde_json::to_string(&it.names).map_err(ApiError::internal)?;
+pub fn update_item(conn: &Connection, it: &CatalogItem) -> StoreResult<CatalogItem> {
+    let names = serde_json::to_string(&it.names).map_err(StoreError::internal)?;
     let changed = conn.execute(
         "UPDATE catalog_items SET name = ?2, kind = ?3, category = ?4, price = ?5, per_partner_limit = ?6,
          min_tier = ?7, image = ?8, description = ?9, names = ?10 WHERE id = ?1",
@@ -83,24 +82,20 @@ pub fn update_item(conn: &Connection, it: &CatalogItem) -> ApiResult<CatalogItem
         ],
     )?;
     if changed == 0 {
-        return Err(ApiError::not_found("the item"));
+        return Err(StoreError::not_found("the item"));
     }
     item(conn, &it.id)
 }
 
 /// Add `add` units to a limited stock (negative: take them away), refusing to go below zero.
-pub fn add_stock(conn: &Connection, id: &str, add: i64) -> ApiResult<CatalogItem> {
+pub fn add_stock(conn: &Connection, id: &str, add: i64) -> StoreResult<CatalogItem> {
     let before = item(conn, id)?;
     let Some(stock) = before.stock else {
-        return Err(ApiError::new(StatusCode::CONFLICT, "stock_unlimited", format!("item `{id}` has no stock limit")));
+        return Err(StoreError::conflict("stock_unlimited", format!("item `{id}` has no stock limit")));
     };
     let after = stock.checked_add(add).filter(|s| *s >= 0).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "stock_below_zero",
-            format!("item `{id}` has {stock} in stock; {add} would go below zero"),
-        )
-        .with_details(serde_json::json!({ "stock": stock }))
+        StoreError::conflict("stock_below_zero", format!("item `{id}` has {stock} in stock; {add} would go below zero"))
+            .with_details(serde_json::json!({ "stock": stock }))
     })?;
     conn.execute("UPDATE catalog_items SET stock = ?2 WHERE id = ?1", params![id, after])?;
     item(conn, id)
@@ -129,17 +124,17 @@ pub struct CatalogQuery {
 pub const MAX_PAGE: u32 = 500;
 
 /// The catalog items matching a query, a page of them, and how many match in all.
-pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<(Vec<CatalogItem>, u64)> {
+pub fn catalog(conn: &Connection, query: &CatalogQuery) -> StoreResult<(Vec<CatalogItem>, u64)> {
     let limit = query.limit.unwrap_or(MAX_PAGE);
     if limit == 0 || limit > MAX_PAGE {
-        return Err(ApiError::bad_request("invalid_page", format!("limit is from 1 to {MAX_PAGE}")));
+        return Err(StoreError::invalid("invalid_page", format!("limit is from 1 to {MAX_PAGE}")));
     }
     let order = match query.sort.as_deref().unwrap_or("price") {
         "price" => "price, id",
         "-price" => "price DESC, id",
         "name" => "name COLLATE NOCASE, id",
         other => {
-            return Err(ApiError::bad_request("invalid_sort", format!("sort `{other}` is not price, -price or name")))
+            return Err(StoreError::invalid("invalid_sort", format!("sort `{other}` is not price, -price or name")))
         }
     };
     let mut sql = String::from(" FROM catalog_items WHERE program_id = ?");
@@ -182,7 +177,7 @@ pub fn catalog(conn: &Connection, query: &CatalogQuery) -> ApiResult<(Vec<Catalo
 }
 
 /// The categories of a program's catalog, in order.
-pub fn categories(conn: &Connection, program: &str) -> ApiResult<Vec<String>> {
+pub fn categories(conn: &Connection, program: &str) -> StoreResult<Vec<String>> {
     let mut stmt =
         conn.prepare_cached("SELECT DISTINCT category FROM catalog_items WHERE program_id = ?1 ORDER BY category")?;
     let rows = stmt.query_map([program], |r| r.get(0))?;
@@ -194,8 +189,8 @@ fn handed_out_at_once(kind: &str) -> bool {
     matches!(kind, "voucher" | "donation")
 }
 
-fn refuse(code: &'static str, message: String) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message)
+fn refuse(code: &'static str, message: String) -> StoreError {
+    StoreError::conflict(code, message)
 }
 
 fn voucher_code() -> String {
@@ -214,7 +209,7 @@ fn voucher_code() -> String {
 }
 
 /// A redemption as stored.
-pub fn redemption(conn: &Connection, id: i64) -> ApiResult<Option<Redemption>> {
+pub fn redemption(conn: &Connection, id: i64) -> StoreResult<Option<Redemption>> {
     let head = conn
         .query_row(
             "SELECT id, program_id, partner_id, status, total, created_at FROM redemptions WHERE id = ?1",
@@ -267,7 +262,7 @@ pub fn redemption(conn: &Connection, id: i64) -> ApiResult<Option<Redemption>> {
     Ok(Some(head))
 }
 
-pub fn history(conn: &Connection, program: &str, partner: &str) -> ApiResult<Vec<Redemption>> {
+pub fn history(conn: &Connection, program: &str, partner: &str) -> StoreResult<Vec<Redemption>> {
     let ids: Vec<i64> = conn
         .prepare("SELECT id FROM redemptions WHERE program_id = ?1 AND partner_id = ?2 ORDER BY id DESC")?
         .query_map(params![program, partner], |r| r.get(0))?
@@ -295,7 +290,7 @@ pub fn redeem(
     tier_rank: Option<usize>,
     tier_index: impl Fn(&str) -> Option<usize>,
     now: &str,
-) -> ApiResult<Redeemed> {
+) -> StoreResult<Redeemed> {
     let earlier: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, request_hash FROM redemptions WHERE partner_id = ?1 AND idempotency_key = ?2",
@@ -305,23 +300,22 @@ pub fn redeem(
         .optional()?;
     if let Some((id, hash)) = earlier {
         if hash != request_hash {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            return Err(StoreError::unmet(
                 "idempotency_key_reused",
                 "this Idempotency-Key was already used for a different redemption; use a new key for a new request",
             ));
         }
-        let first = redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))?;
+        let first = redemption(conn, id)?.ok_or_else(|| StoreError::internal("redemption vanished"))?;
         return Ok(Redeemed::Replayed(first));
     }
     if request.lines.is_empty() {
-        return Err(ApiError::bad_request("empty_redemption", "choose at least one item to redeem"));
+        return Err(StoreError::invalid("empty_redemption", "choose at least one item to redeem"));
     }
     let mut total: i64 = 0;
     let mut lines = Vec::new();
     for line in &request.lines {
         if line.quantity <= 0 {
-            return Err(ApiError::bad_request(
+            return Err(StoreError::invalid(
                 "invalid_quantity",
                 format!("the quantity of {} must be at least 1", line.item),
             ));
@@ -333,7 +327,7 @@ pub fn redeem(
                 item_row,
             )
             .optional()?
-            .ok_or_else(|| ApiError::not_found(&format!("catalog item {}", line.item)))?;
+            .ok_or_else(|| StoreError::not_found(&format!("catalog item {}", line.item)))?;
         if let Some(required) = &item.min_tier {
             let ok = matches!((tier_rank, tier_index(required)), (Some(have), Some(need)) if have >= need);
             if !ok {
@@ -369,7 +363,7 @@ pub fn redeem(
             .quantity
             .checked_mul(item.price)
             .and_then(|t| t.checked_add(total))
-            .ok_or_else(|| ApiError::bad_request("invalid_quantity", "the quantities are too large"))?;
+            .ok_or_else(|| StoreError::invalid("invalid_quantity", "the quantities are too large"))?;
         lines.push((item, line.quantity));
     }
     let account = ledger::partner_account(&request.program, partner, Instrument::Points);
@@ -408,7 +402,7 @@ pub fn redeem(
         -total,
         now,
     )?;
-    let mut done = redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))?;
+    let mut done = redemption(conn, id)?.ok_or_else(|| StoreError::internal("redemption vanished"))?;
     done.balance_after = Some(balance - total);
     Ok(Redeemed::New(done))
 }
@@ -424,9 +418,10 @@ pub enum CancelledBy {
 
 /// Cancel a redemption in force: refund its points and restore stock. Voucher codes of a
 /// cancelled redemption are voided (kept for the record, marked void).
-pub fn cancel(conn: &Connection, partner: &str, id: i64, by: CancelledBy, now: &str) -> ApiResult<Redemption> {
-    let r =
-        redemption(conn, id)?.filter(|r| r.partner == partner).ok_or_else(|| ApiError::not_found("the redemption"))?;
+pub fn cancel(conn: &Connection, partner: &str, id: i64, by: CancelledBy, now: &str) -> StoreResult<Redemption> {
+    let r = redemption(conn, id)?
+        .filter(|r| r.partner == partner)
+        .ok_or_else(|| StoreError::not_found("the redemption"))?;
     if r.status != RedemptionStatus::Completed {
         return Err(refuse("already_cancelled", format!("redemption #{id} was already cancelled")));
     }
@@ -459,13 +454,13 @@ pub fn cancel(conn: &Connection, partner: &str, id: i64, by: CancelledBy, now: &
         r.total,
         now,
     )?;
-    redemption(conn, id)?.ok_or_else(|| ApiError::internal("redemption vanished"))
+    redemption(conn, id)?.ok_or_else(|| StoreError::internal("redemption vanished"))
 }
 
 pub use mitra_api::Goal;
 
 /// A user's goal in a program, with its item as listed now.
-pub fn goal(conn: &Connection, user: i64, program: &str) -> ApiResult<Option<Goal>> {
+pub fn goal(conn: &Connection, user: i64, program: &str) -> StoreResult<Option<Goal>> {
     let cols = ITEM_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
     conn.query_row(
         &format!(
@@ -480,25 +475,25 @@ pub fn goal(conn: &Connection, user: i64, program: &str) -> ApiResult<Option<Goa
 }
 
 /// Set (or replace) a user's goal: an item of the program's catalog.
-pub fn set_goal(conn: &Connection, user: i64, program: &str, item: &str, now: &str) -> ApiResult<Goal> {
+pub fn set_goal(conn: &Connection, user: i64, program: &str, item: &str, now: &str) -> StoreResult<Goal> {
     let listed: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM catalog_items WHERE id = ?1 AND program_id = ?2)",
         params![item, program],
         |r| r.get(0),
     )?;
     if !listed {
-        return Err(ApiError::not_found(&format!("item {item} in this program's catalog")));
+        return Err(StoreError::not_found(&format!("item {item} in this program's catalog")));
     }
     conn.execute(
         "INSERT INTO goals (user_id, program_id, item_id, set_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (user_id, program_id) DO UPDATE SET item_id = excluded.item_id, set_at = excluded.set_at",
         params![user, program, item, now],
     )?;
-    goal(conn, user, program)?.ok_or_else(|| ApiError::internal("goal vanished"))
+    goal(conn, user, program)?.ok_or_else(|| StoreError::internal("goal vanished"))
 }
 
 /// Forget a user's goal in a program (nothing to forget is fine).
-pub fn clear_goal(conn: &Connection, user: i64, program: &str) -> ApiResult<()> {
+pub fn clear_goal(conn: &Connection, user: i64, program: &str) -> StoreResult<()> {
     conn.execute("DELETE FROM goals WHERE user_id = ?1 AND program_id = ?2", params![user, program])?;
     Ok(())
 }
