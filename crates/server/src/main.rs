@@ -103,6 +103,14 @@ async fn run(args: Args) -> Result<(), String> {
         None => {}
     }
     let db = Db::open(&args.db)?;
+    // An import stopped midway (the server killed) left rows no read sees: they go now, before
+    // any request, and the designer uploads the file again.
+    let conn = db.blocking().map_err(|e| e.to_string())?;
+    let abandoned = mitra_server::storage::imports::discard_abandoned(&conn).map_err(|e| e.to_string())?;
+    drop(conn);
+    if abandoned > 0 {
+        tracing::warn!(abandoned, "removed the staged rows of imports a stop interrupted");
+    }
     let config = Config {
         today: args.today,
         dist: args.dist,

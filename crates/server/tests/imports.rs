@@ -282,39 +282,93 @@ sinar-jaya,q-sales,2026-Q4,70000000
     assert_eq!(upload_to(&s, &partner, &path("referrals"), refs).await.0, 403);
 }
 
-/// Rows are checked outside the write lock and only compared again inside it: a partner taken out
-/// of the program between the check and the write is caught there, and nothing is written.
-#[tokio::test]
-async fn a_partner_removed_between_the_check_and_the_write_is_caught_by_the_write() {
-    use mitra_server::storage::imports::{check_sales, import_sales};
-    let s = start().await;
-    let mut conn = s.state.db.blocking().unwrap();
-    let before = fact_count(&s);
+/// The facts a partner's reads see (staged rows are not among them).
+fn visible(s: &Server, partner: &str) -> usize {
+    mitra_server::storage::queries::partner_facts(&s.state.db.blocking().unwrap(), partner).unwrap().len()
+}
 
-    // Unchanged in between: written as checked.
-    let upload = check_sales(&conn, "nusantara-2026", GOOD.to_string()).unwrap();
+/// Stages `csv` for nusantara-2026 in batches of two rows, each in a transaction of its own; the
+/// staged upload and its id, for the finish.
+fn stage(s: &Server, csv: &str) -> (mitra_server::storage::imports::StagedSales, i64) {
+    use mitra_server::storage::imports::{begin_sales, check_sales, stage_sales};
+    let mut conn = s.state.db.blocking().unwrap();
+    let upload = check_sales(&conn, "nusantara-2026", csv.to_string()).unwrap();
+    let (staged, batches) = upload.into_batches(2);
+    let import = begin_sales(&conn, "nusantara-2026", "2026-11-15T00:00:00Z").unwrap();
+    for batch in batches {
+        let tx = conn.transaction().unwrap();
+        stage_sales(&tx, import, batch).unwrap();
+        tx.commit().unwrap();
+    }
+    (staged, import)
+}
+
+/// A sales upload is written in batches that no read sees, then made visible at once; rows are
+/// checked before anything is written and only compared again at the end: a partner taken out of
+/// the program in between is caught there, and the staged rows are removed.
+#[tokio::test]
+async fn a_staged_upload_is_invisible_until_finished_and_checked_again_at_the_end() {
+    use mitra_server::storage::imports::{discard_sales, finish_sales};
+    let s = start().await;
+    let before = fact_count(&s);
+    let (sinar, depo) = (visible(&s, "sinar-jaya"), visible(&s, "depo-medan"));
+
+    // Staged in two batches: written, and seen by no read.
+    let (staged, import) = stage(&s, GOOD);
+    assert_eq!(fact_count(&s), before + 3);
+    assert_eq!((visible(&s, "sinar-jaya"), visible(&s, "depo-medan")), (sinar, depo));
+    // Finished: all three at once.
+    let mut conn = s.state.db.blocking().unwrap();
     let tx = conn.transaction().unwrap();
-    let report = import_sales(&tx, upload).unwrap();
+    let report = finish_sales(&tx, import, staged).unwrap();
     tx.commit().unwrap();
-    assert_eq!(report.imported, 3);
+    assert_eq!((report.rows, report.imported, report.already_imported), (3, 3, 0));
+    assert_eq!((visible(&s, "sinar-jaya"), visible(&s, "depo-medan")), (sinar + 2, depo + 1));
+    let staged_left: i64 = conn.query_row("SELECT COUNT(*) FROM staged_sale_lines", [], |r| r.get(0)).unwrap();
+    assert_eq!(staged_left, 0);
+
+    // The same file again: staged, then found imported at the end, and its staged rows dropped.
+    let (staged, import) = stage(&s, GOOD);
+    let tx = conn.transaction().unwrap();
+    let report = finish_sales(&tx, import, staged).unwrap();
+    tx.commit().unwrap();
+    assert_eq!((report.imported, report.already_imported), (0, 3));
     assert_eq!(fact_count(&s), before + 3);
 
-    // Checked while depo-medan takes part, written after it left: refused at the write, naming
-    // the row and the partner, and nothing of the file is written.
+    // Checked while depo-medan takes part, finished after it left: refused at the end, naming
+    // the row and the partner; discarded, nothing of the file remains.
     let csv = "partner,invoice,line,date,sku,category,units,value
 sinar-jaya,SJ-1120,1,2026-11-14,WS-20L,exterior,1,1250000
 depo-medan,DM-1121,1,2026-11-14,EM-5L,interior,2,360000
 ";
-    let upload = check_sales(&conn, "nusantara-2026", csv.to_string()).unwrap();
+    let (staged, import) = stage(&s, csv);
     conn.execute("DELETE FROM program_partners WHERE program_id = 'nusantara-2026' AND partner_id = 'depo-medan'", [])
         .unwrap();
     let tx = conn.transaction().unwrap();
-    let err = import_sales(&tx, upload).expect_err("the write must re-check the rows");
+    let err = finish_sales(&tx, import, staged).expect_err("the finish must check the rows again");
     drop(tx);
     let StoreError::Refused { why: Refusal::Unmet, code: "invalid_rows", details: Some(bad), .. } = err else {
         panic!("the rows must be refused as invalid, naming them: {err:?}");
     };
     assert_eq!(bad[0]["line"], 3, "{bad}");
     assert_eq!(bad[0]["problems"][0]["column"], "partner", "{bad}");
+    assert_eq!(visible(&s, "sinar-jaya"), sinar + 2);
+    discard_sales(&conn, import).unwrap();
     assert_eq!(fact_count(&s), before + 3);
+}
+
+/// An upload a stop interrupted (staged, never finished) is removed when the server starts, and
+/// was never seen.
+#[tokio::test]
+async fn an_upload_a_stop_interrupted_is_removed_at_start() {
+    use mitra_server::storage::imports::discard_abandoned;
+    let s = start().await;
+    let before = fact_count(&s);
+    let sinar = visible(&s, "sinar-jaya");
+    let _ = stage(&s, GOOD);
+    let _ = stage(&s, GOOD);
+    assert_eq!(visible(&s, "sinar-jaya"), sinar);
+    assert_eq!(discard_abandoned(&s.state.db.blocking().unwrap()).unwrap(), 2);
+    assert_eq!(fact_count(&s), before);
+    assert_eq!(visible(&s, "sinar-jaya"), sinar);
 }

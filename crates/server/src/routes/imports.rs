@@ -17,26 +17,49 @@ pub async fn sales(
     body: axum::body::Bytes,
 ) -> ApiResult<axum::Json<ImportReport>> {
     let body = csv_text(body)?;
-    let (uid, now) = (user.id, now_rfc3339());
-    // Read and checked outside the write lock; the write only compares and inserts.
+    // Read and checked on a read snapshot; then written in batches that other writes go between,
+    // invisible until the last transaction makes the whole upload visible at once.
     let upload = state.db.read(move |conn| imports::check_sales(conn, &program, body)).await?;
-    let mut report = state
-        .write(move |tx| {
-            let program = upload.program().to_string();
-            let report = imports::import_sales(tx, upload)?;
-            audit::record(
-                tx,
-                uid,
-                "import_sales",
-                &format!("{program}: {} rows, {} imported", report.rows, report.imported),
-                &now,
-            )?;
-            Ok(report)
-        })
-        .await?;
+    // Run to the end (or discarded) even if the client goes away meanwhile.
+    let mut report = tokio::spawn(stage_sales(state.clone(), user.id, upload)).await.map_err(ApiError::internal)??;
     // The facts of the import's partners changed, in every program they take part in.
     state.invalidate_partners(std::mem::take(&mut report.changed)).await?;
     Ok(axum::Json(report))
+}
+
+/// Stages a checked sales upload batch by batch and finishes it; on any failure its staged rows
+/// are removed (and were never visible).
+async fn stage_sales(state: AppState, uid: i64, upload: imports::CheckedSales) -> ApiResult<ImportReport> {
+    let now = now_rfc3339();
+    let (staged, batches) = upload.into_batches(imports::STAGE_BATCH);
+    let program = staged.program().to_string();
+    let import = state.db.write(move |tx| imports::begin_sales(tx, &program, &now)).await?;
+    let written = async {
+        for batch in batches {
+            state.db.write(move |tx| imports::stage_sales(tx, import, batch)).await?;
+        }
+        state
+            .write(move |tx| {
+                let program = staged.program().to_string();
+                let report = imports::finish_sales(tx, import, staged)?;
+                audit::record(
+                    tx,
+                    uid,
+                    "import_sales",
+                    &format!("{program}: {} rows, {} imported", report.rows, report.imported),
+                    &now_rfc3339(),
+                )?;
+                Ok(report)
+            })
+            .await
+    }
+    .await;
+    if written.is_err() {
+        if let Err(e) = state.db.write(move |tx| imports::discard_sales(tx, import)).await {
+            tracing::error!(import, cause = %e, "a failed import's staged rows were not removed");
+        }
+    }
+    written
 }
 
 /// `POST /programs/{id}/imports/targets` (`partner,scheme,period,value`): each partner's target

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -283,10 +283,11 @@ fn bad_row(line: u64, problems: Vec<RowProblem>) -> BadRow {
 /// What an upload's rows were checked against: the program's version and who takes part in it.
 ///
 /// Reading and checking every row is the slow part of an import, so it is done on a read snapshot
-/// before the write lock is taken ([`check_sales`], [`check_facts`]); the write transaction only
-/// compares the basis again (two small queries) and writes. If the program was published anew or
-/// its partners changed in between, the rows are checked again inside the transaction, so what is
-/// written is always checked against what the program is when it is written.
+/// before any write ([`check_sales`], [`check_facts`]). A sales upload is then written in batches
+/// of short transactions, invisible ([`stage_sales`]), and made visible at once in a last one
+/// ([`finish_sales`]) that compares the basis again (two small queries): if the program was
+/// published anew or its partners changed in between, the rows are checked again there, so what
+/// becomes visible is always checked against what the program is when it does.
 #[derive(Debug, PartialEq, Eq)]
 struct Basis {
     version: i64,
@@ -300,7 +301,9 @@ fn basis(conn: &Connection, program: &str) -> StoreResult<(Basis, mitra_scheme::
     Ok((Basis { version, partners }, definition))
 }
 
-/// A sales upload whose rows were all read and checked; [`import_sales`] writes it.
+/// A sales upload whose rows were all read and checked, to be staged in batches
+/// ([`CheckedSales::into_batches`], [`begin_sales`], [`stage_sales`]) and made visible at once
+/// ([`finish_sales`]).
 pub struct CheckedSales {
     program: String,
     csv_text: String,
@@ -308,7 +311,41 @@ pub struct CheckedSales {
     rows: Vec<Valid>,
 }
 
+/// Rows staged per write transaction: each holds the write lock for a few milliseconds, so
+/// redemptions, claims and other writes go between an import's batches.
+pub const STAGE_BATCH: usize = 200;
+
+/// A batch of checked rows of a sales upload, for [`stage_sales`].
+pub struct SalesBatch(Vec<Valid>);
+
+/// What [`finish_sales`] needs of a staged upload: what its rows were checked against, and the
+/// file to check them again when that changed meanwhile.
+pub struct StagedSales {
+    program: String,
+    csv_text: String,
+    basis: Basis,
+    rows: usize,
+}
+
 impl CheckedSales {
+    pub fn program(&self) -> &str {
+        &self.program
+    }
+
+    /// The upload's rows in batches of `size`, in the file's order, and what finishing it needs.
+    pub fn into_batches(self, size: usize) -> (StagedSales, Vec<SalesBatch>) {
+        let staged =
+            StagedSales { program: self.program, csv_text: self.csv_text, basis: self.basis, rows: self.rows.len() };
+        let mut batches = Vec::with_capacity(self.rows.len().div_ceil(size.max(1)));
+        let mut rows = self.rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            batches.push(SalesBatch(rows.by_ref().take(size.max(1)).collect()));
+        }
+        (staged, batches)
+    }
+}
+
+impl StagedSales {
     pub fn program(&self) -> &str {
         &self.program
     }
@@ -335,51 +372,120 @@ fn checked_sales(csv_text: &str, partners: &HashSet<String>, decimals: u32) -> S
     Ok(valid.into_iter().map(|(csv_line, v)| Valid { csv_line, ..v }).collect())
 }
 
-/// Writes a checked sales upload in the caller's transaction: each line not imported before and
-/// not claimed by the partner becomes a fact.
-pub fn import_sales(conn: &Connection, upload: CheckedSales) -> StoreResult<ImportReport> {
-    let (now, definition) = basis(conn, &upload.program)?;
-    let valid = if now == upload.basis {
-        upload.rows
-    } else {
-        checked_sales(&upload.csv_text, &now.partners, definition.decimals)?
-    };
-    let rows = valid.len();
-    let mut imported = 0;
-    let mut already_claimed = Vec::new();
-    let mut changed = std::collections::BTreeSet::new();
-    for v in valid {
-        let key = input::match_key(&v.invoice);
-        let claim: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM claims WHERE partner_id = ?1 AND invoice_key = ?2 AND kind = 'sale' AND status != 'rejected'
-                 ORDER BY id LIMIT 1",
-                params![v.partner, key],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(claim) = claim {
-            already_claimed.push(ClaimedRow { line: v.csv_line, partner: v.partner, invoice: v.invoice, claim });
-            continue;
-        }
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sale_lines WHERE partner_id = ?1 AND invoice = ?2 AND line = ?3)",
-            params![v.partner, v.invoice, v.line],
-            |r| r.get(0),
-        )?;
-        if exists {
-            continue;
-        }
-        let fact_id = queries::insert_fact(conn, &v.fact)?;
-        conn.execute(
-            "INSERT INTO sale_lines (partner_id, invoice, line, fact_id, invoice_key) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![v.partner, v.invoice, v.line, fact_id, key],
-        )?;
-        imported += 1;
-        changed.insert(v.partner);
+/// Starts staging a sales upload: its id, which names its rows until [`finish_sales`] makes
+/// them visible or [`discard_sales`] removes them.
+pub fn begin_sales(conn: &Connection, program: &str, now: &str) -> StoreResult<i64> {
+    conn.prepare_cached("INSERT INTO staged_imports (program_id, started_at) VALUES (?1, ?2)")?
+        .execute(params![program, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes a batch of an upload's rows as facts no read sees yet (`staged_by`), each with its
+/// sale line beside it. Whether a line was imported or claimed before is decided at the end.
+pub fn stage_sales(conn: &Connection, import: i64, batch: SalesBatch) -> StoreResult<()> {
+    let mut line = conn.prepare_cached(
+        "INSERT INTO staged_sale_lines (import_id, fact_id, csv_line, partner_id, invoice, line, invoice_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for v in batch.0 {
+        let id = queries::insert_fact_staged(conn, &v.fact, Some(import))?;
+        line.execute(params![
+            import,
+            id,
+            v.csv_line as i64,
+            v.partner,
+            v.invoice,
+            v.line,
+            input::match_key(&v.invoice)
+        ])?;
     }
-    let already_imported = rows - imported - already_claimed.len();
-    Ok(ImportReport { rows, imported, already_imported, already_claimed, changed })
+    Ok(())
+}
+
+/// Makes a staged upload visible, all of it at once, in the caller's transaction: a line the
+/// partner has claimed meanwhile (a claim pending or approved) or that another upload imported
+/// is dropped and reported; the rest become facts and sale lines. If the program was published
+/// anew or its partners changed since the rows were checked, they are checked again first, and
+/// the whole upload refused when one no longer passes (the caller then discards it).
+pub fn finish_sales(conn: &Connection, import: i64, staged: StagedSales) -> StoreResult<ImportReport> {
+    let (now, definition) = basis(conn, &staged.program)?;
+    if now != staged.basis {
+        checked_sales(&staged.csv_text, &now.partners, definition.decimals)?;
+    }
+    let already_claimed: Vec<(ClaimedRow, i64)> = conn
+        .prepare_cached(
+            "SELECT s.csv_line, s.partner_id, s.invoice, s.fact_id,
+                    (SELECT c.id FROM claims c WHERE c.partner_id = s.partner_id AND c.invoice_key = s.invoice_key
+                        AND c.kind = 'sale' AND c.status != 'rejected' ORDER BY c.id LIMIT 1) AS claim
+             FROM staged_sale_lines s WHERE s.import_id = ?1 AND claim IS NOT NULL ORDER BY s.csv_line",
+        )?
+        .query_map([import], |r| {
+            let row = ClaimedRow {
+                line: r.get::<_, i64>(0)? as u64,
+                partner: r.get(1)?,
+                invoice: r.get(2)?,
+                claim: r.get(4)?,
+            };
+            Ok((row, r.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut drop = conn.prepare_cached("DELETE FROM staged_sale_lines WHERE fact_id = ?1")?;
+    let mut drop_fact = conn.prepare_cached("DELETE FROM facts WHERE id = ?1")?;
+    for (_, fact) in &already_claimed {
+        drop.execute([fact])?;
+        drop_fact.execute([fact])?;
+    }
+    let imported_before: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT s.fact_id FROM staged_sale_lines s WHERE s.import_id = ?1 AND EXISTS
+                (SELECT 1 FROM sale_lines l WHERE l.partner_id = s.partner_id AND l.invoice = s.invoice AND l.line = s.line)",
+        )?
+        .query_map([import], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for fact in &imported_before {
+        drop.execute([fact])?;
+        drop_fact.execute([fact])?;
+    }
+    let changed: std::collections::BTreeSet<String> = conn
+        .prepare_cached("SELECT DISTINCT partner_id FROM staged_sale_lines WHERE import_id = ?1")?
+        .query_map([import], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let imported = conn
+        .prepare_cached(
+            "INSERT INTO sale_lines (partner_id, invoice, line, fact_id, invoice_key)
+         SELECT partner_id, invoice, line, fact_id, invoice_key FROM staged_sale_lines WHERE import_id = ?1",
+        )?
+        .execute([import])?;
+    conn.prepare_cached("UPDATE facts SET staged_by = NULL WHERE staged_by = ?1")?.execute([import])?;
+    conn.prepare_cached("DELETE FROM staged_sale_lines WHERE import_id = ?1")?.execute([import])?;
+    conn.prepare_cached("DELETE FROM staged_imports WHERE id = ?1")?.execute([import])?;
+    Ok(ImportReport {
+        rows: staged.rows,
+        imported,
+        already_imported: imported_before.len(),
+        already_claimed: already_claimed.into_iter().map(|(row, _)| row).collect(),
+        changed,
+    })
+}
+
+/// Removes a staged upload that will not be finished (a batch or the finish failed): its rows
+/// were never visible.
+pub fn discard_sales(conn: &Connection, import: i64) -> StoreResult<()> {
+    conn.prepare_cached("DELETE FROM staged_sale_lines WHERE import_id = ?1")?.execute([import])?;
+    conn.prepare_cached("DELETE FROM facts WHERE staged_by = ?1")?.execute([import])?;
+    conn.prepare_cached("DELETE FROM staged_imports WHERE id = ?1")?.execute([import])?;
+    Ok(())
+}
+
+/// Removes every staged upload, for a server starting (one that stopped mid-import leaves its
+/// staged rows behind, never visible): how many there were.
+pub fn discard_abandoned(conn: &Connection) -> StoreResult<usize> {
+    let ids: Vec<i64> =
+        conn.prepare("SELECT id FROM staged_imports")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    conn.execute("DELETE FROM staged_sale_lines", [])?;
+    conn.execute("DELETE FROM facts WHERE staged_by IS NOT NULL", [])?;
+    conn.execute("DELETE FROM staged_imports", [])?;
+    Ok(ids.len())
 }
 
 /// The kinds of facts imported by [`import_facts`], and their columns.

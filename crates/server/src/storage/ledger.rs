@@ -247,7 +247,10 @@ pub struct Seen {
 /// What [`Seen`] records of `partner` now.
 pub fn seen(conn: &Connection, program: &str, partner: &str) -> StoreResult<Seen> {
     let facts = conn
-        .prepare_cached("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM facts WHERE partner_id = ?1")?
+        .prepare_cached(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM facts
+             WHERE partner_id = ?1 AND staged_by IS NULL",
+        )?
         .query_row([partner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let versions =
         conn.prepare_cached("SELECT COUNT(*) FROM programs WHERE id = ?1")?.query_row([program], |r| r.get(0))?;

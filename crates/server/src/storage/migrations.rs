@@ -218,6 +218,27 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE program_drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
     CREATE INDEX program_drafts_program ON program_drafts(program_id);
     "#,
+    // 13: sales imports staged in batches: their facts are written invisible (`staged_by` names
+    // the import) with their sale lines beside them, and made visible together at the end.
+    r#"
+    ALTER TABLE facts ADD COLUMN staged_by INTEGER;
+    CREATE INDEX facts_staged ON facts(staged_by) WHERE staged_by IS NOT NULL;
+    CREATE TABLE staged_imports (
+        id INTEGER PRIMARY KEY,
+        program_id TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    );
+    CREATE TABLE staged_sale_lines (
+        import_id INTEGER NOT NULL REFERENCES staged_imports(id),
+        fact_id INTEGER NOT NULL REFERENCES facts(id),
+        csv_line INTEGER NOT NULL,
+        partner_id TEXT NOT NULL,
+        invoice TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        invoice_key TEXT NOT NULL
+    );
+    CREATE INDEX staged_sale_lines_import ON staged_sale_lines(import_id);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -134,14 +134,20 @@ pub fn partner_programs(conn: &Connection, partner: &str) -> StoreResult<Vec<Str
 /// through here, so what the evaluator's readers refuse ([`mitra_scheme::check_fact`]: a
 /// negative target or spend, a sale with units and value of opposite signs) is never stored.
 pub fn insert_fact(conn: &Connection, fact: &Fact) -> StoreResult<i64> {
+    insert_fact_staged(conn, fact, None)
+}
+
+/// [`insert_fact`], invisible to every read until the import `staged_by` names is finished
+/// (`imports::finish_sales`).
+pub fn insert_fact_staged(conn: &Connection, fact: &Fact, staged_by: Option<i64>) -> StoreResult<i64> {
     if let Some(problem) = mitra_scheme::check_fact(fact) {
         return Err(StoreError::invalid("invalid_fact", problem.message)
             .with_details(serde_json::json!({ "field": problem.field, "problem": problem.problem })));
     }
     let body = serde_json::to_string(fact).map_err(StoreError::internal)?;
     let kind = serde_json::to_value(fact).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default();
-    conn.prepare_cached("INSERT INTO facts (partner_id, kind, date, body) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![fact.partner(), kind, fact.date().map(|d| d.to_string()), body])?;
+    conn.prepare_cached("INSERT INTO facts (partner_id, kind, date, body, staged_by) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![fact.partner(), kind, fact.date().map(|d| d.to_string()), body, staged_by])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -150,9 +156,12 @@ fn parse_facts(stmt: &mut rusqlite::Statement, args: impl rusqlite::Params) -> S
     bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::internal)).collect()
 }
 
-/// One partner's facts, in the order they were recorded.
+/// One partner's facts, in the order they were recorded (not those of an import still being
+/// staged: `imports::stage_sales`).
 pub fn partner_facts(conn: &Connection, partner: &str) -> StoreResult<Vec<Fact>> {
-    parse_facts(&mut conn.prepare("SELECT body FROM facts WHERE partner_id = ?1 ORDER BY id")?, [partner])
+    let mut stmt =
+        conn.prepare_cached("SELECT body FROM facts WHERE partner_id = ?1 AND staged_by IS NULL ORDER BY id")?;
+    parse_facts(&mut stmt, [partner])
 }
 
 /// The facts of every partner of a program, read into a table one row at a time (a program's
@@ -161,7 +170,7 @@ pub fn partner_facts(conn: &Connection, partner: &str) -> StoreResult<Vec<Fact>>
 pub fn program_fact_list(conn: &Connection, program: &str) -> StoreResult<Vec<Fact>> {
     let mut stmt = conn.prepare(
         "SELECT f.body FROM facts f JOIN program_partners pp ON pp.partner_id = f.partner_id
-         WHERE pp.program_id = ?1 ORDER BY f.id",
+         WHERE pp.program_id = ?1 AND f.staged_by IS NULL ORDER BY f.id",
     )?;
     let rows = stmt.query_map([program], |r| r.get::<_, String>(0))?;
     rows.map(|body| serde_json::from_str::<Fact>(&body?).map_err(StoreError::internal)).collect()
