@@ -60,7 +60,8 @@ fn run(args: Args) -> Result<String, Box<dyn std::error::Error>> {
                 .iter()
                 .find(|p| p.id == id)
                 .ok_or_else(|| format!("no partner `{id}` in {}", args.partners.display()))?;
-            let st = mitra_scheme::statement(&program, partner, &facts, args.as_of, Some(&run.context));
+            let context = run.context_for(&program, partner);
+            let st = mitra_scheme::statement(&program, partner, &facts, args.as_of, Some(&context));
             match &args.what_if {
                 None => Ok(to_json(&st, args.compact)?),
                 Some(path) => {
@@ -74,7 +75,7 @@ fn run(args: Args) -> Result<String, Box<dyn std::error::Error>> {
                         .into());
                     }
                     let projected =
-                        mitra_scheme::project(&st, &program, partner, &facts, &extra, args.as_of, Some(&run.context));
+                        mitra_scheme::project(&st, &program, partner, &facts, &extra, args.as_of, Some(&context));
                     Ok(to_json(&projected, args.compact)?)
                 }
             }

@@ -10,7 +10,8 @@ fn one_partner(c: &mut Criterion) {
     let partners = synthetic::partners(1);
     let facts = synthetic::facts(&partners, 10_000, 7);
     let as_of = synthetic::as_of();
-    let context = population(&program, &partners, &FactTable::from(&facts[..]), as_of).context;
+    let context =
+        population(&program, &partners, &FactTable::from(&facts[..]), as_of).context_for(&program, &partners[0]);
     let extra = [synthetic::what_if_sale(&partners[0])];
     let mut g = c.benchmark_group("one partner, 10,000 facts, 12 schemes");
     g.bench_function("statement", |b| b.iter(|| statement(&program, &partners[0], &facts, as_of, Some(&context))));

@@ -10,7 +10,7 @@ fn main() {
     let today = synthetic::as_of();
     let one = synthetic::partners(1);
     let facts = synthetic::facts(&one, 10_000, 7);
-    let context = population(&program, &one, &FactTable::from(&facts[..]), today).context;
+    let context = population(&program, &one, &FactTable::from(&facts[..]), today).context_for(&program, &one[0]);
     let bundle = serde_json::json!({
         "today": today,
         "program": program,

@@ -57,4 +57,23 @@ impl Context {
     pub fn budget(&self, scheme: &str, period: &str) -> Option<&BudgetScale> {
         self.budgets.iter().find(|b| b.scheme == scheme && b.period == period)
     }
+
+    /// This context with one partner's entries taken out of the rank boards: for each
+    /// `(scheme, period, group, measure)` the partner was ranked with, one equal measure leaves
+    /// that board (a partner holding a rewarded rank has their measure on it; one who does not
+    /// has none equal to it). Ranking the partner's measure against what remains ranks it
+    /// against the others alone (docs/semantics.md, "Population and context").
+    pub fn without<'a>(&self, entries: impl IntoIterator<Item = (&'a str, &'a str, &'a str, Decimal)>) -> Context {
+        let mut ctx = self.clone();
+        for (scheme, period, group, measure) in entries {
+            if let Some(board) =
+                ctx.ranks.iter_mut().find(|b| b.scheme == scheme && b.period == period && b.group == group)
+            {
+                if let Some(pos) = board.measures.iter().position(|m| *m == measure) {
+                    board.measures.remove(pos);
+                }
+            }
+        }
+        ctx
+    }
 }

@@ -438,6 +438,27 @@ impl Population {
     pub fn figures(&self, partner: &str) -> Option<&PartnerFigures> {
         self.partners.iter().find(|p| p.partner == partner)
     }
+
+    /// The context for one partner's statement: the run's, with the partner's own entries
+    /// taken out of the rank boards ([`crate::Context::without`]). A statement from it ranks the
+    /// partner's current measure against the others as this run evaluated them, so it is exact
+    /// however the partner's own facts changed since the run (docs/semantics.md, "Population
+    /// and context"); for a partner whose facts did not change it gives the same figures as
+    /// the run's context.
+    pub fn context_for(&self, program: &crate::Program, partner: &crate::Partner) -> crate::Context {
+        let Some(figures) = self.figures(&partner.id) else { return self.context.clone() };
+        let entries =
+            program.schemes.iter().zip(&self.schemes).zip(&figures.schemes).flat_map(|((scheme, total), own)| {
+                let group = match &scheme.payout {
+                    crate::model::Payout::Rank { group_by, .. } => Some(partner.group(*group_by)),
+                    _ => None,
+                };
+                total.periods.iter().zip(&own.periods).filter_map(move |(info, line)| {
+                    Some((scheme.id.as_str(), info.label.as_str(), group?, line.rank.and(line.measure)?))
+                })
+            });
+        self.context.without(entries)
+    }
 }
 
 impl Statement {

@@ -611,7 +611,7 @@ fn overflow_is_never_a_figure() {
         &case.facts,
         &extra,
         case.as_of,
-        Some(&pop.population.context),
+        Some(&pop.population.context_for(&case.program, case.partner("b"))),
     );
     assert_eq!(w.difference.get("flat"), Some(&dec("50000")));
     assert_eq!((w.difference.get("budgeted"), w.difference.get("rank")), (None, None));

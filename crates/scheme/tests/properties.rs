@@ -177,6 +177,37 @@ proptest! {
         }
     }
 
+    /// A partner's statement from a run's `context_for` them equals the run's own figures for
+    /// them; and after the partner's own facts change (sales or returns), it equals the statement
+    /// with the context of a run that includes the change, wherever the change does not move the
+    /// partner into or out of the rewarded ranks (then a partner just outside them in the earlier
+    /// run, whose measure no board kept, may now rank above).
+    #[test]
+    fn context_for_a_partner_ranks_their_current_measure_against_the_others(facts in facts_for(6, 60, money()), own in facts_for(1, 6, signed_money()), amounts in proptest::collection::vec(money(), 1..4)) {
+        let rewarded = amounts.len() as u32;
+        let mut rank = scheme(Payout::Rank { group_by: GroupBy::Region, amounts }, Measure::SumValue);
+        rank.period = PeriodKind::Month;
+        let prog = program(vec![rank]);
+        let partners: Vec<Partner> = (0..6).map(partner).collect();
+        let before = population(&prog, &partners, &FactTable::from(&facts[..]), AS_OF());
+        for (p, entry) in partners.iter().zip(&before.partners) {
+            let st = statement(&prog, p, &facts, AS_OF(), Some(&before.context_for(&prog, p)));
+            prop_assert_eq!(&st.figures(), entry);
+        }
+        let after_facts: Vec<Fact> = facts.iter().cloned().chain(own).collect();
+        let after = population(&prog, &partners, &FactTable::from(&after_facts[..]), AS_OF());
+        let at_once = statement(&prog, &partners[0], &after_facts, AS_OF(), Some(&before.context_for(&prog, &partners[0])));
+        let settled = statement(&prog, &partners[0], &after_facts, AS_OF(), Some(&after.context));
+        let is_rewarded = |r: Option<u32>| r.is_some_and(|r| r <= rewarded);
+        for (pi, (a, b)) in at_once.schemes[0].periods.iter().zip(&settled.schemes[0].periods).enumerate() {
+            let was = before.partners[0].schemes[0].periods[pi].rank;
+            if is_rewarded(was) != is_rewarded(b.rank) {
+                continue;
+            }
+            prop_assert_eq!((a.measure, a.rank, a.payout, &a.next), (b.measure, b.rank, b.payout, &b.next), "period {}", a.label);
+        }
+    }
+
     /// A budget is never exceeded, and a partner's statement with the published context equals
     /// its entry in the population (ranks and budgets included).
     #[test]
@@ -319,7 +350,7 @@ proptest! {
         let as_of = start() + Days::new(400);
         let run = population(&prog, &partners, &FactTable::from(&facts[..]), as_of);
         let _ = statement(&prog, &partners[0], &facts, as_of, Some(&run.context));
-        let _ = what_if(&prog, &partners[1], &facts, &facts[..facts.len().min(3)], as_of, Some(&run.context));
+        let _ = what_if(&prog, &partners[1], &facts, &facts[..facts.len().min(3)], as_of, Some(&run.context_for(&prog, &partners[1])));
         let _ = serde_json::to_string(&run).unwrap();
     }
 
@@ -376,10 +407,11 @@ fn projections_agree(
     let partners: Vec<Partner> = (0..3).map(partner).collect();
     let as_of = start() + Days::new(300);
     let run = population(&prog, &partners, &FactTable::from(facts), as_of);
-    let now = statement(&prog, &partners[0], facts, as_of, Some(&run.context));
-    let full = project(&now, &prog, &partners[0], facts, extra, as_of, Some(&run.context));
+    let context = run.context_for(&prog, &partners[0]);
+    let now = statement(&prog, &partners[0], facts, as_of, Some(&context));
+    let full = project(&now, &prog, &partners[0], facts, extra, as_of, Some(&context));
     let table = FactTable::for_partner(&partners[0].id, facts);
-    let quick = project_figures(&now, &prog, &partners[0], &table, extra, as_of, Some(&run.context));
+    let quick = project_figures(&now, &prog, &partners[0], &table, extra, as_of, Some(&context));
     let figures = |w: &mitra_scheme::WhatIf| {
         let lines: Vec<_> = w
             .statement

@@ -33,7 +33,7 @@ fn evaluation_speed_in_the_browser() {
 
     let one = synthetic::partners(1);
     let facts = synthetic::facts(&one, 10_000, 7);
-    let context = population(&program, &one, &FactTable::from(&facts[..]), as_of).context;
+    let context = population(&program, &one, &FactTable::from(&facts[..]), as_of).context_for(&program, &one[0]);
     let extra = [synthetic::what_if_sale(&one[0])];
     // Warm up first: the browser compiles wasm with a baseline compiler and swaps in optimised
     // code while it runs, and the first runs also grow the wasm memory.

@@ -128,22 +128,19 @@ struct Cached {
 struct RunSlot {
     evaluating: tokio::sync::Mutex<()>,
     last: Mutex<Option<Cached>>,
-    /// A refresh runs in the background (see [`AppState::population_for`]).
+    /// A refresh runs in the background (see [`AppState::run_to_serve`]).
     refreshing: std::sync::atomic::AtomicBool,
 }
 
 /// What changed in a program's data, as generations (each change takes the next number). A run
-/// evaluated at generation `g` is current when nothing changed after `g`; when only facts of
-/// other partners changed after it, it still serves a partner (see
-/// [`AppState::population_for`]).
+/// evaluated at generation `g` is current when nothing changed after `g`; when only partners'
+/// facts changed after it, it still serves (see [`AppState::run_to_serve`]).
 #[derive(Default)]
 struct Changes {
     /// The latest change of any kind.
     now: u64,
     /// The latest change of the definition or of the partner set.
     shape: u64,
-    /// The latest change of each partner's own facts.
-    partners: HashMap<String, u64>,
 }
 
 /// A program's preview data (`GET /api/programs/{id}/data`), encoded once per change: the JSON
@@ -278,12 +275,10 @@ impl AppState {
         }
     }
 
-    /// Whether a run evaluated at generation `g` still serves `partner` (or, `None`, serves for
-    /// the definition and partner set alone): only other partners' facts changed since.
-    fn serves(&self, program: &str, g: u64, partner: Option<&str>) -> bool {
+    /// Whether a run evaluated at generation `g` still serves requests: only facts changed since.
+    fn serves(&self, program: &str, g: u64) -> bool {
         let Ok(all) = self.changes.lock() else { return false };
-        let Some(c) = all.get(program) else { return true };
-        g >= c.shape && partner.is_none_or(|p| c.partners.get(p).is_none_or(|at| g >= *at))
+        all.get(program).is_none_or(|c| g >= c.shape)
     }
 
     /// A program's definition or partner set changed: its cached run and data are stale.
@@ -291,8 +286,8 @@ impl AppState {
         self.change(program, |c, now| c.shape = now);
     }
 
-    /// A partner's facts changed: every program the partner takes part in is stale, for that
-    /// partner at once, for the others at the next evaluation.
+    /// A partner's facts changed: every program the partner takes part in is evaluated again
+    /// (in the background: see [`AppState::run_to_serve`]).
     pub async fn invalidate_partner(&self, partner: &str) -> ApiResult<()> {
         self.invalidate_partners(std::iter::once(partner.to_string()).collect()).await
     }
@@ -308,10 +303,8 @@ impl AppState {
                 Ok(out)
             })
             .await?;
-        for (program, partner) in pairs {
-            self.change(&program, |c, now| {
-                c.partners.insert(partner, now);
-            });
+        for (program, _) in pairs {
+            self.change(&program, |_, _| {});
         }
         Ok(())
     }
@@ -371,25 +364,26 @@ impl AppState {
         Ok(run)
     }
 
-    /// The program's run for serving `partner` (`None`: for what needs only the definition and
-    /// the partner set): the current one, or, when only other partners' facts changed since the
-    /// last, that last one at once while a new one is evaluated in the background.
+    /// The program's run to serve requests from: the current one, or, when only partners' facts
+    /// changed since the last, that last one at once while a new one is evaluated in the
+    /// background (one at a time).
     ///
-    /// Where that is safe: a statement, a dashboard or a redemption computes the partner's own
-    /// figures and tier from the partner's own facts, read fresh; from the run they take the
-    /// definition, the partner's tier (their own facts unchanged since) and the context (ranks
-    /// and budget scales, which depend on other partners): the context may lag one evaluation
-    /// (seconds) behind another partner's approved claim or imported sales. A partner whose own
-    /// facts changed (a claim approved, an import's rows), a new version or a new partner
-    /// always waits for the new run.
-    /// Closing never uses a cached run.
-    pub async fn population_for(&self, program: &str, partner: Option<&str>) -> ApiResult<Arc<Run>> {
+    /// Why that is exact enough: a statement, a dashboard or a redemption computes the partner's
+    /// own figures and tier from the partner's own facts, read fresh; from the run it takes the
+    /// definition and the context (ranks and budget scales, which depend on other partners),
+    /// with the partner's own entries taken out of the rank boards
+    /// (`Population::context_for`), so their current measure is ranked against the others as
+    /// the run evaluated them. The others' measures and the budget totals may lag one
+    /// evaluation (seconds) behind a claim approved or sales imported, anyone's own included.
+    /// A new version or a change of the partner set always waits for the new run; closing
+    /// never uses a cached run.
+    pub async fn run_to_serve(&self, program: &str) -> ApiResult<Arc<Run>> {
         let slot = self.slot(program)?;
         let wanted = self.generation(program);
         if let Some(run) = self.cached(&slot, |g| g >= wanted)? {
             return Ok(run);
         }
-        if let Some(run) = self.cached(&slot, |g| self.serves(program, g, partner))? {
+        if let Some(run) = self.cached(&slot, |g| self.serves(program, g))? {
             if !slot.refreshing.swap(true, Ordering::SeqCst) {
                 let (state, id, slot) = (self.clone(), program.to_string(), slot.clone());
                 tokio::spawn(async move {

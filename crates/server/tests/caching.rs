@@ -93,7 +93,7 @@ async fn a_write_stales_only_the_programs_it_changes() {
 }
 
 #[tokio::test]
-async fn after_a_claim_is_approved_other_partners_are_answered_at_once_and_the_claimant_sees_it() {
+async fn after_a_claim_is_approved_everyone_is_answered_at_once_and_the_claimant_sees_it() {
     let s = start().await;
     grow(&s);
     let designer = sign_in(&s, demo::DESIGNER).await;
@@ -120,9 +120,55 @@ async fn after_a_claim_is_approved_other_partners_are_answered_at_once_and_the_c
     let answered = t.elapsed();
     assert_eq!(status, 200);
     assert!(answered * 3 < evaluating, "answered in {answered:?}; an evaluation takes {evaluating:?}");
-    // The claimant waits for a run with the claim: 40.5 M + 3 M in Q4.
+    // The claimant too, with the claim counted (their own figures come from their facts, read
+    // now): 40.5 M + 3 M in Q4.
+    let t = std::time::Instant::now();
     let (_, own) = get(&s, &sinar, &statement("sinar-jaya")).await;
+    let answered = t.elapsed();
     assert_eq!(own["schemes"][0]["periods"][3]["measure"], "43500000");
-    // One evaluation between the background refresh and the claimant's request.
+    assert!(answered * 3 < evaluating, "answered in {answered:?}; an evaluation takes {evaluating:?}");
+    // One evaluation for both, in the background; the claimant's figures are the same after it.
+    s.state.population(NUSANTARA).await.unwrap();
     assert_eq!(evaluations(&s), warm + 1);
+    assert_eq!(get(&s, &sinar, &statement("sinar-jaya")).await.1, own);
+}
+
+/// A partner whose own measure fell (a return imported) is answered at once from the last run,
+/// ranked against the others alone: the rank and payout a new run gives, not one below their
+/// own earlier entry on the board.
+#[tokio::test]
+async fn a_partner_whose_measure_fell_is_ranked_against_the_others_at_once() {
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let statement = |partner: &str| format!("/api/partners/{partner}/statement?program={WEATHERSHIELD}");
+    // The race's Q4 as the last run has it: each partner's measure and rank.
+    let mut q4 = Vec::new();
+    for p in ["sinar-jaya", "bangun-warna", "depo-medan", "bali-paint"] {
+        let (status, st) = get(&s, &designer, &statement(p)).await;
+        assert_eq!(status, 200, "{p}: {st}");
+        let line = &st["schemes"][0]["periods"][1];
+        assert_eq!(line["label"], "2026-Q4");
+        let measure: rust_decimal::Decimal = line["measure"].as_str().unwrap().parse().unwrap();
+        q4.push((line["rank"].as_u64(), measure, p));
+    }
+    q4.sort_by(|a, b| b.1.cmp(&a.1));
+    let ((first_rank, first, leader), (_, second, _)) = (q4[0], q4[1]);
+    assert_eq!(first_rank, Some(1), "{q4:?}");
+    assert!(first > second, "{q4:?}");
+    // A return takes the leader just below the second.
+    let drop = first - second + rust_decimal::Decimal::ONE;
+    let csv = format!(
+        "partner,invoice,line,date,sku,category,units,value\n{leader},RET-Q4,1,2026-11-14,WS-20L,exterior,-1,-{drop}\n"
+    );
+    let (status, report) = common::import_sales(&s, &designer, &csv).await;
+    assert_eq!((status, &report["imported"]), (200, &serde_json::json!(1)), "{report}");
+    // Answered from the last run (whose board still has the leader's old measure): second place.
+    let (_, at_once) = get(&s, &designer, &statement(leader)).await;
+    let line = &at_once["schemes"][0]["periods"][1];
+    assert_eq!(line["measure"], (second - rust_decimal::Decimal::ONE).to_string());
+    assert_eq!((line["rank"].as_u64(), line["payout"].as_str()), (Some(2), Some("30000")), "{line}");
+    // A new run agrees.
+    s.state.population(WEATHERSHIELD).await.unwrap();
+    let (_, settled) = get(&s, &designer, &statement(leader)).await;
+    assert_eq!(settled["schemes"][0], at_once["schemes"][0]);
 }

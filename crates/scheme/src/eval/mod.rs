@@ -145,10 +145,19 @@ pub fn tier_standings(
     gamification::TierCache::new(program, &pf).standings(program, as_of)
 }
 
+/// The tier `partner` holds on `as_of`, from their own facts among `facts` alone (`None`: no
+/// tier, or one that cannot be decided): the tier their statement and a population run give.
+pub fn tier_held(program: &Program, partner: &str, facts: &[Fact], as_of: NaiveDate) -> Option<String> {
+    let table = FactTable::for_partner(partner, facts);
+    let pf = PartnerFacts::new(&table, partner, as_of);
+    gamification::TierCache::new(program, &pf).status(program, as_of).tier
+}
+
 /// The statement with hypothetical facts added, and the difference per scheme and in total.
 ///
-/// Rank projections take the published ranks of the other partners as they are: the partner's
-/// own published measure is taken out of the boards before its projected measure is ranked.
+/// `context` is the partner's ([`crate::report::Population::context_for`]): the other partners'
+/// measures on the rank boards, without the partner's own, so a projected measure is ranked
+/// against the others as they were evaluated.
 pub fn what_if(
     program: &Program,
     partner: &Partner,
@@ -172,8 +181,7 @@ pub fn project(
     as_of: NaiveDate,
     context: Option<&Context>,
 ) -> WhatIf {
-    let projected_ctx = context.map(|c| without_own_ranks(c, now));
-    let projected = evaluate(program, partner, facts.iter().chain(extra), as_of, projected_ctx.as_ref());
+    let projected = evaluate(program, partner, facts.iter().chain(extra), as_of, context);
     differences(now, program, projected)
 }
 
@@ -194,7 +202,6 @@ pub fn project_figures(
     as_of: NaiveDate,
     context: Option<&Context>,
 ) -> WhatIf {
-    let projected_ctx = context.map(|c| without_own_ranks(c, now));
     let table = facts.with_extra(extra);
     let pf = PartnerFacts::new(&table, &partner.id, as_of);
     let periods = scheme_periods(program, as_of);
@@ -222,7 +229,7 @@ pub fn project_figures(
         schemes[si].lines.push(line)
     });
     let d = Draft { program, partner, as_of, schemes, tier, badges: gamification::badges(program, &pf) };
-    let mut projected = finish(d, projected_ctx.as_ref());
+    let mut projected = finish(d, context);
     // Budget scaling adds its step while settling; a figures-only projection has none.
     projected.schemes.iter_mut().flat_map(|s| s.periods.iter_mut()).for_each(|l| l.explanation.clear());
     differences(now, program, projected)
@@ -274,24 +281,6 @@ fn differences(now: &Statement, program: &Program, projected: Statement) -> What
         difference.insert(a.scheme.clone(), diff);
     }
     WhatIf { statement: projected, difference, total_difference }
-}
-
-/// The context with the partner's own entries taken out of the rank boards it appears in.
-fn without_own_ranks(context: &Context, now: &Statement) -> Context {
-    let mut ctx = context.clone();
-    for s in &now.schemes {
-        for line in &s.periods {
-            let (Some(group), Some(_), Some(m)) = (&line.group, line.rank, line.measure) else { continue };
-            if let Some(board) =
-                ctx.ranks.iter_mut().find(|b| b.scheme == s.scheme && b.period == line.label && &b.group == group)
-            {
-                if let Some(pos) = board.measures.iter().position(|x| *x == m) {
-                    board.measures.remove(pos);
-                }
-            }
-        }
-    }
-    ctx
 }
 
 /// The periods of every scheme that have started by `as_of`.

@@ -29,7 +29,7 @@ pub async fn submit(
         .await?;
     // The program must exist and the partner take part in it.
     // The definition and today are all a claim needs of the run.
-    let run = state.population_for(request.program(), None).await?;
+    let run = state.run_to_serve(request.program()).await?;
     if !enrolled {
         return Err(ApiError::forbidden("your organisation does not take part in this program"));
     }

@@ -38,13 +38,14 @@ pub async fn facts(
 
 /// A partner's full statement, computed with the whole population's context.
 pub async fn partner_statement(state: &AppState, partner: &Partner, program: &str) -> ApiResult<Statement> {
-    let run = state.population_for(program, Some(&partner.id)).await?;
+    let run = state.run_to_serve(program).await?;
     if run.population.figures(&partner.id).is_none() {
         return Err(ApiError::not_found("this partner in the program"));
     }
     let pid = partner.id.clone();
     let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
-    Ok(mitra_scheme::statement(&run.program, partner, &facts, run.population.as_of, Some(&run.population.context)))
+    let context = run.population.context_for(&run.program, partner);
+    Ok(mitra_scheme::statement(&run.program, partner, &facts, run.population.as_of, Some(&context)))
 }
 
 /// The authoritative statement.
@@ -203,20 +204,13 @@ pub async fn dashboard(
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Dashboard>> {
     let partner = partner_of(&state, &user, id).await?;
-    let run = state.population_for(&q.program, Some(&partner.id)).await?;
+    let run = state.run_to_serve(&q.program).await?;
     if run.population.figures(&partner.id).is_none() {
         return Err(ApiError::not_found("this partner in the program"));
     }
     let pid = partner.id.clone();
     let facts = state.db.read(move |c| queries::partner_facts(c, &pid)).await?;
     let (program, ledger) = ledger_of(&state, q.program, partner.id.clone()).await?;
-    Ok(axum::Json(Dashboard {
-        today: run.today,
-        program,
-        partner,
-        facts,
-        context: run.population.context.clone(),
-        ledger,
-        offline_as_of: None,
-    }))
+    let context = run.population.context_for(&run.program, &partner);
+    Ok(axum::Json(Dashboard { today: run.today, program, partner, facts, context, ledger, offline_as_of: None }))
 }

@@ -106,7 +106,7 @@ pub async fn context(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Context>> {
     user.may_see_program(&state, &id).await?;
-    let run = state.population_for(&id, None).await?;
+    let run = state.run_to_serve(&id).await?;
     Ok(axum::Json(run.population.context.clone()))
 }
 
@@ -133,7 +133,7 @@ pub async fn leaderboards(
 ) -> ApiResult<axum::Json<Vec<PublicBoard>>> {
     user.may_see_program(&state, &id).await?;
     // A board a moment old is fine: while the program is being evaluated, the last run answers.
-    let run = state.population_for(&id, None).await?;
+    let run = state.run_to_serve(&id).await?;
     let me = user.0.partner.clone();
     let top = q.top.unwrap_or(10);
     let boards = run
