@@ -36,6 +36,11 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// Whose turn it is to write. SQLite lets one writer in at a time and has the others poll,
+    /// sleeping longer at each try (up to 100 ms between tries), so under many writers one can
+    /// wait seconds while others pass; here they queue first-come first-served and each takes
+    /// the lock the moment the one before commits.
+    turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// When a commit reaches the disk.
@@ -77,7 +82,7 @@ impl Db {
         }
         let manager = SqliteConnectionManager::file(path).with_init(move |c| configure(c, durability));
         let pool = r2d2::Pool::builder().max_size(8).build(manager).map_err(|e| e.to_string())?;
-        Ok(Db { pool })
+        Ok(Db { pool, turn: Default::default() })
     }
 
     /// Run read queries on a pooled connection, off the async runtime.
@@ -106,6 +111,7 @@ impl Db {
         F: FnOnce(&rusqlite::Transaction) -> Result<T, E> + Send + 'static,
     {
         let (pool, span) = (self.pool.clone(), tracing::Span::current());
+        let _turn = self.turn.lock().await;
         tokio::task::spawn_blocking(move || {
             let _in_request = span.enter();
             let mut conn = pool.get().map_err(StoreError::from)?;
