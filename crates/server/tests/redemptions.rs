@@ -360,3 +360,23 @@ async fn a_user_keeps_one_goal_per_program_from_its_catalog() {
     let (_, g) = get(&s, &partner, "/api/me/goal?program=nusantara-2026").await;
     assert_eq!(g, serde_json::Value::Null);
 }
+
+/// A partner who has just reached a tier (their sales imported) may redeem what the tier opens at
+/// once: the tier comes from their facts read now, not from the evaluation kept from before.
+#[tokio::test]
+async fn a_tier_just_reached_opens_its_rewards_at_once() {
+    let s = start().await;
+    let token = sign_in(&s, &demo::owner_email("sinar-jaya")).await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    let path = "/api/partners/sinar-jaya/redemptions";
+    // Below gold (the program's evaluation is now kept): the Bali trip is refused for the tier.
+    let (status, body) = post(&s, &token, path, Some("t1"), &redeem_body("bali-trip", 1)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("tier_too_low")), "{body}");
+    // 300 M of sales in the last twelve months reach gold (threshold 300 M), whatever came before.
+    let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,GOLD-1,1,2026-11-10,WS-20L,exterior,100,300000000\n";
+    let (status, report) = common::import_sales(&s, &designer, csv).await;
+    assert_eq!((status, &report["imported"]), (200, &json!(1)), "{report}");
+    // The tier no longer stands in the way; the points do (2,500,000 for the trip).
+    let (status, body) = post(&s, &token, path, Some("t2"), &redeem_body("bali-trip", 1)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("insufficient_points")), "{body}");
+}

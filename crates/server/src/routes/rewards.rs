@@ -207,16 +207,22 @@ pub async fn redeem(
             )
         })?
         .to_string();
-    // The partner's tier, from their own facts read now (the run gives the definition).
     let run = state.run_to_serve(&request.program).await?;
     if run.population.figures(&partner).is_none() {
         return Err(ApiError::not_found("this partner in the program"));
     }
-    let pid = partner.clone();
-    let facts = state.db.read(move |c| crate::storage::queries::partner_facts(c, &pid)).await?;
-    let held = mitra_scheme::tier_held(&run.program, &partner, &facts, run.population.as_of);
+    // For an item kept for a tier, the partner's tier, from their own facts read now (the run
+    // gives the definition). An item made tier-only meanwhile is refused: no tier is assumed.
+    let items: Vec<String> = request.lines.iter().map(|l| l.item.clone()).collect();
     let tiers: Vec<String> = run.program.tiers.iter().map(|t| t.id.clone()).collect();
-    let tier_rank = held.as_ref().and_then(|t| tiers.iter().position(|x| x == t));
+    let tier_rank = if state.db.read(move |c| rewards::any_for_a_tier(c, &items)).await? {
+        let pid = partner.clone();
+        let facts = state.db.read(move |c| crate::storage::queries::partner_facts(c, &pid)).await?;
+        let held = mitra_scheme::tier_held(&run.program, &partner, &facts, run.population.as_of);
+        held.as_ref().and_then(|t| tiers.iter().position(|x| x == t))
+    } else {
+        None
+    };
     let hash = hex::encode(Sha256::digest(serde_json::to_vec(&request).map_err(ApiError::internal)?));
     let uid = user.id;
     let now = now_rfc3339();

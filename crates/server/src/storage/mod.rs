@@ -21,12 +21,13 @@ pub mod migrations;
 pub mod products;
 pub mod queries;
 pub mod rewards;
+mod writer;
 
 use std::path::Path;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
 pub use error::{Refusal, StoreError, StoreResult};
 
@@ -36,11 +37,10 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    /// Whose turn it is to write. SQLite lets one writer in at a time and has the others poll,
-    /// sleeping longer at each try (up to 100 ms between tries), so under many writers one can
-    /// wait seconds while others pass; here they queue first-come first-served and each takes
-    /// the lock the moment the one before commits.
-    turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The writer every write goes to ([`writer`]): in the order they come, committed together
+    /// when several wait. (SQLite's own way, writers polling its lock and sleeping up to 100 ms
+    /// a try while holding a pooled connection, let one wait seconds and starved reads.)
+    writes: writer::Queue,
 }
 
 /// When a commit reaches the disk.
@@ -74,15 +74,14 @@ impl Db {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        {
-            let mut conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-            conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| e.to_string())?;
-            configure(&mut conn, durability).map_err(|e| e.to_string())?;
-            migrations::migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
-        }
+        let mut conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| e.to_string())?;
+        configure(&mut conn, durability).map_err(|e| e.to_string())?;
+        migrations::migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+        let writes = writer::start(conn).map_err(|e| format!("cannot start the writer: {e}"))?;
         let manager = SqliteConnectionManager::file(path).with_init(move |c| configure(c, durability));
         let pool = r2d2::Pool::builder().max_size(8).build(manager).map_err(|e| e.to_string())?;
-        Ok(Db { pool, turn: Default::default() })
+        Ok(Db { pool, writes })
     }
 
     /// Run read queries on a pooled connection, off the async runtime.
@@ -102,26 +101,19 @@ impl Db {
         .map_err(|e| E::from(StoreError::internal(e)))?
     }
 
-    /// Run `f` in one write transaction, taken with the write lock from the start; committed
-    /// only when `f` succeeds, so nothing is half-written.
+    /// Run `f` as one write: all of it is kept, or (when it returns an error) none of it, and the
+    /// answer comes once it is committed to disk. The writer may commit it together with other
+    /// writes waiting at the same time, each in a savepoint of its own ([`writer`]).
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&rusqlite::Transaction) -> Result<T, E> + Send + 'static,
     {
-        let (pool, span) = (self.pool.clone(), tracing::Span::current());
-        let _turn = self.turn.lock().await;
-        tokio::task::spawn_blocking(move || {
-            let _in_request = span.enter();
-            let mut conn = pool.get().map_err(StoreError::from)?;
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-            let out = f(&tx)?;
-            tx.commit().map_err(StoreError::from)?;
-            Ok(out)
-        })
-        .await
-        .map_err(|e| E::from(StoreError::internal(e)))?
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = writer::Write { f: Some(f), out: None, reply, span: tracing::Span::current() };
+        self.writes.send(Box::new(job)).map_err(|_| E::from(StoreError::internal("the writer has stopped")))?;
+        answer.await.map_err(|_| E::from(StoreError::internal("the writer dropped a write")))?
     }
 
     /// Write a consistent copy of the database to `to` (a new file: an existing one is refused),

@@ -63,6 +63,18 @@ fn item(conn: &Connection, id: &str) -> StoreResult<CatalogItem> {
 }
 
 /// Replace an item's details; its stock is left as it is.
+/// Whether any of `items` is kept for a tier (its `min_tier`): only then does a redemption need
+/// the partner's tier.
+pub fn any_for_a_tier(conn: &Connection, items: &[String]) -> StoreResult<bool> {
+    let mut stmt = conn.prepare_cached("SELECT min_tier IS NOT NULL FROM catalog_items WHERE id = ?1")?;
+    for item in items {
+        if stmt.query_row([item], |r| r.get::<_, bool>(0)).optional()?.unwrap_or(false) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 pub fn update_item(conn: &Connection, it: &CatalogItem) -> StoreResult<CatalogItem> {
     let names = serde_json::to_string(&it.names).map_err(StoreError::internal)?;
     let changed = conn.execute(
