@@ -49,6 +49,22 @@ pub fn round(amount: Decimal, dp: u32) -> Decimal {
     amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// `a × b`, only when the product is exact: `None` when it does not fit a decimal, or when
+/// rust_decimal would have to drop non-zero digits to hold it (a product needing more than the
+/// 28–29 significant digits a decimal has: `docs/semantics.md`, "Overflow").
+pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let product = a.checked_mul(b)?;
+    let scale = a.scale() + b.scale();
+    if product.scale() == scale {
+        return Some(product);
+    }
+    // Digits were dropped: exact only if they were zeros, which the mantissas tell when their
+    // product fits 128 bits (a larger one surely needed more digits than a decimal has).
+    let exact = a.mantissa().checked_mul(b.mantissa())?;
+    let kept = product.mantissa().checked_mul(10i128.checked_pow(scale.checked_sub(product.scale())?)?)?;
+    (kept == exact).then_some(product)
+}
+
 /// An exact sum of decimals: their mantissas added in 128 bits at the largest scale seen so far,
 /// which is the scale and value adding them one by one as decimals gives, at a fraction of the
 /// cost. `None` once the sum no longer fits a decimal (an overflow).
@@ -99,6 +115,22 @@ impl Sum {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_product_is_exact_or_none() {
+        use rust_decimal::Decimal;
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // Ordinary figures keep every digit.
+        assert_eq!(super::mul(d("9500000"), d("2.44")), Some(d("23180000.00")));
+        assert_eq!(super::mul(d("0.5"), d("1.23")), Some(d("0.615")));
+        // Trailing zeros a decimal cannot hold are dropped exactly: 10^27 × 1.00 = 10^27.
+        assert_eq!(super::mul(d("1000000000000000000000000000"), d("1.00")), Some(d("1000000000000000000000000000")));
+        // 11,290,629,520,512,777,417,324,979,305 × 2.44 is ...949,504.20: 31 digits; a decimal
+        // would round it, so it is no figure.
+        assert_eq!(super::mul(d("11290629520512777417324979305"), d("2.44")), None);
+        // Too large for a decimal at all.
+        assert_eq!(super::mul(Decimal::MAX, d("2")), None);
+    }
+
     use super::*;
 
     /// Pseudo-random decimals of every size (3 to 96 bits), both signs, and every scale (small

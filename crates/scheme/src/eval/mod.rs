@@ -656,7 +656,7 @@ fn pay(
     paid.base = base;
     let mut amount = base;
     if scheme.tier_multiplier && cmp_dec(&d.multiplier, &Decimal::ONE).is_ne() {
-        amount = amount.checked_mul(d.multiplier)?;
+        amount = exact::mul(amount, d.multiplier)?;
         steps.push(|| Step::Multiplier { tier: tier_id(program, d.tier), multiplier: d.multiplier, payout: amount });
     }
     if let Some(cap) = scheme.cap {

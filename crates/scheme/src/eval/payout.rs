@@ -10,7 +10,7 @@ use crate::model::{Rate, Slab, SlabBounds, SlabMode, SlabPay};
 use crate::report::{RateKind, Step};
 
 fn percent_of(base: Decimal, percent: Decimal) -> Option<Decimal> {
-    exact::div100(base.checked_mul(percent)?)
+    exact::div100(exact::mul(base, percent)?)
 }
 
 /// A flat rate applied to the period's quantities.
@@ -19,8 +19,8 @@ pub fn flat(rate: &Rate, q: &Quantities, trace: &mut Trace) -> Option<Decimal> {
         Rate::PercentOfValue { percent } => {
             (RateKind::PercentOfValue, *percent, q.value, percent_of(q.value, *percent)?)
         }
-        Rate::PerUnit { amount } => (RateKind::PerUnit, *amount, q.units, q.units.checked_mul(*amount)?),
-        Rate::PerCount { amount } => (RateKind::PerCount, *amount, q.count, q.count.checked_mul(*amount)?),
+        Rate::PerUnit { amount } => (RateKind::PerUnit, *amount, q.units, exact::mul(q.units, *amount)?),
+        Rate::PerCount { amount } => (RateKind::PerCount, *amount, q.count, exact::mul(q.count, *amount)?),
     };
     trace.push(|| Step::FlatRate { rate: name, amount, base, payout });
     Some(payout)
@@ -90,8 +90,8 @@ pub fn slabs(
             let slab = slabs.get(reached)?;
             let payout = match &slab.pay {
                 SlabPay::PercentOfValue { percent } => percent_of(q.value, *percent)?,
-                SlabPay::PerUnit { amount } => q.units.checked_mul(*amount)?,
-                SlabPay::PerCount { amount } => q.count.checked_mul(*amount)?,
+                SlabPay::PerUnit { amount } => exact::mul(q.units, *amount)?,
+                SlabPay::PerCount { amount } => exact::mul(q.count, *amount)?,
                 SlabPay::Fixed { amount } => *amount,
             };
             let (pay, rate) = pay_name(&slab.pay);
@@ -111,7 +111,7 @@ pub fn slabs(
                 let (_, rate) = pay_name(&slab.pay);
                 let payout = match &slab.pay {
                     SlabPay::PercentOfValue { percent } => percent_of(slice, *percent)?,
-                    SlabPay::PerUnit { amount } | SlabPay::PerCount { amount } => slice.checked_mul(*amount)?,
+                    SlabPay::PerUnit { amount } | SlabPay::PerCount { amount } => exact::mul(slice, *amount)?,
                     SlabPay::Fixed { .. } => Decimal::ZERO,
                 };
                 total = total.checked_add(payout)?;
