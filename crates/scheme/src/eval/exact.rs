@@ -49,13 +49,18 @@ pub fn round(amount: Decimal, dp: u32) -> Decimal {
     amount.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
-/// `a × b`, only when the product is exact: `None` when it does not fit a decimal, or when
-/// rust_decimal would have to drop non-zero digits to hold it (a product needing more than the
-/// 28–29 significant digits a decimal has: `docs/semantics.md`, "Overflow").
+/// Decimals a product keeps at the least before its digits are checked: rounding beyond the
+/// twelfth decimal (as a quotient's long tail is) cannot reach a payout's rounding.
+const KEPT_DECIMALS: u32 = 12;
+
+/// `a × b`, only when it is exact where a payout's rounding looks: `None` when it does not fit a
+/// decimal, or when rust_decimal would have to drop non-zero digits at or above the twelfth
+/// decimal to hold it (a product of a huge measure needing more than the 28–29 significant digits
+/// a decimal has: `docs/semantics.md`, "Overflow").
 pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     let product = a.checked_mul(b)?;
     let scale = a.scale() + b.scale();
-    if product.scale() == scale {
+    if product.scale() == scale || product.scale() >= KEPT_DECIMALS {
         return Some(product);
     }
     // Digits were dropped: exact only if they were zeros, which the mantissas tell when their
@@ -127,6 +132,9 @@ mod tests {
         // 11,290,629,520,512,777,417,324,979,305 × 2.44 is ...949,504.20: 31 digits; a decimal
         // would round it, so it is no figure.
         assert_eq!(super::mul(d("11290629520512777417324979305"), d("2.44")), None);
+        // A long tail of decimals (a quotient's) is kept as far as a decimal holds it.
+        let third = Decimal::ONE / d("3");
+        assert_eq!(super::mul(third, d("2.44")), third.checked_mul(d("2.44")));
         // Too large for a decimal at all.
         assert_eq!(super::mul(Decimal::MAX, d("2")), None);
     }
