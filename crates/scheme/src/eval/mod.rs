@@ -210,24 +210,37 @@ pub fn project_figures(
     // hypothetical fact are `now`'s: only the later ones are evaluated again.
     // A fact without a date (a target) could change any period: then none is kept.
     let earliest = extra.iter().map(Fact::date).min().flatten();
-    let kept = |si: usize| match (earliest, now.schemes.get(si)) {
-        (Some(day), Some(result)) if result.periods.len() == periods[si].len() => {
-            periods[si].iter().take_while(|p| p.end < day).count()
-        }
-        _ => 0,
-    };
-    let mut schemes: Vec<SchemeDraft> = periods
+    let kept: Vec<usize> = periods
         .iter()
         .enumerate()
-        .map(|(si, ps)| SchemeDraft {
-            scheme: si,
-            kept: now.schemes[si].periods[..kept(si)].iter().map(figures_of).collect(),
-            lines: Vec::with_capacity(ps.len() - kept(si)),
+        .map(|(si, ps)| match (earliest, now.schemes.get(si)) {
+            (Some(day), Some(result)) if result.periods.len() == ps.len() => {
+                ps.iter().take_while(|p| p.end < day).count()
+            }
+            _ => 0,
         })
         .collect();
-    let tier = draft_lines_from(program, partner, &pf, as_of, false, &periods, kept, |si, _, line| {
-        schemes[si].lines.push(line)
-    });
+    let mut schemes: Vec<SchemeDraft> = periods
+        .iter()
+        .zip(&kept)
+        .enumerate()
+        .map(|(si, (ps, &k))| SchemeDraft {
+            scheme: si,
+            // `k` is 0 unless `now` has this scheme with as many periods.
+            kept: now.schemes.get(si).map_or(&[][..], |r| &r.periods[..k]).iter().map(figures_of).collect(),
+            lines: Vec::with_capacity(ps.len() - k),
+        })
+        .collect();
+    let tier = draft_lines_from(
+        program,
+        partner,
+        &pf,
+        as_of,
+        false,
+        &periods,
+        |si| kept[si],
+        |si, _, line| schemes[si].lines.push(line),
+    );
     let d = Draft { program, partner, as_of, schemes, tier, badges: gamification::badges(program, &pf) };
     let mut projected = finish(d, context);
     // Budget scaling adds its step while settling; a figures-only projection has none.

@@ -480,12 +480,9 @@ pub fn discard_sales(conn: &Connection, import: i64) -> StoreResult<()> {
 /// Removes every staged upload, for a server starting (one that stopped mid-import leaves its
 /// staged rows behind, never visible): how many there were.
 pub fn discard_abandoned(conn: &Connection) -> StoreResult<usize> {
-    let ids: Vec<i64> =
-        conn.prepare("SELECT id FROM staged_imports")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     conn.execute("DELETE FROM staged_sale_lines", [])?;
     conn.execute("DELETE FROM facts WHERE staged_by IS NOT NULL", [])?;
-    conn.execute("DELETE FROM staged_imports", [])?;
-    Ok(ids.len())
+    Ok(conn.execute("DELETE FROM staged_imports", [])?)
 }
 
 /// The kinds of facts imported by [`import_facts`], and their columns.
