@@ -19,6 +19,7 @@ use mitra_scheme::model::{Fact, Partner, Text};
 
 /// `GET /api/programs/{id}/data`: every partner of a program with their facts.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProgramData {
     pub partners: Vec<Partner>,
     pub facts: FactColumns,
@@ -26,6 +27,7 @@ pub struct ProgramData {
 
 /// The columns; see the module's documentation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FactColumns {
     /// The date the first fact of each partner counts its days from.
     pub epoch: Option<NaiveDate>,

@@ -15,11 +15,13 @@ pub use columns::{FactColumns, ProgramData};
 /// Every error the API answers: `{"error": {"code", "message", "details"}}`. Clients word it by
 /// `code` (and `details`); `message` is the server's English, for logs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
@@ -29,6 +31,7 @@ pub struct ErrorDetail {
 
 /// What a user may do: a partner's user sees their organisation; a designer runs programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Partner,
@@ -54,6 +57,7 @@ impl Role {
 
 /// A signed-in user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -65,6 +69,7 @@ pub struct User {
 
 /// `POST /api/sessions`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     pub email: String,
@@ -73,6 +78,7 @@ pub struct SignIn {
 
 /// A session: the bearer token and who it is for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Session {
     pub token: String,
     pub expires_at: String,
@@ -81,6 +87,7 @@ pub struct Session {
 
 /// `POST /api/password`: a password set with an invitation's or a reset's one-time token.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetPassword {
     pub token: String,
@@ -89,6 +96,7 @@ pub struct SetPassword {
 
 /// A program as a picker lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProgramName {
     pub id: String,
     pub name: String,
@@ -99,6 +107,7 @@ pub struct ProgramName {
 
 /// `GET /api/me`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Me {
     pub user: User,
     /// The date figures are computed as of.
@@ -109,6 +118,7 @@ pub struct Me {
 
 /// What a ledger posting records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PostingKind {
     /// A closed period's payout (or its correction, up or down).
@@ -140,6 +150,7 @@ impl PostingKind {
 
 /// One posting to a partner's account, as the partner sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Posting {
     pub id: i64,
     pub kind: PostingKind,
@@ -152,6 +163,7 @@ pub struct Posting {
 
 /// A partner's balances in a program, and the points account's postings, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Ledger {
     pub points: Decimal,
     pub cash: Decimal,
@@ -162,6 +174,7 @@ pub struct Ledger {
 /// Which postings a statement shows: `GET /api/partners/{id}/postings` (paged) and
 /// `GET /api/partners/{id}/postings.csv` (all of them) take the same filters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatementQuery {
     pub program: String,
@@ -182,6 +195,7 @@ pub struct StatementQuery {
 /// fund) and that account's balance right after it, counted over all its postings (not only the
 /// ones a filter shows).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatementLine {
     pub id: i64,
     pub created_at: String,
@@ -197,6 +211,7 @@ pub struct StatementLine {
 
 /// A page of a partner's statement, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatementPage {
     pub lines: Vec<StatementLine>,
     /// Lines matching the filters, over all pages.
@@ -214,6 +229,7 @@ pub struct StatementPage {
 /// `GET /api/partners/{id}/dashboard?program=`: everything the app computes a partner's figures
 /// from, the same way the server does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Dashboard {
     /// Today where the program runs.
     pub today: NaiveDate,
@@ -230,6 +246,7 @@ pub struct Dashboard {
 
 /// A leaderboard row as anyone may see it: rank, display name and measure.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BoardRow {
     pub rank: u32,
     pub name: String,
@@ -240,6 +257,7 @@ pub struct BoardRow {
 
 /// One leaderboard: a scheme's period in one group, its top rows and the viewer's own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Board {
     pub scheme: String,
     pub period: String,
@@ -251,6 +269,7 @@ pub struct Board {
 
 /// Where a redemption stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RedemptionStatus {
     Completed,
@@ -272,6 +291,7 @@ impl RedemptionStatus {
 
 /// Where a claim stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimStatus {
     Pending,
@@ -296,6 +316,7 @@ impl ClaimStatus {
 /// One line of a claimed sale: a product of the program's list, units, value, and the serial
 /// numbers of the units when the product has them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClaimLine {
     pub sku: String,
@@ -310,6 +331,7 @@ pub struct ClaimLine {
 /// What a partner claims: a sale (`POST /api/partners/{id}/claims`), or marketing spend to be
 /// reimbursed from a fund scheme.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClaimRequest {
     Sale { program: String, invoice: String, date: NaiveDate, lines: Vec<ClaimLine> },
@@ -326,6 +348,7 @@ impl ClaimRequest {
 
 /// A claim as stored: the request, its status, and the reason when rejected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Claim {
     pub id: i64,
     pub partner: String,
@@ -342,6 +365,7 @@ pub struct Claim {
 
 /// A product of a program's product list, which claims pick their lines from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     pub sku: String,
@@ -352,6 +376,7 @@ pub struct Product {
 
 /// A reward in a program's catalog, priced in points.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CatalogItem {
     pub id: String,
@@ -375,6 +400,7 @@ pub struct CatalogItem {
 
 /// `PUT /api/me/goal`: the reward a user saves up for in a program.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetGoal {
     pub program: String,
@@ -384,6 +410,7 @@ pub struct SetGoal {
 /// A user's goal in a program (`GET /api/me/goal?program=`, `null` when none): the item as the
 /// catalog lists it now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Goal {
     pub program: String,
     pub item: CatalogItem,
@@ -392,6 +419,7 @@ pub struct Goal {
 
 /// One item of a redemption request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LineRequest {
     pub item: String,
@@ -400,6 +428,7 @@ pub struct LineRequest {
 
 /// `POST /api/partners/{id}/redemptions` (with an `Idempotency-Key` header).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RedemptionRequest {
     pub program: String,
@@ -408,6 +437,7 @@ pub struct RedemptionRequest {
 
 /// A redeemed line: the item, its price then, and its voucher code when it has one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RedeemedLine {
     pub item: String,
     pub name: String,
@@ -419,6 +449,7 @@ pub struct RedeemedLine {
 
 /// A redemption as the partner sees it; `cancellable` says whether the partner may cancel it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Redemption {
     pub id: i64,
     pub program: String,
@@ -493,6 +524,7 @@ mod tests {
 
 /// A program draft: a definition being edited, possibly invalid (`errors` says what to fix).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Draft {
     pub id: i64,
     pub program: String,
@@ -505,6 +537,7 @@ pub struct Draft {
 
 /// `POST /api/drafts`, `PUT /api/drafts/{id}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SaveDraft {
     /// A program definition; it may still be invalid (validation says what to fix).
@@ -517,6 +550,7 @@ pub struct SaveDraft {
 
 /// One row of `GET /api/drafts?program=`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DraftSummary {
     pub id: i64,
     pub program: String,
@@ -528,6 +562,7 @@ pub struct DraftSummary {
 
 /// `POST /api/drafts/{id}/publish`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Published {
     pub program: String,
     pub version: i64,
@@ -537,6 +572,7 @@ pub struct Published {
 
 /// One published version of a program (`GET /api/programs/{id}/versions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Version {
     pub version: i64,
     pub published_at: String,
@@ -546,6 +582,7 @@ pub struct Version {
 
 /// `POST /api/programs/{id}/close` (with `?dry_run=true`: what it would do, nothing written).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CloseReport {
     /// Journals posted (0 in a dry run).
     pub posted: usize,
@@ -557,6 +594,7 @@ pub struct CloseReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClosePosting {
     pub partner: String,
     pub scheme: String,
@@ -566,6 +604,7 @@ pub struct ClosePosting {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CloseSkipped {
     pub partner: String,
     pub scheme: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Rank thresholds and budget scales for every scheme and period that needs them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Context {
     #[serde(default)]
     pub ranks: Vec<RankBoard>,
@@ -15,6 +16,7 @@ pub struct Context {
 
 /// The measures of every partner holding a rewarded rank in one group, best first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RankBoard {
     pub scheme: String,
     pub period: String,
@@ -31,6 +33,7 @@ fn is_false(b: &bool) -> bool {
 
 /// A scheme's budget for a period and the total of the rounded payouts it must cover.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BudgetScale {
     pub scheme: String,
     pub period: String,

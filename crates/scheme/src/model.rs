@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// An incentive program: one currency, one points name, its schemes, tiers and badges.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Program {
     pub id: String,
@@ -56,6 +57,7 @@ fn default_time_zone() -> String {
 
 /// One earning rule of a program.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scheme {
     pub id: String,
@@ -92,6 +94,7 @@ pub struct Scheme {
 /// The incentive types of the field. The kind labels a scheme for people and reports; what it
 /// pays is entirely defined by the other fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SchemeKind {
     SalesIncentive,
@@ -108,6 +111,7 @@ pub enum SchemeKind {
 
 /// Calendar dates, both included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     pub start: NaiveDate,
@@ -122,6 +126,7 @@ impl Window {
 
 /// How a scheme's window is cut into evaluation periods.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     #[default]
@@ -132,6 +137,7 @@ pub enum PeriodKind {
 
 /// Who may earn. Empty lists admit everyone.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Eligibility {
     #[serde(default)]
@@ -146,6 +152,7 @@ pub struct Eligibility {
 
 /// The kinds of facts a partner generates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FactKind {
     Sale,
@@ -157,6 +164,7 @@ pub enum FactKind {
 /// Which facts count: one fact kind, optionally narrowed to SKUs or categories (sales) or
 /// courses (certifications). Empty lists admit every fact of the kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FactFilter {
     pub fact: FactKind,
@@ -170,6 +178,7 @@ pub struct FactFilter {
 
 /// What is measured over the facts that count in a period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Measure {
     SumValue,
@@ -191,6 +200,7 @@ fn default_baseline_offset() -> u32 {
 
 /// What a growth measure compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GrowthBase {
     SumValue,
@@ -200,6 +210,7 @@ pub enum GrowthBase {
 
 /// A condition that must hold to earn anything in a period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Gate {
     /// The measure reaches `value`.
@@ -214,6 +225,7 @@ pub enum Gate {
 
 /// A rate applied to the quantities of the facts that count.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Rate {
     /// `percent` % of the value of the facts that count (or of the spend, for marketing spend).
@@ -226,6 +238,7 @@ pub enum Rate {
 
 /// What a slab pays once the measure is in it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SlabPay {
     PercentOfValue {
@@ -245,6 +258,7 @@ pub enum SlabPay {
 
 /// One slab: covers [from, next slab's from).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Slab {
     pub from: Decimal,
@@ -253,6 +267,7 @@ pub struct Slab {
 
 /// Whether the slab reached pays the whole measure or each slice pays its own rate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SlabMode {
     Retroactive,
@@ -261,6 +276,7 @@ pub enum SlabMode {
 
 /// What slab bounds are expressed in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SlabBounds {
     /// In the measure's own unit.
@@ -272,6 +288,7 @@ pub enum SlabBounds {
 
 /// A partner attribute that groups partners (for ranks and leaderboards).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// Everyone in the program.
@@ -284,6 +301,7 @@ pub enum GroupBy {
 
 /// How the base payout is computed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Payout {
     Flat {
@@ -307,6 +325,7 @@ pub enum Payout {
 
 /// What a payout is paid in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     Points,
@@ -318,6 +337,7 @@ pub enum Instrument {
 
 /// How approved marketing spend is reimbursed from a fund.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FundRule {
     /// Share of each approved spend reimbursed from the balance (100 for MDF, 50 for co-op).
@@ -327,6 +347,7 @@ pub struct FundRule {
 /// A tier: held on a date when the trailing measure reaches the threshold and the
 /// requirements hold.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     pub id: String,
@@ -358,6 +379,7 @@ fn one() -> Decimal {
 
 /// An achievement, earned on the first date its rule holds and kept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Badge {
     pub id: String,
@@ -368,6 +390,7 @@ pub struct Badge {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum BadgeRule {
     FirstSale,
@@ -393,6 +416,7 @@ pub enum BadgeRule {
 
 /// A channel partner: an organisation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
     pub id: String,
@@ -427,41 +451,55 @@ pub type Text = compact_str::CompactString;
 /// A dated record of what a partner did, or a target set for them. Facts are data: rules never
 /// live in them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Fact {
     /// A sale line; a return is a line with negative units and value.
     Sale {
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         partner: Text,
         date: NaiveDate,
         #[serde(default)]
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         invoice: Text,
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         sku: Text,
         #[serde(default)]
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         category: Text,
         units: Decimal,
         value: Decimal,
     },
     Certification {
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         partner: Text,
         date: NaiveDate,
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         course: Text,
     },
     Referral {
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         partner: Text,
         date: NaiveDate,
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         referred: Text,
     },
     /// Approved marketing spend, drawn against the fund of `scheme`.
     MarketingSpend {
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         partner: Text,
         date: NaiveDate,
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         scheme: Text,
         amount: Decimal,
     },
     /// The partner's target for one period of a scheme (see [`crate::eval::period_label`]).
     Target {
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         partner: Text,
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         scheme: Text,
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
         period: Text,
         value: Decimal,
     },

@@ -11,6 +11,7 @@ use crate::model::{GroupBy, Instrument, SchemeKind, SlabMode};
 
 /// One partner's statement as of a date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Statement {
     pub program: String,
     pub partner: String,
@@ -36,6 +37,7 @@ fn is_false(b: &bool) -> bool {
 
 /// Totals per instrument over every scheme and period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Totals {
     pub points: Decimal,
     pub cash: Decimal,
@@ -58,6 +60,7 @@ impl Totals {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SchemeResult {
     pub scheme: String,
     pub name: String,
@@ -75,6 +78,7 @@ pub struct SchemeResult {
 
 /// A fund's movements up to and including a period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FundBalance {
     pub accrued: Decimal,
     pub drawn: Decimal,
@@ -83,6 +87,7 @@ pub struct FundBalance {
 
 /// The evaluation of one scheme for one period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PeriodLine {
     /// `window`, `2026-07` or `2026-Q3`: the key targets are set against.
     pub label: String,
@@ -124,6 +129,7 @@ pub struct PeriodLine {
 
 /// The next threshold above the current measure, for a running period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Milestone {
     pub kind: MilestoneKind,
     pub threshold: Decimal,
@@ -136,6 +142,7 @@ pub struct Milestone {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneKind {
     Slab,
@@ -146,6 +153,7 @@ pub enum MilestoneKind {
 /// One step of an explanation: a stable code with its parameters, rendered by the UI in the
 /// reader's language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Step {
     /// The partner does not meet an eligibility condition.
@@ -235,6 +243,7 @@ pub enum Step {
 
 /// Which eligibility condition a partner failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EligibilityField {
     Type,
@@ -245,6 +254,7 @@ pub enum EligibilityField {
 
 /// Which kind of gate failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GateKind {
     MinMeasure,
@@ -255,6 +265,7 @@ pub enum GateKind {
 
 /// How a rate or slab pays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RateKind {
     PercentOfValue,
@@ -265,6 +276,7 @@ pub enum RateKind {
 
 /// Tier held as of the statement date, and the gap to the next.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierStatus {
     pub tier: Option<String>,
     pub multiplier: Decimal,
@@ -277,6 +289,7 @@ pub struct TierStatus {
 
 /// Where a partner stands against one tier (see [`crate::eval::tier_standings`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierStanding {
     pub tier: String,
     pub threshold: Decimal,
@@ -289,6 +302,7 @@ pub struct TierStanding {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierGap {
     pub tier: String,
     pub threshold: Decimal,
@@ -299,6 +313,7 @@ pub struct TierGap {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BadgeEarned {
     pub badge: String,
     pub name: String,
@@ -307,6 +322,7 @@ pub struct BadgeEarned {
 
 /// The result of a what-if: the projected statement and the differences.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WhatIf {
     pub statement: Statement,
     /// Projected total − current total, per scheme id.
@@ -318,6 +334,7 @@ pub struct WhatIf {
 
 /// A leaderboard row: what any partner may see of another.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BoardRow {
     pub partner: std::sync::Arc<str>,
     pub name: std::sync::Arc<str>,
@@ -326,6 +343,7 @@ pub struct BoardRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Leaderboard {
     pub scheme: String,
     pub period: String,
@@ -339,6 +357,7 @@ pub struct Leaderboard {
 
 /// A scheme's periods in a population run, with its totals over all partners.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SchemeTotal {
     pub scheme: String,
     pub instrument: Instrument,
@@ -359,6 +378,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PeriodInfo {
     pub label: String,
     pub start: NaiveDate,
@@ -370,6 +390,7 @@ pub struct PeriodInfo {
 /// [`SchemeTotal::periods`]). The partner's [`Statement`] with the run's context has the same
 /// figures, with their explanations.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PartnerFigures {
     pub partner: String,
     pub tier: Option<String>,
@@ -377,6 +398,7 @@ pub struct PartnerFigures {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SchemeFigures {
     /// Sum of the periods' settled payouts.
     pub total: Decimal,
@@ -387,6 +409,7 @@ pub struct SchemeFigures {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PeriodFigures {
     pub measure: Option<Decimal>,
     pub rank: Option<u32>,
@@ -423,6 +446,7 @@ impl From<&PeriodLine> for PeriodFigures {
 
 /// Everything at once: every partner's figures and what depends on all of them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Population {
     pub as_of: NaiveDate,
     pub schemes: Vec<SchemeTotal>,

@@ -10,6 +10,7 @@ use crate::model::{BadgeRule, Gate, Instrument, Measure, Payout, Program, Rate, 
 
 /// One problem in a program definition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ValidationError {
     /// `scheme`, `tier`, `badge` or `program`.
     pub item: String,
@@ -267,6 +268,7 @@ fn check_scheme(s: &Scheme, tiers: &HashSet<&str>, e: &mut Errors) {
 
 /// Why one fact cannot be taken as it is: the field and a stable code, with a sentence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FactProblem {
     pub field: String,
     pub problem: String,

@@ -5,6 +5,7 @@
 //! - [`storage`]: SQLite, migrations, domain queries and the double-entry ledger, answering in
 //!   the domain's terms ([`storage::StoreError`]: not found, refused and why, or a database
 //!   failure), never in HTTP's; [`error`] maps those to statuses;
+//! - [`openapi`]: the API's OpenAPI document, generated from the handlers;
 //! - [`demo`]: the demo data.
 //!
 //! It also serves the built app (`dist/`), falling back to `index.html` for client-side routes,
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod headers;
 pub mod input;
+pub mod openapi;
 pub mod routes;
 pub mod storage;
 
@@ -428,11 +430,12 @@ fn missing_file(dist: &std::path::Path, path: &str) -> bool {
 pub fn app(state: AppState) -> Router {
     // API answers are compressed when the client accepts it (statements and dashboards are JSON
     // of tens of kilobytes); the app's files are sent precompressed (below).
-    let api = routes::api()
-        .layer(axum::middleware::map_response(headers::json_errors))
-        .layer(tower_http::compression::CompressionLayer::new());
-    let mut router =
-        Router::new().nest("/api", api).layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
+    let (router, _) = openapi::finish(|| {
+        routes::api()
+            .layer(axum::middleware::map_response(headers::json_errors))
+            .layer(tower_http::compression::CompressionLayer::new())
+    });
+    let mut router = router.layer(axum::extract::DefaultBodyLimit::max(state.config.body_limit));
     if !state.config.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = state.config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
         router = router.layer(

@@ -75,6 +75,8 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the database with the backup FILE. Stop the server first.
     Restore { file: PathBuf },
+    /// Print the API's OpenAPI document (what `GET /api/openapi.json` serves).
+    Openapi,
 }
 
 #[tokio::main]
@@ -98,6 +100,11 @@ async fn run(args: Args) -> Result<(), String> {
             let db = Db::open(&args.db)?;
             db.backup(file).await.map_err(|e| e.to_string())?;
             println!("Backed up {} to {}", args.db.display(), file.display());
+            return Ok(());
+        }
+        Some(Command::Openapi) => {
+            let doc = serde_json::to_string_pretty(&*mitra_server::openapi::document()).map_err(|e| e.to_string())?;
+            println!("{doc}");
             return Ok(());
         }
         None => {}

@@ -1,9 +1,10 @@
 //! Invitations and password resets.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::response::NoContent;
 use serde::{Deserialize, Serialize};
 
+use super::answer::{Accepted, Created};
 use super::Json;
 use crate::auth::{self, now_rfc3339, ClientAddr, Designer};
 use crate::error::{ApiError, ApiResult};
@@ -16,7 +17,7 @@ const INVITE_DAYS: i64 = 7;
 const RESET_MINUTES: i64 = 60;
 const MIN_PASSWORD: usize = 10;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invitation {
     email: String,
@@ -25,7 +26,7 @@ pub struct Invitation {
     partner: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Invited {
     user: i64,
     email: String,
@@ -39,7 +40,7 @@ pub async fn invite(
     State(state): State<AppState>,
     Designer(user): Designer,
     Json(body): Json<Invitation>,
-) -> ApiResult<(StatusCode, axum::Json<Invited>)> {
+) -> ApiResult<Created<Invited>> {
     input::text("email", &body.email, input::MAX_EMAIL)?;
     input::text("name", &body.name, input::MAX_NAME)?;
     let email = body.email.trim().to_lowercase();
@@ -70,25 +71,17 @@ pub async fn invite(
             Ok(id)
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(Invited {
-            user: id,
-            email,
-            link: state.app_link(&format!("/set-password?token={token}")),
-            expires_at,
-        }),
-    ))
+    Ok(Created(Invited { user: id, email, link: state.app_link(&format!("/set-password?token={token}")), expires_at }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
     email: String,
 }
 
-#[derive(Serialize)]
-pub struct Accepted {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ResetSent {
     message: &'static str,
 }
 
@@ -98,7 +91,7 @@ pub async fn request_reset(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Json(body): Json<ResetRequest>,
-) -> ApiResult<(StatusCode, axum::Json<Accepted>)> {
+) -> ApiResult<Accepted<ResetSent>> {
     input::text("email", &body.email, input::MAX_EMAIL)?;
     let email = body.email.trim().to_lowercase();
     let (now, limits) = (now_rfc3339(), state.config.limits.clone());
@@ -115,13 +108,10 @@ pub async fn request_reset(
             Ok(())
         })
         .await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        axum::Json(Accepted { message: "if this email has an account, a link to set a new password is on its way" }),
-    ))
+    Ok(Accepted(ResetSent { message: "if this email has an account, a link to set a new password is on its way" }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
     token: String,
@@ -132,7 +122,7 @@ pub struct NewPassword {
 /// The token is checked before the password is hashed, and hashes are bounded server-wide, so
 /// made-up tokens cost nothing but a look-up. Setting it ends every session of the account and
 /// voids every other outstanding link.
-pub async fn set_password(State(state): State<AppState>, Json(body): Json<NewPassword>) -> ApiResult<StatusCode> {
+pub async fn set_password(State(state): State<AppState>, Json(body): Json<NewPassword>) -> ApiResult<NoContent> {
     input::text("password", &body.password, input::MAX_PASSWORD)?;
     input::text("token", &body.token, input::MAX_ID)?;
     if body.password.chars().count() < MIN_PASSWORD {
@@ -150,5 +140,5 @@ pub async fn set_password(State(state): State<AppState>, Json(body): Json<NewPas
             Ok(accounts::set_password(tx, user, &hash, &now)?)
         })
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }

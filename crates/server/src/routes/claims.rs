@@ -1,12 +1,13 @@
 //! Claims: partners submit, designers approve or reject.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use serde::Deserialize;
 
 use mitra_scheme::model::Instrument;
 
 use super::partners::{partner_of, partner_statement};
+use super::answer::Created;
+use super::extract::ById;
 use super::Json;
 use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
@@ -18,7 +19,7 @@ pub async fn submit(
     State(state): State<AppState>,
     ForPartner { user, partner }: ForPartner,
     Json(request): Json<ClaimRequest>,
-) -> ApiResult<(StatusCode, axum::Json<Claim>)> {
+) -> ApiResult<Created<Claim>> {
     let (id, program) = (partner.clone(), request.program().to_string());
     let (partner, enrolled) = state
         .read(move |c| {
@@ -60,10 +61,10 @@ pub async fn submit(
     };
     let (uid, now) = (user.id, now_rfc3339());
     let claim = state.db.write(move |tx| claims::submit(tx, &partner.id, uid, &request, fund, &now)).await?;
-    Ok((StatusCode::CREATED, axum::Json(claim)))
+    Ok(Created(claim))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimQuery {
     program: String,
@@ -73,7 +74,7 @@ pub struct ClaimQuery {
 pub async fn of_partner(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Query(q): Query<ClaimQuery>,
 ) -> ApiResult<axum::Json<Vec<Claim>>> {
     let partner = partner_of(&state, &user, id).await?;
@@ -92,7 +93,7 @@ pub async fn queue(
 pub async fn approve(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(id): Path<i64>,
+    Path(ById { id }): Path<ById<i64>>,
 ) -> ApiResult<axum::Json<Claim>> {
     let (uid, now) = (user.id, now_rfc3339());
     let claim = state
@@ -107,7 +108,7 @@ pub async fn approve(
     Ok(axum::Json(claim))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rejection {
     reason: String,
@@ -116,7 +117,7 @@ pub struct Rejection {
 pub async fn reject(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(id): Path<i64>,
+    Path(ById { id }): Path<ById<i64>>,
     Json(body): Json<Rejection>,
 ) -> ApiResult<axum::Json<Claim>> {
     crate::input::text("reason", &body.reason, crate::input::MAX_TEXT)?;

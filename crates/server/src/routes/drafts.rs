@@ -1,12 +1,14 @@
 //! Program drafts (designers): create, edit, validate, publish.
 
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use mitra_scheme::{validate, Program, ValidationError};
 
+use super::answer::Created;
+use super::extract::ById;
 use super::Json;
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
@@ -36,7 +38,7 @@ pub async fn create(
     State(state): State<AppState>,
     Designer(user): Designer,
     Json(body): Json<SaveDraft>,
-) -> ApiResult<(StatusCode, axum::Json<Draft>)> {
+) -> ApiResult<Created<Draft>> {
     let program = parse(body.definition)?;
     let json = serde_json::to_string(&program).map_err(ApiError::internal)?;
     let (uid, now) = (user.id, now_rfc3339());
@@ -51,13 +53,13 @@ pub async fn create(
             load(tx, id)
         })
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(draft)))
+    Ok(Created(draft))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(id): Path<i64>,
+    Path(ById { id }): Path<ById<i64>>,
     Json(body): Json<SaveDraft>,
 ) -> ApiResult<axum::Json<Draft>> {
     let program = parse(body.definition)?;
@@ -93,7 +95,7 @@ pub async fn update(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DraftQuery {
     program: Option<String>,
@@ -129,11 +131,11 @@ pub async fn list(
     ))
 }
 
-pub async fn show(State(state): State<AppState>, _: Designer, Path(id): Path<i64>) -> ApiResult<axum::Json<Draft>> {
+pub async fn show(State(state): State<AppState>, _: Designer, Path(ById { id }): Path<ById<i64>>) -> ApiResult<axum::Json<Draft>> {
     Ok(axum::Json(state.read(move |c| load(c, id)).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Validation {
     valid: bool,
     errors: Vec<ValidationError>,
@@ -142,7 +144,7 @@ pub struct Validation {
 pub async fn check(
     State(state): State<AppState>,
     _: Designer,
-    Path(id): Path<i64>,
+    Path(ById { id }): Path<ById<i64>>,
 ) -> ApiResult<axum::Json<Validation>> {
     let d = state.read(move |c| load(c, id)).await?;
     Ok(axum::Json(Validation { valid: d.errors.is_empty(), errors: d.errors }))
@@ -153,7 +155,7 @@ pub async fn check(
 pub async fn publish(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(id): Path<i64>,
+    Path(ById { id }): Path<ById<i64>>,
 ) -> ApiResult<axum::Json<Published>> {
     let (uid, now, today) = (user.id, now_rfc3339(), state.today());
     let published = state

@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, State};
 
+use super::extract::{ById, CsvUpload};
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::audit;
@@ -13,10 +14,9 @@ use crate::AppState;
 pub async fn sales(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(program): Path<String>,
-    body: axum::body::Bytes,
+    Path(ById { id: program }): Path<ById<String>>,
+    CsvUpload(body): CsvUpload,
 ) -> ApiResult<axum::Json<ImportReport>> {
-    let body = csv_text(body)?;
     // Read and checked on a read snapshot; then written in batches that other writes go between,
     // invisible until the last transaction makes the whole upload visible at once.
     let upload = state.db.read(move |conn| imports::check_sales(conn, &program, body)).await?;
@@ -67,8 +67,8 @@ async fn stage_sales(state: AppState, uid: i64, upload: imports::CheckedSales) -
 pub async fn targets(
     state: State<AppState>,
     designer: Designer,
-    program: Path<String>,
-    body: axum::body::Bytes,
+    program: Path<ById<String>>,
+    CsvUpload(body): CsvUpload,
 ) -> ApiResult<axum::Json<FactReport>> {
     facts(state, designer, program, FactImport::Targets, body).await
 }
@@ -77,8 +77,8 @@ pub async fn targets(
 pub async fn certifications(
     state: State<AppState>,
     designer: Designer,
-    program: Path<String>,
-    body: axum::body::Bytes,
+    program: Path<ById<String>>,
+    CsvUpload(body): CsvUpload,
 ) -> ApiResult<axum::Json<FactReport>> {
     facts(state, designer, program, FactImport::Certifications, body).await
 }
@@ -87,8 +87,8 @@ pub async fn certifications(
 pub async fn referrals(
     state: State<AppState>,
     designer: Designer,
-    program: Path<String>,
-    body: axum::body::Bytes,
+    program: Path<ById<String>>,
+    CsvUpload(body): CsvUpload,
 ) -> ApiResult<axum::Json<FactReport>> {
     facts(state, designer, program, FactImport::Referrals, body).await
 }
@@ -96,11 +96,10 @@ pub async fn referrals(
 async fn facts(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(program): Path<String>,
+    Path(ById { id: program }): Path<ById<String>>,
     kind: FactImport,
-    body: axum::body::Bytes,
+    body: String,
 ) -> ApiResult<axum::Json<FactReport>> {
-    let body = csv_text(body)?;
     let (uid, now) = (user.id, now_rfc3339());
     // Read and checked outside the write lock; the write only compares and writes.
     let upload = state.db.read(move |conn| imports::check_facts(conn, &program, kind, body)).await?;
@@ -119,25 +118,14 @@ async fn facts(
     Ok(axum::Json(report))
 }
 
-/// An upload's body as CSV text: UTF-8 and not empty.
-fn csv_text(body: axum::body::Bytes) -> ApiResult<String> {
-    let body = String::from_utf8(body.to_vec())
-        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the upload is not UTF-8 text: {e}")))?;
-    if body.trim().is_empty() {
-        return Err(ApiError::bad_request("empty_upload", "the upload is empty; send the CSV as the request body"));
-    }
-    Ok(body)
-}
-
 /// `POST /programs/{id}/imports/products` with a CSV body (`sku,name,category`): the product
 /// list, added to or updated, all rows or none.
 pub async fn products(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(program): Path<String>,
-    body: axum::body::Bytes,
+    Path(ById { id: program }): Path<ById<String>>,
+    CsvUpload(body): CsvUpload,
 ) -> ApiResult<axum::Json<ProductReport>> {
-    let body = csv_text(body)?;
     let (uid, now) = (user.id, now_rfc3339());
     let report = state
         .write(move |tx| {

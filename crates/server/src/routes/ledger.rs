@@ -1,11 +1,13 @@
 //! Closing periods and manual adjustments (designers only).
 
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::extract::{Path, State};
 use serde::Deserialize;
 
 use mitra_scheme::model::Instrument;
 
+use super::answer::Created;
+use super::extract::ById;
 use super::Json;
 use crate::auth::{now_rfc3339, Designer};
 use crate::error::{ApiError, ApiResult};
@@ -19,7 +21,7 @@ pub use mitra_api::{ClosePosting, CloseReport, CloseSkipped};
 /// behind one waits a few milliseconds.
 const CLOSE_BATCH: usize = 50;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseQuery {
     /// Say what would be posted, and post nothing.
@@ -33,7 +35,7 @@ pub struct CloseQuery {
 pub async fn close(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(program): Path<String>,
+    Path(ById { id: program }): Path<ById<String>>,
     axum::extract::Query(q): axum::extract::Query<CloseQuery>,
 ) -> ApiResult<axum::Json<CloseReport>> {
     let pinned = state.config.today;
@@ -96,7 +98,7 @@ pub async fn close(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Adjustment {
     program: String,
@@ -109,9 +111,9 @@ pub struct Adjustment {
 pub async fn adjust(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(partner): Path<String>,
+    Path(ById { id: partner }): Path<ById<String>>,
     Json(body): Json<Adjustment>,
-) -> ApiResult<(StatusCode, axum::Json<ledger::Posting>)> {
+) -> ApiResult<Created<ledger::Posting>> {
     input::text("reason", &body.reason, input::MAX_TEXT)?;
     if body.reason.trim().is_empty() {
         return Err(ApiError::bad_request("reason_required", "say why the points are adjusted"));
@@ -165,5 +167,5 @@ pub async fn adjust(
                 .ok_or_else(|| ApiError::internal("posting vanished"))
         })
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(posting)))
+    Ok(Created(posting))
 }

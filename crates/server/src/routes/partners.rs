@@ -7,6 +7,8 @@ use serde::Serialize;
 use mitra_scheme::model::{Fact, Instrument, Partner};
 use mitra_scheme::{Program, Statement};
 
+use super::answer::Csv;
+use super::extract::ById;
 use super::ProgramQuery;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
@@ -22,7 +24,7 @@ pub async fn partner_of(state: &AppState, user: &CurrentUser, id: String) -> Api
 pub async fn profile(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
 ) -> ApiResult<axum::Json<Partner>> {
     Ok(axum::Json(partner_of(&state, &user, id).await?))
 }
@@ -30,7 +32,7 @@ pub async fn profile(
 pub async fn facts(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
 ) -> ApiResult<axum::Json<Vec<Fact>>> {
     let p = partner_of(&state, &user, id).await?;
     Ok(axum::Json(state.db.read(move |c| queries::partner_facts(c, &p.id)).await?))
@@ -52,14 +54,14 @@ pub async fn partner_statement(state: &AppState, partner: &Partner, program: &st
 pub async fn statement(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Statement>> {
     let partner = partner_of(&state, &user, id).await?;
     Ok(axum::Json(partner_statement(&state, &partner, &q.program).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Fund {
     scheme: String,
     name: String,
@@ -71,7 +73,7 @@ pub struct Fund {
 pub async fn funds(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Vec<Fund>>> {
     let partner = partner_of(&state, &user, id).await?;
@@ -99,7 +101,7 @@ fn line_filter(q: &StatementQuery) -> ledger::LineFilter<'_> {
 pub async fn postings(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Query(q): Query<StatementQuery>,
 ) -> ApiResult<axum::Json<StatementPage>> {
     let p = partner_of(&state, &user, id).await?;
@@ -146,15 +148,14 @@ pub async fn postings(
 pub async fn postings_csv(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Query(q): Query<StatementQuery>,
-) -> ApiResult<impl axum::response::IntoResponse> {
+) -> ApiResult<Csv> {
     if q.page.is_some() || q.per_page.is_some() {
         return Err(ApiError::bad_request("invalid_page", "the CSV export has every line: no page or per_page"));
     }
     let p = partner_of(&state, &user, id).await?;
-    let file = format!("statement-{}-{}.csv", q.program, p.id)
-        .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "_");
+    let file = format!("statement-{}-{}.csv", q.program, p.id);
     let body = state
         .read(move |c| {
             let (_, prog) = queries::program(c, &q.program)?.ok_or_else(|| ApiError::not_found("the program"))?;
@@ -162,13 +163,7 @@ pub async fn postings_csv(
             Ok(ledger::statement_csv(&lines)?)
         })
         .await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        body,
-    ))
+    Ok(Csv { file, body })
 }
 
 async fn ledger_of(state: &AppState, program: String, partner: String) -> ApiResult<(Program, Ledger)> {
@@ -190,7 +185,7 @@ async fn ledger_of(state: &AppState, program: String, partner: String) -> ApiRes
 pub async fn ledger(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Ledger>> {
     let p = partner_of(&state, &user, id).await?;
@@ -200,7 +195,7 @@ pub async fn ledger(
 pub async fn dashboard(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Dashboard>> {
     let partner = partner_of(&state, &user, id).await?;

@@ -1,9 +1,12 @@
 //! Program definitions and the population context partners' statements need.
 
 use axum::extract::{Path, State};
+use axum::response::NoContent;
 
 use mitra_scheme::{Context, Partner, Program};
 
+use super::answer::{Created, Encoded};
+use super::extract::{ById, ProgramPartner};
 use crate::auth::{CurrentUser, Designer};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::queries;
@@ -25,7 +28,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
 pub async fn definition(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
 ) -> ApiResult<axum::Json<Program>> {
     user.may_see_program(&state, &id).await?;
     let (_, program) =
@@ -37,7 +40,7 @@ pub async fn definition(
 pub async fn products(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
 ) -> ApiResult<axum::Json<Vec<crate::storage::products::Product>>> {
     user.may_see_program(&state, &id).await?;
     Ok(axum::Json(
@@ -57,9 +60,9 @@ pub async fn products(
 pub async fn data(
     State(state): State<AppState>,
     _: Designer,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     headers: axum::http::HeaderMap,
-) -> ApiResult<axum::response::Response> {
+) -> ApiResult<Encoded<mitra_api::ProgramData>> {
     use axum::http::header;
     let data = state.program_data(&id).await?;
     let accepts = |coding: &str| {
@@ -77,21 +80,14 @@ pub async fn data(
     } else {
         (data.json.clone(), None)
     };
-    let mut res = axum::response::Response::new(axum::body::Body::from(body));
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
-    h.insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
-    if let Some(c) = coding {
-        h.insert(header::CONTENT_ENCODING, header::HeaderValue::from_static(c));
-    }
-    Ok(res)
+    Ok(Encoded { body, coding, of: std::marker::PhantomData })
 }
 
 /// `GET /programs/{id}/versions` (designers): every published version, oldest first.
 pub async fn versions(
     State(state): State<AppState>,
     _: Designer,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
 ) -> ApiResult<axum::Json<Vec<mitra_api::Version>>> {
     let versions = state.db.read(move |c| queries::published_versions(c, &id)).await?;
     if versions.is_empty() {
@@ -103,14 +99,14 @@ pub async fn versions(
 pub async fn context(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
 ) -> ApiResult<axum::Json<Context>> {
     user.may_see_program(&state, &id).await?;
     let run = state.run_to_serve(&id).await?;
     Ok(axum::Json(run.population.context.clone()))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoardQuery {
     scheme: Option<String>,
@@ -128,7 +124,7 @@ pub use mitra_api::{Board as PublicBoard, BoardRow as PublicRow};
 pub async fn leaderboards(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     axum::extract::Query(q): axum::extract::Query<BoardQuery>,
 ) -> ApiResult<axum::Json<Vec<PublicBoard>>> {
     user.may_see_program(&state, &id).await?;
@@ -170,7 +166,7 @@ pub async fn leaderboards(
 pub async fn partners(
     State(state): State<AppState>,
     _: Designer,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
 ) -> ApiResult<axum::Json<Vec<mitra_scheme::Partner>>> {
     Ok(axum::Json(
         state
@@ -187,9 +183,9 @@ pub async fn partners(
 pub async fn create_partner(
     State(state): State<AppState>,
     crate::auth::Designer(user): crate::auth::Designer,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     super::Json(partner): super::Json<Partner>,
-) -> ApiResult<(axum::http::StatusCode, axum::Json<Partner>)> {
+) -> ApiResult<Created<Partner>> {
     crate::input::id("id", &partner.id)?;
     for (what, text, max) in [
         ("name", &partner.name, crate::input::MAX_NAME),
@@ -232,15 +228,15 @@ pub async fn create_partner(
         })
         .await?;
     state.invalidate_program(&program);
-    Ok((axum::http::StatusCode::CREATED, axum::Json(saved)))
+    Ok(Created(saved))
 }
 
 /// `PUT /programs/{id}/partners/{partner}` (designers): the partner takes part in the program.
 pub async fn enrol(
     State(state): State<AppState>,
     crate::auth::Designer(user): crate::auth::Designer,
-    Path((id, partner)): Path<(String, String)>,
-) -> ApiResult<axum::http::StatusCode> {
+    Path(ProgramPartner { id, partner }): Path<ProgramPartner>,
+) -> ApiResult<NoContent> {
     let now = crate::auth::now_rfc3339();
     let program = id.clone();
     state
@@ -252,5 +248,5 @@ pub async fn enrol(
         })
         .await?;
     state.invalidate_program(&program);
-    Ok(axum::http::StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }

@@ -1,9 +1,12 @@
 //! The catalog and redemptions.
 
+use axum::http::StatusCode;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::response::NoContent;
 use sha2::{Digest, Sha256};
 
+use super::answer::{Counted, Created, Replayable};
+use super::extract::{ById, IdempotencyKey, PartnerRedemption};
 use super::{Json, ProgramQuery};
 use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};
@@ -13,7 +16,7 @@ use crate::storage::queries::Role;
 use crate::storage::rewards::{self, CancelledBy, CatalogItem, CatalogQuery, Redeemed, Redemption, RedemptionRequest};
 use crate::AppState;
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewItem {
     program: String,
@@ -73,7 +76,7 @@ pub async fn add_item(
     State(state): State<AppState>,
     Designer(user): Designer,
     Json(body): Json<NewItem>,
-) -> ApiResult<(StatusCode, axum::Json<CatalogItem>)> {
+) -> ApiResult<Created<CatalogItem>> {
     let item = body.item;
     check_item(&item)?;
     let (uid, now, program) = (user.id, now_rfc3339(), body.program);
@@ -96,7 +99,7 @@ pub async fn add_item(
             Ok(crate::storage::audit::record(tx, uid, "add_item", &format!("{} in {program}", item.id), &now)?)
         })
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(saved)))
+    Ok(Created(saved))
 }
 
 /// `PUT /catalog/{id}` (designers): change an item's details (everything but its id, its program
@@ -104,7 +107,7 @@ pub async fn add_item(
 pub async fn edit_item(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Json(item): Json<CatalogItem>,
 ) -> ApiResult<axum::Json<CatalogItem>> {
     if item.id != id {
@@ -131,7 +134,7 @@ pub async fn edit_item(
 }
 
 /// A change of stock: units added (negative: taken away).
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Restock {
     add: i64,
@@ -142,7 +145,7 @@ pub struct Restock {
 pub async fn restock(
     State(state): State<AppState>,
     Designer(user): Designer,
-    Path(id): Path<String>,
+    Path(ById { id }): Path<ById<String>>,
     Json(body): Json<Restock>,
 ) -> ApiResult<axum::Json<CatalogItem>> {
     if body.add == 0 || body.add.abs() > input::MAX_UNITS {
@@ -162,19 +165,16 @@ pub async fn restock(
     Ok(axum::Json(saved))
 }
 
-/// The header that says how many items match a catalog query over all its pages.
-pub const TOTAL_HEADER: &str = "x-total-count";
-
 /// `GET /catalog?program=&q=&kind=&category=&max_price=&sort=&limit=&offset=`: a page of the
 /// matching items (at most 500), with the number matching in `X-Total-Count`.
 pub async fn catalog(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<CatalogQuery>,
-) -> ApiResult<([(&'static str, String); 1], axum::Json<Vec<CatalogItem>>)> {
+) -> ApiResult<Counted<Vec<CatalogItem>>> {
     user.may_see_program(&state, &q.program).await?;
     let (items, total) = state.db.read(move |c| rewards::catalog(c, &q)).await?;
-    Ok(([(TOTAL_HEADER, total.to_string())], axum::Json(items)))
+    Ok(Counted { total: total as u64, items })
 }
 
 /// `GET /catalog/categories?program=`: every category of the program's catalog.
@@ -192,21 +192,9 @@ pub async fn categories(
 pub async fn redeem(
     State(state): State<AppState>,
     ForPartner { user, partner }: ForPartner,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
     Json(request): Json<RedemptionRequest>,
-) -> ApiResult<(StatusCode, axum::Json<Redemption>)> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "idempotency_key_required",
-                "send an Idempotency-Key header (a unique value per redemption) so a retry never debits twice",
-            )
-        })?
-        .to_string();
+) -> ApiResult<Replayable<Redemption>> {
     let run = state.run_to_serve(&request.program).await?;
     if run.population.figures(&partner).is_none() {
         return Err(ApiError::not_found("this partner in the program"));
@@ -242,15 +230,15 @@ pub async fn redeem(
         })
         .await?;
     Ok(match result {
-        Redeemed::New(r) => (StatusCode::CREATED, axum::Json(r)),
-        Redeemed::Replayed(r) => (StatusCode::OK, axum::Json(r)),
+        Redeemed::New(r) => Replayable::New(r),
+        Redeemed::Replayed(r) => Replayable::Replayed(r),
     })
 }
 
 pub async fn history(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(partner): Path<String>,
+    Path(ById { id: partner }): Path<ById<String>>,
     Query(q): Query<ProgramQuery>,
 ) -> ApiResult<axum::Json<Vec<Redemption>>> {
     user.may_see_partner(&partner)?;
@@ -262,7 +250,7 @@ pub async fn history(
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((partner, id)): Path<(String, i64)>,
+    Path(PartnerRedemption { id: partner, redemption: id }): Path<PartnerRedemption>,
 ) -> ApiResult<axum::Json<Redemption>> {
     user.may_see_partner(&partner)?;
     let by = match user.0.role {
@@ -311,9 +299,9 @@ pub async fn clear_goal(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<ProgramQuery>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     user.may_see_program(&state, &q.program).await?;
     let uid = user.0.id;
     state.db.write(move |tx| rewards::clear_goal(tx, uid, &q.program)).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }

@@ -1,8 +1,9 @@
 //! Signing in and out, and who is signed in.
 
+use axum::http::StatusCode;
 use axum::extract::State;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::response::NoContent;
 
 use super::Json;
 use crate::auth::{self, ClientAddr, CurrentUser};
@@ -59,12 +60,12 @@ pub async fn sign_in(
     Ok(axum::Json(Session { token, expires_at, user }))
 }
 
-pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> ApiResult<StatusCode> {
+pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> ApiResult<NoContent> {
     if let Some(token) = auth::bearer(&parts) {
         let hash = auth::token_hash(token);
         state.db.write(move |tx| queries::delete_session(tx, &hash)).await?;
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Me>> {

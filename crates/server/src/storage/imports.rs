@@ -21,7 +21,7 @@ use crate::input;
 /// The columns of a sales CSV.
 pub const COLUMNS: &str = "partner,invoice,line,date,sku,category,units,value";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Row {
     partner: String,
     invoice: String,
@@ -34,7 +34,7 @@ struct Row {
     value: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BadRow {
     pub line: u64,
     /// Every problem in words, for logs.
@@ -46,7 +46,7 @@ pub struct BadRow {
 /// `missing`, `not_a_number`, `invalid_date`, `invalid_amount`, `invalid_units`, `too_long`,
 /// `not_in_program`, `unknown_scheme`, `unknown_period`, `invalid_fact`, `repeated_row`,
 /// `unreadable_row`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RowProblem {
     pub column: String,
     pub code: String,
@@ -64,7 +64,7 @@ impl RowProblem {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ImportReport {
     pub rows: usize,
     pub imported: usize,
@@ -79,7 +79,7 @@ pub struct ImportReport {
 }
 
 /// A row an import skipped because its invoice was claimed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ClaimedRow {
     pub line: u64,
     pub partner: String,
@@ -515,7 +515,7 @@ impl FactImport {
 }
 
 /// What an upload of targets, certifications or referrals did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FactReport {
     pub rows: usize,
     pub imported: usize,
@@ -529,7 +529,7 @@ pub struct FactReport {
     pub changed: std::collections::BTreeSet<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct FactRow {
     partner: String,
     #[serde(default)]

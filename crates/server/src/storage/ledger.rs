@@ -122,7 +122,7 @@ fn posted(
 }
 
 /// A closed period a close could not post, and why: its figure is not settled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub partner: String,
     pub scheme: String,
@@ -135,7 +135,7 @@ pub struct Skipped {
 
 /// One posting a close makes (or, in a dry run, would make): a closed period's payout minus
 /// what was already posted for it, in the instrument's unit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Due {
     pub partner: String,
     pub scheme: String,

@@ -16,7 +16,7 @@ use crate::input;
 pub const COLUMNS: &str = "sku,name,category";
 
 /// What a product upload did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ProductReport {
     pub rows: usize,
     /// Products new to the list.
@@ -25,7 +25,7 @@ pub struct ProductReport {
     pub updated: usize,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Row {
     sku: String,
     name: String,

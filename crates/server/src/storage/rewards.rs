@@ -114,7 +114,7 @@ pub fn add_stock(conn: &Connection, id: &str, add: i64) -> StoreResult<CatalogIt
 }
 
 /// Search and filters for the catalog.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogQuery {
     pub program: String,
