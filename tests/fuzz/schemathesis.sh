@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the API from the OpenAPI document it serves (generated from its code) with schemathesis, against a throwaway demo server,
-# once as a partner and once as a designer: every response must be no server error, carry the
+# Fuzzes the API with schemathesis from the OpenAPI document it serves (generated from its code),
+# against a throwaway demo server, once as a partner and once as a designer: every response must be no server error, carry the
 # documented content type (JSON errors included) and match its documented schema.
 # Usage: tests/fuzz/schemathesis.sh SERVER_BINARY  (scripts/test.sh passes the debug build)
 set -euo pipefail

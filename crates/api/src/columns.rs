@@ -241,7 +241,12 @@ mod tests {
             sale("p1", 3, "A", -1, -100),
             Fact::Certification { partner: "p1".into(), date: day(9), course: "basics".into() },
             sale("stranger", 1, "Z", 1, 1),
-            Fact::MarketingSpend { partner: "p2".into(), date: day(7), scheme: "mdf".into(), amount: "12.50".parse().unwrap() },
+            Fact::MarketingSpend {
+                partner: "p2".into(),
+                date: day(7),
+                scheme: "mdf".into(),
+                amount: "12.50".parse().unwrap(),
+            },
             Fact::Referral { partner: "p2".into(), date: day(5), referred: "p9".into() },
         ];
         let columns = FactColumns::encode(&partners, &facts);

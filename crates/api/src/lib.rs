@@ -570,6 +570,12 @@ pub struct Published {
     pub effective_from: NaiveDate,
 }
 
+/// The `effective_from` of a program's first version: it decides every period, however early.
+pub const SINCE_ALWAYS: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => panic!("0001-01-01 is a date"),
+};
+
 /// One published version of a program (`GET /api/programs/{id}/versions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -38,7 +38,7 @@ async fn main() {
     {
         let mut conn = state.db.blocking().unwrap();
         let tx = conn.transaction().unwrap();
-        queries::publish_program(&tx, &program, "now", chrono::NaiveDate::MIN).unwrap();
+        queries::publish_program(&tx, &program, "now", mitra_api::SINCE_ALWAYS).unwrap();
         for p in &partners {
             queries::insert_partner(&tx, p).unwrap();
             queries::enrol(&tx, &program.id, &p.id).unwrap();

@@ -46,8 +46,8 @@ pub fn seed(db: &Db, today: NaiveDate) -> ApiResult<bool> {
     let hash = hash_password(PASSWORD)?;
     let now = now_rfc3339();
     let tx = conn.transaction()?;
-    queries::publish_program(&tx, &program, &now, chrono::NaiveDate::MIN)?;
-    queries::publish_program(&tx, &second, &now, chrono::NaiveDate::MIN)?;
+    queries::publish_program(&tx, &program, &now, mitra_api::SINCE_ALWAYS)?;
+    queries::publish_program(&tx, &second, &now, mitra_api::SINCE_ALWAYS)?;
     for p in &partners {
         queries::insert_partner(&tx, p)?;
         queries::enrol(&tx, &program.id, &p.id)?;

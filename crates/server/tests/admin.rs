@@ -107,6 +107,9 @@ async fn a_designer_edits_an_item_and_its_stock_never_below_zero_nor_undoing_a_r
     assert_eq!((status, e["error"]["code"].as_str()), (409, Some("stock_unlimited")));
     let (status, e) = post(&s, &designer, "/api/catalog/spray-gun/stock", None, &json!({ "add": 0 })).await;
     assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_stock_change")));
+    // The most negative number there is: refused as too large a change, not a crash.
+    let (status, e) = post(&s, &designer, "/api/catalog/spray-gun/stock", None, &json!({ "add": i64::MIN })).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (400, Some("invalid_stock_change")));
     // Partners keep their hands off.
     assert_eq!(post(&s, &partner, "/api/catalog/spray-gun/stock", None, &json!({ "add": 5 })).await.0, 403);
     assert_eq!(put(&s, &partner, "/api/catalog/spray-gun", &gun).await.0, 403);

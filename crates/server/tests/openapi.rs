@@ -79,8 +79,7 @@ fn every_operation_is_described_in_full() {
         let responses = op["responses"].as_object().unwrap();
         assert!(responses.keys().any(|k| k.starts_with('2')), "{what} documents no success");
         assert_eq!(
-            responses["default"]["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/ErrorBody",
+            responses["default"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",
             "{what}"
         );
         for (status, response) in responses {

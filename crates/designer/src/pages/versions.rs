@@ -65,7 +65,7 @@ fn Versions(list: Vec<Version>) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|v| {
-                    let first = v.effective_from == chrono::NaiveDate::MIN;
+                    let first = v.effective_from == mitra_api::SINCE_ALWAYS;
                     view! {
                         <tr data-test="version">
                             <th scope="row">{v.version}</th>

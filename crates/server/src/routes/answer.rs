@@ -148,8 +148,11 @@ pub struct Csv {
 impl IntoResponse for Csv {
     fn into_response(self) -> axum::response::Response {
         // Only the file name's safe characters reach the header.
-        let file: String =
-            self.file.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+        let file: String = self
+            .file
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
+            .collect();
         (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use mitra_scheme::model::Instrument;
 
-use super::partners::{partner_of, partner_statement};
 use super::answer::Created;
 use super::extract::ById;
+use super::partners::{partner_of, partner_statement};
 use super::Json;
 use crate::auth::{now_rfc3339, CurrentUser, Designer, ForPartner};
 use crate::error::{ApiError, ApiResult};

@@ -1,7 +1,7 @@
 //! Program drafts (designers): create, edit, validate, publish.
 
-use axum::http::StatusCode;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -131,7 +131,11 @@ pub async fn list(
     ))
 }
 
-pub async fn show(State(state): State<AppState>, _: Designer, Path(ById { id }): Path<ById<i64>>) -> ApiResult<axum::Json<Draft>> {
+pub async fn show(
+    State(state): State<AppState>,
+    _: Designer,
+    Path(ById { id }): Path<ById<i64>>,
+) -> ApiResult<axum::Json<Draft>> {
     Ok(axum::Json(state.read(move |c| load(c, id)).await?))
 }
 
@@ -172,7 +176,7 @@ pub async fn publish(
             }
             // A program's first version governs every period; later ones those not yet closed.
             let first = queries::program(tx, &d.program)?.is_none();
-            let effective_from = if first { chrono::NaiveDate::MIN } else { today };
+            let effective_from = if first { mitra_api::SINCE_ALWAYS } else { today };
             let version = queries::publish_program(tx, &d.definition, &now, effective_from)?;
             audit::record(tx, uid, "publish", &format!("{} version {version}", d.program), &now)?;
             Ok(Published { program: d.program, version, effective_from })

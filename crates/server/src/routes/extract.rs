@@ -76,7 +76,8 @@ impl<S: Send + Sync> FromRequest<S> for CsvUpload {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let body = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
             let status = e.status();
-            let code = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "body_too_large" } else { "invalid_request" };
+            let code =
+                if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "body_too_large" } else { "invalid_request" };
             ApiError::new(status, code, e.body_text())
         })?;
         csv_text(&body).map(CsvUpload)

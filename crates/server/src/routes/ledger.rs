@@ -1,7 +1,7 @@
 //! Closing periods and manual adjustments (designers only).
 
-use axum::http::StatusCode;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use serde::Deserialize;
 
 use mitra_scheme::model::Instrument;

@@ -25,7 +25,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 /// An operation's id, tag and one-line summary in the OpenAPI document.
-fn op(id: &'static str, tag: &'static str, summary: &'static str) -> impl FnOnce(TransformOperation) -> TransformOperation {
+fn op(
+    id: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+) -> impl FnOnce(TransformOperation) -> TransformOperation {
     move |o| o.id(id).tag(tag).summary(summary)
 }
 

@@ -1,7 +1,7 @@
 //! The catalog and redemptions.
 
-use axum::http::StatusCode;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::NoContent;
 use sha2::{Digest, Sha256};
 
@@ -148,7 +148,7 @@ pub async fn restock(
     Path(ById { id }): Path<ById<String>>,
     Json(body): Json<Restock>,
 ) -> ApiResult<axum::Json<CatalogItem>> {
-    if body.add == 0 || body.add.abs() > input::MAX_UNITS {
+    if body.add == 0 || body.add.unsigned_abs() > input::MAX_UNITS.unsigned_abs() {
         return Err(ApiError::bad_request(
             "invalid_stock_change",
             format!("add a whole number of units from 1 to {} (negative to take away)", input::MAX_UNITS),

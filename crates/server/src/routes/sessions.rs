@@ -1,8 +1,8 @@
 //! Signing in and out, and who is signed in.
 
-use axum::http::StatusCode;
 use axum::extract::State;
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::NoContent;
 
 use super::Json;

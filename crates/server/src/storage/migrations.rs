@@ -239,6 +239,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX staged_sale_lines_import ON staged_sale_lines(import_id);
     "#,
+    // 14: a first version decides every period: written as the first day of year 1 (an ISO
+    // date every client reads), where it was chrono's earliest date.
+    r#"
+    UPDATE programs SET effective_from = '0001-01-01' WHERE effective_from LIKE '-%';
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
