@@ -110,6 +110,15 @@ impl Default for Config {
     }
 }
 
+/// Who waits for an evaluation: a request (it runs at once, like any read), or nobody (a
+/// refresh of the cache while the last run is served: it runs in the background, below the
+/// requests' priority).
+#[derive(Clone, Copy)]
+enum Waiting {
+    Request,
+    Nobody,
+}
+
 /// A program evaluated over all its partners, as of a date.
 pub struct Run {
     /// The date the run is as of: today in the program's time zone.
@@ -350,6 +359,10 @@ impl AppState {
     /// before the call: computed once per change, by one request at a time (the others wait
     /// for its result, and take it when it began after they arrived).
     pub async fn population(&self, program: &str) -> ApiResult<Arc<Run>> {
+        self.population_for(program, Waiting::Request).await
+    }
+
+    async fn population_for(&self, program: &str, waiting: Waiting) -> ApiResult<Arc<Run>> {
         let slot = self.slot(program)?;
         let wanted = self.generation(program);
         if let Some(run) = self.cached(&slot, |g| g >= wanted)? {
@@ -361,7 +374,7 @@ impl AppState {
         }
         // Read before evaluating: a change meanwhile leaves this run behind it.
         let generation = self.generation(program);
-        let run = self.evaluate(program).await?;
+        let run = self.evaluate(program, waiting).await?;
         *slot.last.lock().map_err(ApiError::internal)? = Some(Cached { generation, run: run.clone() });
         Ok(run)
     }
@@ -389,7 +402,7 @@ impl AppState {
             if !slot.refreshing.swap(true, Ordering::SeqCst) {
                 let (state, id, slot) = (self.clone(), program.to_string(), slot.clone());
                 tokio::spawn(async move {
-                    let _ = state.population(&id).await;
+                    let _ = state.population_for(&id, Waiting::Nobody).await;
                     slot.refreshing.store(false, Ordering::SeqCst);
                 });
             }
@@ -398,19 +411,22 @@ impl AppState {
         self.population(program).await
     }
 
-    async fn evaluate(&self, program: &str) -> ApiResult<Arc<Run>> {
+    async fn evaluate(&self, program: &str, waiting: Waiting) -> ApiResult<Arc<Run>> {
         let id = program.to_string();
         let pinned = self.config.today;
         self.evaluations.fetch_add(1, Ordering::Relaxed);
-        self.read(move |conn| {
+        let evaluate = move |conn: &rusqlite::Connection| {
             let (version, program) = queries::program(conn, &id)?.ok_or_else(|| ApiError::not_found("the program"))?;
             let partners = queries::program_partners(conn, &id)?;
             let facts = queries::program_facts(conn, &id)?;
             let today = today_in(pinned, &program.time_zone);
             let population = mitra_scheme::population(&program, &partners, &facts, today);
             Ok(Arc::new(Run { today, program, version, population }))
-        })
-        .await
+        };
+        match waiting {
+            Waiting::Request => self.read(evaluate).await,
+            Waiting::Nobody => self.db.read_in_background(evaluate).await,
+        }
     }
 }
 

@@ -60,3 +60,60 @@ async fn writes_sent_together_are_kept_or_refused_each_on_its_own() {
     db.write(|tx| tx.execute("INSERT INTO written (n) VALUES (1000)", []).map_err(StoreError::from)).await.unwrap();
     assert_eq!(rows(&db).last(), Some(&1000));
 }
+
+/// Whole-program evaluations and checkpoints run on the background thread, below the requests'
+/// priority (nice 10 on Linux).
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn reads_that_can_wait_run_below_the_requests_priority() {
+    let s = common::start().await;
+    let here = mitra_server::storage::background::priority();
+    let there = s
+        .state
+        .db
+        .read_in_background(|_| Ok::<_, StoreError>(mitra_server::storage::background::priority()))
+        .await
+        .unwrap();
+    assert_eq!(there, here + 10);
+    // A request's read runs at the requests' priority.
+    let request =
+        s.state.db.read(|_| Ok::<_, StoreError>(mitra_server::storage::background::priority())).await.unwrap();
+    assert_eq!(request, here);
+}
+
+/// A commit never copies the log into the database file (that would hold every write waiting
+/// behind it): the background thread does, within a second or two.
+#[tokio::test]
+async fn the_log_is_copied_into_the_database_by_the_background_not_by_commits() {
+    let s = common::start().await;
+    let db = s.state.db.clone();
+    let file = s.dir.join("test.db");
+    db.write(|tx| {
+        tx.execute_batch("CREATE TABLE written (n INTEGER NOT NULL UNIQUE, pad BLOB)").map_err(StoreError::from)
+    })
+    .await
+    .unwrap();
+    // ~8 MB (2,000 pages: twice the log size at which SQLite would checkpoint inside a commit).
+    let before = std::fs::metadata(&file).unwrap().len();
+    for batch in 0..20i64 {
+        db.write(move |tx| {
+            for n in 0..100 {
+                tx.execute("INSERT INTO written (n, pad) VALUES (?1, zeroblob(4000))", [batch * 100 + n])?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .unwrap();
+    }
+    let conn = db.blocking().unwrap();
+    // No connection checkpoints when it commits.
+    let auto: i64 = conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0)).unwrap();
+    assert_eq!(auto, 0);
+    drop(conn);
+    let copied = async {
+        while std::fs::metadata(&file).unwrap().len() < before + 8_000_000 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), copied).await.expect("the log was not checkpointed");
+}

@@ -40,10 +40,12 @@ pub async fn close(
 ) -> ApiResult<axum::Json<CloseReport>> {
     let pinned = state.config.today;
     let (uid, now) = (user.id, now_rfc3339());
-    // Evaluated on one read snapshot, outside the write lock: redemptions and claims go on
-    // meanwhile. What each partner was seen with is kept to check at posting.
+    // Evaluated on one read snapshot, outside the write lock and below the requests' priority:
+    // redemptions and claims go on meanwhile. What each partner was seen with is kept to check
+    // at posting.
     let id = program.clone();
-    let (mut outcome, seen) = state.db.read(move |conn| ledger::evaluate_close(conn, &id, pinned)).await?;
+    let (mut outcome, seen) =
+        state.db.read_in_background(move |conn| ledger::evaluate_close(conn, &id, pinned)).await?;
     if !q.dry_run {
         // Posted a few partners per short transaction, each checking that nothing it read changed.
         let mut by_partner: std::collections::BTreeMap<String, Vec<ledger::Due>> = std::collections::BTreeMap::new();

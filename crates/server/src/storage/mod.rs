@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod background;
 pub mod claims;
 pub mod error;
 pub mod imports;
@@ -41,6 +42,8 @@ pub struct Db {
     /// when several wait. (SQLite's own way, writers polling its lock and sleeping up to 100 ms
     /// a try while holding a pooled connection, let one wait seconds and starved reads.)
     writes: writer::Queue,
+    /// Reads that can wait, at a lower priority ([`background`]).
+    background: background::Queue,
 }
 
 /// When a commit reaches the disk.
@@ -60,6 +63,8 @@ fn configure(conn: &mut Connection, durability: Durability) -> rusqlite::Result<
         Durability::Normal => "NORMAL",
     };
     conn.pragma_update(None, "synchronous", sync)?;
+    // Checkpoints run in the background ([`background`]), never inside a commit.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     Ok(())
 }
 
@@ -81,7 +86,9 @@ impl Db {
         let writes = writer::start(conn).map_err(|e| format!("cannot start the writer: {e}"))?;
         let manager = SqliteConnectionManager::file(path).with_init(move |c| configure(c, durability));
         let pool = r2d2::Pool::builder().max_size(8).build(manager).map_err(|e| e.to_string())?;
-        Ok(Db { pool, writes })
+        let background =
+            background::start(pool.clone()).map_err(|e| format!("cannot start the background thread: {e}"))?;
+        Ok(Db { pool, writes, background })
     }
 
     /// Run read queries on a pooled connection, off the async runtime.
@@ -99,6 +106,25 @@ impl Db {
         })
         .await
         .map_err(|e| E::from(StoreError::internal(e)))?
+    }
+
+    /// Run read queries that can wait (a whole-program evaluation nobody is waiting for, or only
+    /// a designer) on the background thread, at a lower priority than requests ([`background`]).
+    pub async fn read_in_background<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        let (pool, span) = (self.pool.clone(), tracing::Span::current());
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: background::Job = Box::new(move || {
+            let _in_request = span.enter();
+            let out = pool.get().map_err(|e| E::from(StoreError::from(e))).and_then(|conn| f(&conn));
+            let _ = reply.send(out);
+        });
+        self.background.send(job).map_err(|_| E::from(StoreError::internal("the background thread has stopped")))?;
+        answer.await.map_err(|_| E::from(StoreError::internal("a background read failed")))?
     }
 
     /// Run `f` as one write: all of it is kept, or (when it returns an error) none of it, and the
