@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use mitra_scheme::model::{Fact, Instrument};
-use mitra_scheme::{Context, FactTable, Program, Statement, WhatIf};
+use mitra_scheme::{Context, Program, ProjectionBase, Statement, WhatIf};
 use rust_decimal::Decimal;
 
 use crate::format;
@@ -24,8 +24,9 @@ pub struct Basis {
     pub partner: mitra_scheme::Partner,
     /// The partner's facts, shared with the scheme cards' explanations.
     pub facts: Arc<Vec<Fact>>,
-    /// `facts` indexed for evaluation; each projection copies it and adds the hypothetical sales.
-    pub table: FactTable,
+    /// `facts` made ready for projections as of `today`; each copies it and adds the
+    /// hypothetical sales.
+    pub base: ProjectionBase,
     pub context: Context,
     pub today: NaiveDate,
     pub now: Statement,
@@ -38,7 +39,7 @@ impl Basis {
             program: data.program.clone(),
             partner: data.partner.clone(),
             facts: Arc::new(data.facts.clone()),
-            table: FactTable::for_partner(&data.partner.id, &data.facts),
+            base: ProjectionBase::new(&data.partner.id, &data.facts, data.today),
             context: data.context.clone(),
             today: data.today,
             now,
@@ -201,9 +202,8 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
                     &basis.now,
                     &basis.program,
                     &basis.partner,
-                    &basis.table,
+                    &basis.base,
                     &extra,
-                    basis.today,
                     Some(&basis.context),
                 ))
             })

@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use mitra_scheme::model::Fact;
-use mitra_scheme::{population, project, project_figures, statement, synthetic, update, FactTable};
+use mitra_scheme::{population, project, project_figures, statement, synthetic, update, FactTable, ProjectionBase};
 
 fn one_partner(c: &mut Criterion) {
     let program = synthetic::program();
@@ -22,9 +22,9 @@ fn one_partner(c: &mut Criterion) {
     });
     // What the portal's what-if panel runs on every keystroke: figures only, on the facts
     // indexed once, with the sale dated today (the periods already ended are kept).
-    let table = FactTable::for_partner(&partners[0].id, &facts);
+    let base = ProjectionBase::new(&partners[0].id, &facts, as_of);
     g.bench_function("what_if figures (the panel's)", |b| {
-        b.iter(|| project_figures(&now, &program, &partners[0], &table, &extra, as_of, Some(&context)))
+        b.iter(|| project_figures(&now, &program, &partners[0], &base, &extra, Some(&context)))
     });
     let json = serde_json::to_string(&facts).unwrap();
     g.bench_function("parse facts (JSON)", |b| b.iter(|| serde_json::from_str::<Vec<Fact>>(&json).unwrap()));

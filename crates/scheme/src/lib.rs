@@ -55,7 +55,7 @@ pub mod table;
 pub mod validate;
 
 pub use context::Context;
-pub use eval::{project, project_figures, statement, tier_held, what_if};
+pub use eval::{project, project_figures, statement, tier_held, what_if, ProjectionBase};
 pub use model::{Fact, Partner, Program};
 pub use population::{population, update};
 pub use report::{Population, Statement, WhatIf};

@@ -5,7 +5,9 @@
 
 use chrono::{Days, NaiveDate};
 use mitra_scheme::model::*;
-use mitra_scheme::{population, project, project_figures, statement, update, validate, what_if, FactTable};
+use mitra_scheme::{
+    population, project, project_figures, statement, update, validate, what_if, FactTable, ProjectionBase,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -410,8 +412,8 @@ fn projections_agree(
     let context = run.context_for(&prog, &partners[0]);
     let now = statement(&prog, &partners[0], facts, as_of, Some(&context));
     let full = project(&now, &prog, &partners[0], facts, extra, as_of, Some(&context));
-    let table = FactTable::for_partner(&partners[0].id, facts);
-    let quick = project_figures(&now, &prog, &partners[0], &table, extra, as_of, Some(&context));
+    let base = ProjectionBase::new(&partners[0].id, facts, as_of);
+    let quick = project_figures(&now, &prog, &partners[0], &base, extra, Some(&context));
     let figures = |w: &mitra_scheme::WhatIf| {
         let lines: Vec<_> = w
             .statement

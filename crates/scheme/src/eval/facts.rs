@@ -22,8 +22,12 @@ pub struct PartnerFacts<'a> {
     sales_totals: Option<Totals>,
 }
 
+/// The running totals of a partner's sales, kept from one [`PartnerFacts`] for another.
+#[derive(Clone, Debug, Default)]
+pub struct PartnerTotals(Option<Totals>);
+
 /// Running totals of value, units and return lines: entry `i` sums the rows before `i`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Totals {
     value: Vec<Sum>,
     units: Vec<Sum>,
@@ -48,6 +52,26 @@ fn running_totals(rows: &[Row]) -> Option<Totals> {
     Some(t)
 }
 
+/// The running totals of `rows`, whose first `same` rows are those `base` was taken over: the
+/// entries up to `same` are `base`'s, the rest are summed.
+fn extended_totals(base: &Totals, rows: &[Row], same: usize) -> Option<Totals> {
+    let n = rows.len() + 1;
+    let mut t = Totals { value: Vec::with_capacity(n), units: Vec::with_capacity(n), returns: Vec::with_capacity(n) };
+    t.value.extend_from_slice(&base.value[..=same]);
+    t.units.extend_from_slice(&base.units[..=same]);
+    t.returns.extend_from_slice(&base.returns[..=same]);
+    let (mut v, mut u, mut r) = (base.value[same], base.units[same], base.returns[same]);
+    for row in &rows[same..] {
+        v.add(row.value)?;
+        u.add(row.units)?;
+        r += u32::from(is_return(row));
+        t.value.push(v);
+        t.units.push(u);
+        t.returns.push(r);
+    }
+    Some(t)
+}
+
 /// A return line: negative units or a negative value. It lowers value and units measures and
 /// is not counted by a count (docs/semantics.md, "Returns").
 pub fn is_return(row: &Row) -> bool {
@@ -57,6 +81,12 @@ pub fn is_return(row: &Row) -> bool {
 impl<'a> PartnerFacts<'a> {
     /// The facts of `partner` in `table` dated on or before `as_of`.
     pub fn new(table: &'a FactTable, partner: &str, as_of: NaiveDate) -> Self {
+        let mut pf = PartnerFacts::without_totals(table, partner, as_of);
+        pf.sales_totals = running_totals(pf.sales);
+        pf
+    }
+
+    fn without_totals(table: &'a FactTable, partner: &str, as_of: NaiveDate) -> Self {
         let rows = table.partner(partner);
         let upto = |kind: FactKind| {
             let rows = rows.rows(kind);
@@ -70,8 +100,28 @@ impl<'a> PartnerFacts<'a> {
             referrals: upto(FactKind::Referral),
             spend: upto(FactKind::MarketingSpend),
             targets: rows.targets(),
-            sales_totals: running_totals(sales),
+            sales_totals: None,
         }
+    }
+
+    /// [`PartnerFacts::new`] for a table whose partner's sales (as of `as_of`) begin with the
+    /// first `same` sales of the table `base` was made from: their running totals are taken
+    /// from `base` instead of being summed again. (Without totals, as when they overflowed in
+    /// `base`, everything is summed.)
+    pub fn reusing(table: &'a FactTable, partner: &str, as_of: NaiveDate, base: &PartnerTotals, same: usize) -> Self {
+        let mut pf = PartnerFacts::without_totals(table, partner, as_of);
+        pf.sales_totals = match &base.0 {
+            Some(totals) if same < totals.value.len() && same <= pf.sales.len() => {
+                extended_totals(totals, pf.sales, same)
+            }
+            _ => running_totals(pf.sales),
+        };
+        pf
+    }
+
+    /// The running totals of these facts' sales, to reuse ([`PartnerFacts::reusing`]).
+    pub fn into_totals(self) -> PartnerTotals {
+        PartnerTotals(self.sales_totals)
     }
 
     /// The text behind a fact's symbol.
@@ -194,6 +244,29 @@ impl<'a> PartnerFacts<'a> {
             sums.push(acc);
         }
         Some(sums)
+    }
+
+    /// A simple measure of the `rows` that pass the filter, summing only what the measure
+    /// reads: a sum of values does not overflow because the units beside them do (as with
+    /// [`PartnerFacts::prefix_sums`]). `None` when it overflows.
+    pub fn measure_of(&self, filter: &FactFilter, measure: &Measure, rows: &[Row]) -> Option<Decimal> {
+        let field = |row: &Row| match measure {
+            Measure::SumValue => Some(row.value),
+            Measure::SumUnits => Some(row.units),
+            Measure::Count if is_return(row) => Some(Decimal::ZERO),
+            Measure::Count => Some(Decimal::ONE),
+            Measure::DistinctSkus | Measure::Growth { .. } => None,
+        };
+        if matches!(measure, Measure::DistinctSkus | Measure::Growth { .. }) {
+            let q = self.quantities(filter, rows, matches!(measure, Measure::DistinctSkus), None)?;
+            return Some(simple_measure(measure, &q));
+        }
+        let admit = Admit::new(self, filter);
+        let mut acc = Sum::default();
+        for row in rows.iter().filter(|r| admit.admits(r)) {
+            acc.add(field(row)?)?;
+        }
+        acc.total()
     }
 
     pub fn rows(&self, kind: FactKind) -> &'a [Row] {

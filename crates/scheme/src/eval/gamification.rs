@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::exact::Sum;
-use super::facts::{simple_measure, PartnerFacts};
+use super::facts::PartnerFacts;
 use super::period::trailing_start;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
 use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStanding, TierStatus};
@@ -146,8 +146,7 @@ impl<'a, 'f> TierCache<'a, 'f> {
 /// The tier's trailing measure summed directly over the window ending on `date`.
 fn trailing(pf: &PartnerFacts, tier: &Tier, date: NaiveDate) -> Option<(Decimal, usize)> {
     let rows = pf.between(tier.counts.fact, trailing_start(date, tier.trailing_months), date);
-    let want_distinct = matches!(tier.measure, crate::model::Measure::DistinctSkus);
-    let measure = pf.quantities(&tier.counts, rows, want_distinct, None).map(|q| simple_measure(&tier.measure, &q))?;
+    let measure = pf.measure_of(&tier.counts, &tier.measure, rows)?;
     Some((measure, pf.certifications_by(date, None)))
 }
 

@@ -197,13 +197,19 @@ pub fn project_figures(
     now: &Statement,
     program: &Program,
     partner: &Partner,
-    facts: &FactTable,
+    base: &ProjectionBase,
     extra: &[Fact],
-    as_of: NaiveDate,
     context: Option<&Context>,
 ) -> WhatIf {
-    let table = facts.with_extra(extra);
-    let pf = PartnerFacts::new(&table, &partner.id, as_of);
+    let as_of = base.as_of;
+    let table = base.table.with_extra(extra);
+    // The partner's sales before the earliest hypothetical one are the base's, in the same
+    // order (a fact added is sorted after every fact of its day): their running totals are
+    // the base's. No hypothetical sale: every sale is the base's.
+    let first_sale = extra.iter().filter(|f| matches!(f, Fact::Sale { .. })).filter_map(Fact::date).min();
+    let base_sales = base.table.partner(&partner.id).rows(crate::model::FactKind::Sale);
+    let same = first_sale.map_or(base_sales.len(), |day| base_sales.partition_point(|r| r.date <= day));
+    let pf = PartnerFacts::reusing(&table, &partner.id, as_of, &base.totals, same);
     let periods = scheme_periods(program, as_of);
     // A line depends on no fact dated after its period's end (its measure, gates, tier and
     // spend are all taken on or before it), so the periods that ended before the earliest
@@ -246,6 +252,30 @@ pub fn project_figures(
     // Budget scaling adds its step while settling; a figures-only projection has none.
     projected.schemes.iter_mut().flat_map(|s| s.periods.iter_mut()).for_each(|l| l.explanation.clear());
     differences(now, program, projected)
+}
+
+/// A partner's facts made ready once for many projections as of one date (a what-if panel's
+/// keystrokes): indexed in a [`FactTable`], with the running totals of their sales. Each
+/// [`project_figures`] copies the table, adds its hypothetical facts, and sums again only the
+/// sales from the earliest hypothetical one on.
+pub struct ProjectionBase {
+    table: FactTable,
+    as_of: NaiveDate,
+    totals: facts::PartnerTotals,
+}
+
+impl ProjectionBase {
+    /// `partner`'s facts among `facts`, for projections as of `as_of`.
+    pub fn new<'f>(partner: &str, facts: impl IntoIterator<Item = &'f Fact>, as_of: NaiveDate) -> ProjectionBase {
+        let table = FactTable::for_partner(partner, facts);
+        let totals = PartnerFacts::new(&table, partner, as_of).into_totals();
+        ProjectionBase { table, as_of, totals }
+    }
+
+    /// The date the projections are as of.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
 }
 
 /// A settled line without its explanation and the facts that counted: its figures.
