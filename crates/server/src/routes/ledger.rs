@@ -19,7 +19,7 @@ pub use mitra_api::{ClosePosting, CloseReport, CloseSkipped};
 
 /// Partners posted per write transaction of a close: short enough that a redemption waiting
 /// behind one waits a few milliseconds.
-const CLOSE_BATCH: usize = 50;
+const CLOSE_BATCH: usize = 20;
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
