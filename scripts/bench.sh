@@ -25,6 +25,8 @@ cargo run --release -p mitra-server --example load
 say "Mixed load (10,000 partners; reads at the knee, 32 redemption clients, approvals, imports, a close; 60 s)"
 cargo build --release -p mitra-server --bin mitra-server --example mixed
 "$CARGO_TARGET_DIR/release/examples/mixed"
+say "Mixed load with reads at 250/s (where the bars are measured)"
+MIXED_READ_RATE=250 "$CARGO_TARGET_DIR/release/examples/mixed"
 
 say "What an attacker measures (sign-in timing; memory under made-up password tokens)"
 cargo run --release -p mitra-server --example probe
