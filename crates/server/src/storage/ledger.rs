@@ -49,9 +49,9 @@ pub fn from_minor(minor: i64, decimals: u32) -> Decimal {
 /// beyond 64 bits (impossible through the API, which bounds every amount) reads as the nearest
 /// 64-bit value, which every check against it still handles.
 pub fn balance(conn: &Connection, account: &str) -> StoreResult<i64> {
-    let quick = conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM entries WHERE account = ?1", [account], |r| {
-        r.get::<_, i64>(0)
-    });
+    let quick = conn
+        .prepare_cached("SELECT COALESCE(SUM(amount), 0) FROM entries WHERE account = ?1")?
+        .query_row([account], |r| r.get::<_, i64>(0));
     match quick {
         Ok(sum) => Ok(sum),
         // SQLite's SUM refuses to overflow 64 bits: add the postings up in 128.
@@ -89,10 +89,10 @@ pub fn post(
     amount: i64,
     now: &str,
 ) -> StoreResult<i64> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO journal (program_id, kind, scheme_id, period, memo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![program, kind.as_str(), scheme, period, memo, now],
-    )?;
+    )?
+    .execute(params![program, kind.as_str(), scheme, period, memo, now])?;
     let id = conn.last_insert_rowid();
     let mut insert = conn.prepare_cached("INSERT INTO entries (journal_id, account, amount) VALUES (?1, ?2, ?3)")?;
     insert.execute(params![id, partner_account(program, partner, instrument), amount])?;
@@ -110,12 +110,13 @@ fn posted(
     period: &str,
 ) -> StoreResult<i64> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT SUM(e.amount) FROM entries e JOIN journal j ON j.id = e.journal_id
              WHERE j.program_id = ?1 AND j.kind = 'accrual' AND j.scheme_id = ?2 AND j.period = ?3 AND e.account = ?4",
-            params![program, scheme, period, partner_account(program, partner, instrument)],
-            |r| r.get::<_, Option<i64>>(0),
-        )
+        )?
+        .query_row(params![program, scheme, period, partner_account(program, partner, instrument)], |r| {
+            r.get::<_, Option<i64>>(0)
+        })
         .optional()?
         .flatten()
         .unwrap_or(0))

@@ -223,29 +223,26 @@ fn voucher_code() -> String {
 /// A redemption as stored.
 pub fn redemption(conn: &Connection, id: i64) -> StoreResult<Option<Redemption>> {
     let head = conn
-        .query_row(
-            "SELECT id, program_id, partner_id, status, total, created_at FROM redemptions WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(Redemption {
-                    id: r.get(0)?,
-                    program: r.get(1)?,
-                    partner: r.get(2)?,
-                    status: {
-                        let s: String = r.get(3)?;
-                        RedemptionStatus::parse(&s).ok_or_else(|| super::unknown_text(3, &s))?
-                    },
-                    total: r.get(4)?,
-                    balance_after: None,
-                    created_at: r.get(5)?,
-                    lines: Vec::new(),
-                    cancellable: false,
-                })
-            },
-        )
+        .prepare_cached("SELECT id, program_id, partner_id, status, total, created_at FROM redemptions WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Redemption {
+                id: r.get(0)?,
+                program: r.get(1)?,
+                partner: r.get(2)?,
+                status: {
+                    let s: String = r.get(3)?;
+                    RedemptionStatus::parse(&s).ok_or_else(|| super::unknown_text(3, &s))?
+                },
+                total: r.get(4)?,
+                balance_after: None,
+                created_at: r.get(5)?,
+                lines: Vec::new(),
+                cancellable: false,
+            })
+        })
         .optional()?;
     let Some(mut head) = head else { return Ok(None) };
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT l.item_id, c.name, l.quantity, l.price, l.voucher_code, c.kind FROM redemption_lines l
          JOIN catalog_items c ON c.id = l.item_id WHERE l.redemption_id = ?1 ORDER BY l.rowid",
     )?;
@@ -304,11 +301,8 @@ pub fn redeem(
     now: &str,
 ) -> StoreResult<Redeemed> {
     let earlier: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT id, request_hash FROM redemptions WHERE partner_id = ?1 AND idempotency_key = ?2",
-            params![partner, key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT id, request_hash FROM redemptions WHERE partner_id = ?1 AND idempotency_key = ?2")?
+        .query_row(params![partner, key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((id, hash)) = earlier {
         if hash != request_hash {
@@ -333,11 +327,8 @@ pub fn redeem(
             ));
         }
         let item = conn
-            .query_row(
-                &format!("SELECT {ITEM_COLUMNS} FROM catalog_items WHERE id = ?1 AND program_id = ?2"),
-                params![line.item, request.program],
-                item_row,
-            )
+            .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM catalog_items WHERE id = ?1 AND program_id = ?2"))?
+            .query_row(params![line.item, request.program], item_row)
             .optional()?
             .ok_or_else(|| StoreError::not_found(&format!("catalog item {}", line.item)))?;
         if let Some(required) = &item.min_tier {
@@ -357,12 +348,12 @@ pub fn redeem(
         if let Some(limit) = item.per_partner_limit {
             // What was handed out: lines in force, and voucher or donation lines even when their
             // redemption was cancelled (a shown code stays seen).
-            let already: i64 = conn.query_row(
-                "SELECT COALESCE(SUM(l.quantity), 0) FROM redemption_lines l JOIN redemptions r ON r.id = l.redemption_id
-                 WHERE r.partner_id = ?1 AND l.item_id = ?2 AND (r.status = 'completed' OR ?3)",
-                params![partner, item.id, handed_out_at_once(&item.kind)],
-                |r| r.get(0),
-            )?;
+            let already: i64 = conn
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(l.quantity), 0) FROM redemption_lines l JOIN redemptions r ON r.id = l.redemption_id
+                     WHERE r.partner_id = ?1 AND l.item_id = ?2 AND (r.status = 'completed' OR ?3)",
+                )?
+                .query_row(params![partner, item.id, handed_out_at_once(&item.kind)], |r| r.get(0))?;
             if already + requested > limit {
                 return Err(refuse(
                     "limit_reached",
@@ -384,22 +375,23 @@ pub fn redeem(
         return Err(refuse("insufficient_points", format!("this costs {total} points and your balance is {balance}"))
             .with_details(serde_json::json!({ "cost": total, "balance": balance })));
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO redemptions (program_id, partner_id, user_id, idempotency_key, request_hash, status, total, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, 'completed', ?6, ?7)",
-        params![request.program, partner, user, key, request_hash, total, now],
-    )?;
+    )?
+    .execute(params![request.program, partner, user, key, request_hash, total, now])?;
     let id = conn.last_insert_rowid();
     for (item, quantity) in &lines {
         if item.stock.is_some() {
-            conn.execute("UPDATE catalog_items SET stock = stock - ?1 WHERE id = ?2", params![quantity, item.id])?;
+            conn.prepare_cached("UPDATE catalog_items SET stock = stock - ?1 WHERE id = ?2")?
+                .execute(params![quantity, item.id])?;
         }
         for _ in 0..(if item.kind == "voucher" { *quantity } else { 1 }) {
             let (q, code) = if item.kind == "voucher" { (1, Some(voucher_code())) } else { (*quantity, None) };
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO redemption_lines (redemption_id, item_id, quantity, price, voucher_code) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, item.id, q, item.price, code],
-            )?;
+            )?
+            .execute(params![id, item.id, q, item.price, code])?;
         }
     }
     ledger::post(
