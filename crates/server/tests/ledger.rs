@@ -365,3 +365,30 @@ bangun-warna,INV-LATE-3,1,2026-09-21,WS-20L,exterior,1,1000000
     assert!(lines.contains(&("sinar-jaya".into(), "q-sales".into(), "4500".into())), "{lines:?}");
     assert!(lines.iter().all(|l| l.0 == "sinar-jaya"), "{lines:?}");
 }
+
+/// A close answers every posting it made, built and compressed off the threads that answer
+/// requests: gzip when the client takes it, the same report as the plain answer.
+#[tokio::test]
+async fn a_close_answers_gzip_when_asked_and_the_same_report_plain() {
+    use std::io::Read;
+    let s = start().await;
+    let designer = sign_in(&s, demo::DESIGNER).await;
+    // A late return: the next close has postings to list.
+    let csv = "partner,invoice,line,date,sku,category,units,value\nsinar-jaya,SJ-0714R,1,2026-09-20,WS-20L,exterior,-28,-35000000\n";
+    assert_eq!(common::import_sales(&s, &designer, csv).await.0, 200);
+    let url = format!("{}/api/programs/nusantara-2026/close?dry_run=true", s.url);
+    let client = reqwest::Client::new();
+    let plain = client.post(&url).bearer_auth(&designer).send().await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain: serde_json::Value = plain.json().await.unwrap();
+    assert!(plain["postings"].as_array().is_some_and(|p| !p.is_empty()), "{plain}");
+    let zipped = client.post(&url).bearer_auth(&designer).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(zipped.status(), 200);
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert!(zipped.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let bytes = zipped.bytes().await.unwrap();
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut json).unwrap();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap(), plain);
+}

@@ -224,6 +224,38 @@ impl<T: JsonSchema> OperationOutput for Encoded<T> {
     }
 }
 
+impl<T: Serialize + Send + 'static> Encoded<T> {
+    /// `value` as JSON, gzip-compressed when `gzip`, serialized and compressed on a blocking
+    /// thread: a large answer (a close lists every posting it made, tens of thousands) must not
+    /// hold one of the few threads that answer every other request while it is written.
+    pub async fn built_aside(value: T, gzip: bool) -> crate::error::ApiResult<Encoded<T>> {
+        use crate::error::ApiError;
+        use std::io::Write;
+        tokio::task::spawn_blocking(move || {
+            let json = serde_json::to_vec(&value).map_err(ApiError::internal)?;
+            if !gzip {
+                return Ok(Encoded { body: json.into(), coding: None, of: PhantomData });
+            }
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&json).map_err(ApiError::internal)?;
+            let body = gz.finish().map_err(ApiError::internal)?;
+            Ok(Encoded { body: body.into(), coding: Some("gzip"), of: PhantomData })
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+}
+
+/// Whether the request's `Accept-Encoding` takes `coding` (and not with `q=0`).
+pub fn accepts(headers: &axum::http::HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|c| c.split(';').next().is_some_and(|name| name.trim() == coding) && !c.contains("q=0"))
+}
+
 /// A response with a description where the schema gave none (OpenAPI requires one).
 fn described(mut response: Response, fallback: &str) -> Response {
     if response.description.is_empty() {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use mitra_scheme::model::Instrument;
 
-use super::answer::Created;
+use super::answer::{Created, Encoded};
 use super::extract::ById;
 use super::Json;
 use crate::auth::{now_rfc3339, Designer};
@@ -37,7 +37,8 @@ pub async fn close(
     Designer(user): Designer,
     Path(ById { id: program }): Path<ById<String>>,
     axum::extract::Query(q): axum::extract::Query<CloseQuery>,
-) -> ApiResult<axum::Json<CloseReport>> {
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Encoded<CloseReport>> {
     let pinned = state.config.today;
     let (uid, now) = (user.id, now_rfc3339());
     // Evaluated on one read snapshot, outside the write lock and below the requests' priority:
@@ -78,7 +79,7 @@ pub async fn close(
         let summary = format!("{program}: {} journals posted, {} lines skipped", outcome.posted, outcome.skipped.len());
         state.db.write(move |tx| audit::record(tx, uid, "close", &summary, &now)).await?;
     }
-    Ok(axum::Json(CloseReport {
+    let report = CloseReport {
         posted: outcome.posted,
         postings: outcome
             .postings
@@ -97,7 +98,8 @@ pub async fn close(
             .map(|k| CloseSkipped { partner: k.partner, scheme: k.scheme, period: k.period, reason: k.reason.into() })
             .collect(),
         dry_run: q.dry_run,
-    }))
+    };
+    Encoded::built_aside(report, super::answer::accepts(&headers, "gzip")).await
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

@@ -63,16 +63,8 @@ pub async fn data(
     Path(ById { id }): Path<ById<String>>,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Encoded<mitra_api::ProgramData>> {
-    use axum::http::header;
     let data = state.program_data(&id).await?;
-    let accepts = |coding: &str| {
-        headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|c| c.split(';').next().is_some_and(|name| name.trim() == coding) && !c.contains("q=0"))
-    };
+    let accepts = |coding: &str| super::answer::accepts(&headers, coding);
     let (body, coding) = if accepts("br") {
         (data.br.clone(), Some("br"))
     } else if accepts("gzip") {
