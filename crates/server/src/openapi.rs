@@ -125,32 +125,31 @@ impl OperationInput for ForPartner {
     fn operation_input(ctx: &mut GenContext, operation: &mut Operation) {
         signed_in(operation);
         let schema = ctx.schema.subschema_for::<String>();
-        add_parameters(
-            ctx,
-            operation,
-            [Parameter::Path {
-                parameter_data: ParameterData {
-                    name: "id".into(),
-                    description: Some("The partner's id".into()),
-                    required: true,
-                    format: ParameterSchemaOrContent::Schema(SchemaObject {
-                        json_schema: schema,
-                        example: None,
-                        external_docs: None,
-                    }),
-                    extensions: IndexMap::default(),
-                    deprecated: None,
-                    example: None,
-                    examples: IndexMap::default(),
-                    explode: None,
-                },
-                style: Default::default(),
-            }],
-        );
+        let parameter_data = required_parameter("id", "The partner's id", schema);
+        add_parameters(ctx, operation, [Parameter::Path { parameter_data, style: Default::default() }]);
     }
 }
 
 impl OperationInput for ClientAddr {}
+
+/// A required parameter named `name` of the given schema.
+pub fn required_parameter(name: &str, description: &str, schema: schemars::Schema) -> ParameterData {
+    ParameterData {
+        name: name.into(),
+        description: Some(description.into()),
+        required: true,
+        format: ParameterSchemaOrContent::Schema(SchemaObject {
+            json_schema: schema,
+            example: None,
+            external_docs: None,
+        }),
+        extensions: IndexMap::default(),
+        deprecated: None,
+        example: None,
+        examples: IndexMap::default(),
+        explode: None,
+    }
+}
 
 /// Every error answer: `{"error": {"code", "message", "details"?}}` with a 4xx or 5xx status.
 impl OperationOutput for ApiError {

@@ -35,21 +35,8 @@ pub struct Totals {
 }
 
 fn running_totals(rows: &[Row]) -> Option<Totals> {
-    let n = rows.len() + 1;
-    let mut t = Totals { value: Vec::with_capacity(n), units: Vec::with_capacity(n), returns: Vec::with_capacity(n) };
-    let (mut v, mut u, mut r) = (Sum::default(), Sum::default(), 0u32);
-    t.value.push(v);
-    t.units.push(u);
-    t.returns.push(r);
-    for row in rows {
-        v.add(row.value)?;
-        u.add(row.units)?;
-        r += u32::from(is_return(row));
-        t.value.push(v);
-        t.units.push(u);
-        t.returns.push(r);
-    }
-    Some(t)
+    let start = Totals { value: vec![Sum::default()], units: vec![Sum::default()], returns: vec![0] };
+    extended_totals(&start, rows, 0)
 }
 
 /// The running totals of `rows`, whose first `same` rows are those `base` was taken over: the

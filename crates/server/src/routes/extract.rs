@@ -2,9 +2,7 @@
 //! the idempotency key. Each says in the OpenAPI document what it reads.
 
 use aide::generate::GenContext;
-use aide::openapi::{
-    HeaderStyle, MediaType, Operation, Parameter, ParameterData, ParameterSchemaOrContent, RequestBody, SchemaObject,
-};
+use aide::openapi::{HeaderStyle, MediaType, Operation, Parameter, RequestBody, SchemaObject};
 use aide::operation::{add_parameters, set_body};
 use aide::OperationInput;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -146,27 +144,11 @@ impl OperationInput for IdempotencyKey {
         let mut schema = ctx.schema.subschema_for::<String>();
         schema.insert("minLength".into(), 1.into());
         schema.insert("maxLength".into(), MAX_KEY.into());
-        add_parameters(
-            ctx,
-            operation,
-            [Parameter::Header {
-                parameter_data: ParameterData {
-                    name: "Idempotency-Key".into(),
-                    description: Some("A value unique per request; a retry with it gets the first answer".into()),
-                    required: true,
-                    format: ParameterSchemaOrContent::Schema(SchemaObject {
-                        json_schema: schema,
-                        example: None,
-                        external_docs: None,
-                    }),
-                    extensions: IndexMap::default(),
-                    deprecated: None,
-                    example: None,
-                    examples: IndexMap::default(),
-                    explode: None,
-                },
-                style: HeaderStyle::Simple,
-            }],
+        let parameter_data = crate::openapi::required_parameter(
+            "Idempotency-Key",
+            "A value unique per request; a retry with it gets the first answer",
+            schema,
         );
+        add_parameters(ctx, operation, [Parameter::Header { parameter_data, style: HeaderStyle::Simple }]);
     }
 }
