@@ -15,7 +15,8 @@
 //! Reported: p50, p99 and max per endpoint; the read rate and redemptions per second; the
 //! longest any read or redemption took while a close or an import ran; then the ledger's
 //! invariants on the database the server wrote. `MIXED_READ_RATE=n` runs the mix with reads at
-//! `n` a second instead of the knee. Run by `scripts/bench.sh`:
+//! `n` a second instead of the knee; `MIXED_TRACE=1` also lists every request slower than 60 ms
+//! with when it started, and when the close and the imports ran. Run by `scripts/bench.sh`:
 //! `cargo build --release -p mitra-server && cargo run --release -p mitra-server --example mixed`.
 
 use std::sync::{Arc, Mutex};
@@ -34,6 +35,8 @@ const RUN: Duration = Duration::from_secs(60);
 /// How often each redemption client sends one, by default.
 const REDEEM_EVERY_MS: u64 = 100;
 const CLAIMS: usize = 70;
+/// Answers larger than this are parsed off the generator's runtime (see [`Api::post`]).
+const LARGE_ANSWER: usize = 256 * 1024;
 
 /// One finished request: what it was, when it started (since the run began) and how long it took.
 type Sample = (&'static str, Duration, Duration);
@@ -73,7 +76,15 @@ impl Api {
             req = req.header("idempotency-key", k);
         }
         let Ok(r) = req.send().await else { return (0, Value::Null) };
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+        let status = r.status().as_u16();
+        let Ok(bytes) = r.bytes().await else { return (status, Value::Null) };
+        let large = bytes.len() > LARGE_ANSWER;
+        let parse = move || serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        // A close's report (every posting, megabytes) takes this process's thread a good part of a
+        // second to parse: done there, it would stall the clients scheduled on the same thread and
+        // count as the server's latency.
+        let value = if large { tokio::task::spawn_blocking(parse).await.unwrap_or(Value::Null) } else { parse() };
+        (status, value)
     }
 }
 
@@ -333,6 +344,18 @@ async fn main() {
         .max()
         .unwrap_or_default();
     println!("longest read or redemption during a close or an import: {}", ms(overlapping));
+    // Which requests were slow and when, beside when the close and the imports ran: to trace a
+    // stall to what ran at that moment.
+    if std::env::var_os("MIXED_TRACE").is_some() {
+        let mut slow: Vec<Sample> = all.iter().copied().filter(|s| s.2 > Duration::from_millis(60)).collect();
+        slow.sort_by_key(|s| s.1);
+        for (what, at, took) in slow {
+            println!("slow: {what} at {:.3}s took {}", at.as_secs_f64(), ms(took));
+        }
+        for (a, b) in &windows {
+            println!("close or import: {:.3}s to {:.3}s", a.as_secs_f64(), b.as_secs_f64());
+        }
+    }
 
     drop(_server);
     let db = Db::open(&path).unwrap();

@@ -53,18 +53,24 @@ pub async fn close(
         for d in std::mem::take(&mut outcome.postings) {
             by_partner.entry(d.partner.clone()).or_default().push(d);
         }
-        let groups: Vec<(String, Vec<ledger::Due>)> = by_partner.into_iter().collect();
-        for batch in groups.chunks(CLOSE_BATCH) {
-            let (batch, seen, program, now) = (batch.to_vec(), seen.clone(), program.clone(), now.clone());
+        // Each batch owns its partners' postings and what they were seen with (nothing copied).
+        let mut groups = by_partner
+            .into_iter()
+            .filter_map(|(partner, postings)| Some((seen.get(&partner).copied()?, partner, postings)));
+        loop {
+            let batch: Vec<_> = groups.by_ref().take(CLOSE_BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let (program, now) = (program.clone(), now.clone());
             let done = state
                 .write(move |tx| {
                     let mut done = (0, Vec::new(), Vec::new());
-                    for (partner, postings) in &batch {
-                        let Some(was) = seen.get(partner) else { continue };
-                        match ledger::post_if_unchanged(tx, &program, partner, *was, postings, &now)? {
+                    for (was, partner, postings) in batch {
+                        match ledger::post_if_unchanged(tx, &program, &partner, was, &postings, &now)? {
                             Ok(n) => {
                                 done.0 += n;
-                                done.1.extend(postings.iter().cloned());
+                                done.1.extend(postings);
                             }
                             Err(skipped) => done.2.extend(skipped),
                         }

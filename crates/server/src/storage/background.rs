@@ -5,14 +5,14 @@
 //!   redemption or a statement does not queue behind seconds of evaluation, which only a
 //!   designer closing periods (or nobody at all) waits for;
 //! - WAL checkpoints (copying committed pages from the log into the database file), every
-//!   second while there is anything to copy. SQLite would otherwise run them inside a commit of
-//!   the writer once the log passes a size, and every write waiting behind that commit (a
-//!   redemption among them) would wait for the copy and its flush, ~80 ms on this machine. A
-//!   passive checkpoint on another connection runs beside the writer instead.
+//!   second, on a thread of their own at the same priority. SQLite would otherwise run them
+//!   inside a commit of the writer once the log passes a size, and every write waiting behind
+//!   that commit (a redemption among them) would wait for the copy and its flush, ~80 ms on this
+//!   machine. A passive checkpoint on another connection runs beside the writer instead.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::Pool;
 
@@ -27,23 +27,27 @@ const NICE: i32 = 10;
 /// How often the log is checkpointed.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
-/// Start the background thread; it runs until every sender of its queue is dropped.
+/// Start the background thread, and beside it the checkpointer; both run until every sender of
+/// the queue is dropped. The checkpointer has a thread of its own: behind evaluations of several
+/// seconds each (one per change of the facts on a busy day), the log would grow by hundreds of
+/// megabytes between checkpoints, and each would then copy and flush that much at once.
 pub(super) fn start(pool: Pool) -> std::io::Result<Queue> {
     let (queue, jobs) = mpsc::channel::<Job>();
-    std::thread::Builder::new().name("mitra-background".into()).spawn(move || {
+    // Dropped when the background thread ends, which stops the checkpointer.
+    let (running, stopped) = mpsc::channel::<()>();
+    let checkpoints = pool.clone();
+    std::thread::Builder::new().name("mitra-checkpoint".into()).spawn(move || {
         lower_priority();
-        let mut checkpointed = Instant::now();
-        loop {
-            match jobs.recv_timeout(CHECKPOINT_EVERY.saturating_sub(checkpointed.elapsed())) {
-                // A read that panics fails its caller (its answer is dropped), not the thread.
-                Ok(job) => drop(catch_unwind(AssertUnwindSafe(job))),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-            if checkpointed.elapsed() >= CHECKPOINT_EVERY {
-                checkpoint(&pool);
-                checkpointed = Instant::now();
-            }
+        while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+            checkpoint(&checkpoints);
+        }
+    })?;
+    std::thread::Builder::new().name("mitra-background".into()).spawn(move || {
+        let _running = running;
+        lower_priority();
+        // A read that panics fails its caller (its answer is dropped), not the thread.
+        while let Ok(job) = jobs.recv() {
+            drop(catch_unwind(AssertUnwindSafe(job)));
         }
     })?;
     Ok(queue)

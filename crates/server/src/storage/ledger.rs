@@ -3,7 +3,9 @@
 //! postings. Amounts are integers in the instrument's smallest unit (whole points, or money at
 //! the program's decimals).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -100,26 +102,34 @@ pub fn post(
     Ok(id)
 }
 
-/// What has been posted to a partner for one scheme and period.
-fn posted(
-    conn: &Connection,
-    program: &str,
-    partner: &str,
-    instrument: Instrument,
-    scheme: &str,
-    period: &str,
-) -> StoreResult<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT SUM(e.amount) FROM entries e JOIN journal j ON j.id = e.journal_id
-             WHERE j.program_id = ?1 AND j.kind = 'accrual' AND j.scheme_id = ?2 AND j.period = ?3 AND e.account = ?4",
-        )?
-        .query_row(params![program, scheme, period, partner_account(program, partner, instrument)], |r| {
-            r.get::<_, Option<i64>>(0)
-        })
-        .optional()?
-        .flatten()
-        .unwrap_or(0))
+/// What closes have posted to one partner, per instrument, scheme and period: read in one query,
+/// since a close looks up every line of the partner (a query per line would read the partner's
+/// entries once for each).
+struct Posted(HashMap<(Instrument, String, String), i64>);
+
+impl Posted {
+    fn read(conn: &Connection, program: &str, partner: &str) -> StoreResult<Posted> {
+        let accounts = INSTRUMENTS.map(|i| partner_account(program, partner, i));
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.account, j.scheme_id, j.period, SUM(e.amount) FROM entries e JOIN journal j ON j.id = e.journal_id
+             WHERE e.account IN (?1, ?2, ?3) AND j.program_id = ?4 AND j.kind = 'accrual'
+             GROUP BY e.account, j.scheme_id, j.period",
+        )?;
+        let mut lines = HashMap::new();
+        let mut rows = stmt.query(params![accounts[0], accounts[1], accounts[2], program])?;
+        while let Some(row) = rows.next()? {
+            let account: String = row.get(0)?;
+            let Some(i) = accounts.iter().position(|a| *a == account) else { continue };
+            let (scheme, period): (Option<String>, Option<String>) = (row.get(1)?, row.get(2)?);
+            lines.insert((INSTRUMENTS[i], scheme.unwrap_or_default(), period.unwrap_or_default()), row.get(3)?);
+        }
+        Ok(Posted(lines))
+    }
+
+    /// What has been posted for one scheme and period.
+    fn line(&self, instrument: Instrument, scheme: &str, period: &str) -> i64 {
+        self.0.get(&(instrument, scheme.to_string(), period.to_string())).copied().unwrap_or(0)
+    }
 }
 
 /// A closed period a close could not post, and why: its figure is not settled.
@@ -175,6 +185,7 @@ pub fn due(
     outcome: &mut CloseOutcome,
 ) -> StoreResult<()> {
     for partner in &run.partners {
+        let mut posted = None;
         for (scheme, (total, figures)) in program.schemes.iter().zip(run.schemes.iter().zip(&partner.schemes)) {
             let dp = precision(program, scheme.instrument);
             for (info, line) in total.periods.iter().zip(&figures.periods) {
@@ -191,7 +202,11 @@ pub fn due(
                     continue;
                 };
                 let due = to_minor(payout, dp)?;
-                let already = posted(conn, &program.id, &partner.partner, scheme.instrument, &scheme.id, &info.label)?;
+                let posted = match &mut posted {
+                    Some(read) => read,
+                    None => posted.insert(Posted::read(conn, &program.id, &partner.partner)?),
+                };
+                let already = posted.line(scheme.instrument, &scheme.id, &info.label);
                 if due != already {
                     outcome.postings.push(Due {
                         partner: partner.partner.clone(),
@@ -272,11 +287,9 @@ pub fn post_if_unchanged(
     now: &str,
 ) -> StoreResult<Result<usize, Vec<Skipped>>> {
     let mut unchanged = seen(conn, program, partner)? == was;
-    for d in postings {
-        if !unchanged {
-            break;
-        }
-        unchanged = posted(conn, program, &d.partner, d.instrument, &d.scheme, &d.period)? == d.already;
+    if unchanged {
+        let posted = Posted::read(conn, program, partner)?;
+        unchanged = postings.iter().all(|d| posted.line(d.instrument, &d.scheme, &d.period) == d.already);
     }
     if !unchanged {
         let skipped = postings
