@@ -84,6 +84,12 @@ pub fn money(locale: Locale, value: Decimal, currency: &str, decimals: u32) -> S
     apply(&nf, value)
 }
 
+/// The calendar day of a server time stamp (RFC 3339, "2026-11-15T08:30:00Z"), as the server
+/// wrote it.
+pub fn day_of(stamp: &str) -> Option<NaiveDate> {
+    stamp.get(..10)?.parse().ok()
+}
+
 /// A calendar date, e.g. "15 Nov 2026" or "Nov 15, 2026".
 pub fn date(locale: Locale, d: NaiveDate) -> String {
     let dtf = date_format(

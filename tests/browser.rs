@@ -143,6 +143,15 @@ fn typed_amounts_follow_the_locale() {
     assert_eq!(format::parse_amount(Locale::En, "twelve"), None);
 }
 
+#[wasm_bindgen_test]
+fn a_time_stamp_gives_its_calendar_day() {
+    assert_eq!(format::day_of("2026-11-15T23:59:59Z"), chrono::NaiveDate::from_ymd_opt(2026, 11, 15));
+    assert_eq!(format::day_of("2024-02-29T00:00:00+07:00"), chrono::NaiveDate::from_ymd_opt(2024, 2, 29));
+    assert_eq!(format::day_of("2026-02-30T00:00:00Z"), None);
+    assert_eq!(format::day_of("2026-11"), None);
+    assert_eq!(format::day_of(""), None);
+}
+
 /// Type into an input as a person would: set its value and send the `input` event.
 fn type_into(root: &web_sys::Element, selector: &str, value: &str) {
     let input: web_sys::HtmlInputElement = root.query_selector(selector).unwrap().unwrap().dyn_into().unwrap();

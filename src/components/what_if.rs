@@ -139,6 +139,16 @@ fn signed(locale: Locale, instrument: Instrument, program: &Program, x: Decimal)
     }
 }
 
+/// Whether the panel's projection changed. A new one is made only when the hypothetical sales
+/// did, so any new one is news: comparing it with the last would walk every scheme's periods and
+/// explanations for nothing.
+fn projection_changed(old: Option<&Option<Arc<WhatIf>>>, new: Option<&Option<Arc<WhatIf>>>) -> bool {
+    match (old, new) {
+        (Some(Some(a)), Some(Some(b))) => !Arc::ptr_eq(a, b),
+        (old, new) => old.map(Option::is_some) != new.map(Option::is_some),
+    }
+}
+
 #[component]
 pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -195,7 +205,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
     });
     let projection: Memo<Option<Arc<WhatIf>>> = {
         let basis = basis.clone();
-        Memo::new(move |_| {
+        Memo::new_with_compare(move |_| {
             let extra = extra.get();
             (!extra.is_empty()).then(|| {
                 Arc::new(mitra_scheme::project_figures(
@@ -207,7 +217,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
                     Some(&basis.context),
                 ))
             })
-        })
+        }, projection_changed)
     };
     let add = move |_| {
         if let Some(f) = typed.get_untracked() {

@@ -134,7 +134,7 @@ fn ClaimCard(claim: Claim, data: Dashboard) -> impl IntoView {
     let state = expect_context::<AppState>();
     let l = move || state.locale.get();
     let program = data.program.clone();
-    let date = chrono::NaiveDate::parse_from_str(claim.created_at.get(..10).unwrap_or_default(), "%Y-%m-%d").ok();
+    let date = format::day_of(&claim.created_at);
     let status = claim.status;
     // The lines as units × SKU.
     let (title, value, detail): (String, Decimal, Vec<(Decimal, String)>) = match &claim.request {

@@ -259,7 +259,7 @@ fn RecentPostings(postings: Vec<Posting>, program: Program) -> impl IntoView {
             };
             let amount = posting.amount;
             let (gain, loss) = (amount > Decimal::ZERO, amount < Decimal::ZERO);
-            let date = chrono::NaiveDate::parse_from_str(posting.created_at.get(..10).unwrap_or_default(), "%Y-%m-%d").ok();
+            let date = format::day_of(&posting.created_at);
             view! {
                 <tr data-test="posting">
                     <td>{move || date.map(|d| format::date(l(), d)).unwrap_or_default()}</td>

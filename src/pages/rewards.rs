@@ -475,7 +475,7 @@ where
     let l = move || state.locale.get();
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let (id, total, status, cancellable) = (r.id, r.total, r.status, r.cancellable);
-    let date = chrono::NaiveDate::parse_from_str(r.created_at.get(..10).unwrap_or_default(), "%Y-%m-%d").ok();
+    let date = format::day_of(&r.created_at);
     let cancel = move |_| {
         let Some(session) = state.session.get_untracked() else { return };
         let partner = session.user.partner.clone().unwrap_or_default();

@@ -209,7 +209,7 @@ fn Statement(data: Dashboard) -> impl IntoView {
 fn Line(line: StatementLine, program: Program) -> impl IntoView {
     let state = expect_context::<AppState>();
     let l = move || state.locale.get();
-    let date = chrono::NaiveDate::parse_from_str(line.created_at.get(..10).unwrap_or_default(), "%Y-%m-%d").ok();
+    let date = format::day_of(&line.created_at);
     let (p_what, p_amount, p_balance, p_inline) = (program.clone(), program.clone(), program.clone(), program);
     let StatementLine { instrument, kind, scheme, period, memo, amount, balance, .. } = line;
     let link = scheme.clone().filter(|_| kind == crate::api::PostingKind::Accrual).map(|s| format!("/schemes/{s}"));

@@ -126,7 +126,7 @@ async fn reads(api: &Api, token: &str, rate: u32, length: Duration, started: Ins
         let (api, token) = (api.clone(), token.to_string());
         i += 1;
         tasks.push(tokio::spawn(async move {
-            let (what, path) = if i % 2 == 0 {
+            let (what, path) = if i.is_multiple_of(2) {
                 ("statement", format!("/api/partners/{}/statement?program={PROGRAM}", partner(i * 7919)))
             } else {
                 ("dashboard", format!("/api/partners/{}/dashboard?program={PROGRAM}", partner(i * 104_729)))

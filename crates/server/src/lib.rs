@@ -204,6 +204,9 @@ mod tests {
     }
 }
 
+/// A program's encoded data with the generation of [`AppState::changes`] it was made at.
+type Encodings = (u64, Arc<EncodedData>);
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -212,7 +215,8 @@ pub struct AppState {
     /// partners, their facts), so its cached run and data are redone and no other program's.
     changes: Arc<Mutex<HashMap<String, Changes>>>,
     runs: Arc<Mutex<HashMap<String, Arc<RunSlot>>>>,
-    data: Arc<Mutex<HashMap<String, (u64, Arc<EncodedData>)>>>,
+    /// Per program, its data encoded for the designer and the generation it was made at.
+    data: Arc<Mutex<HashMap<String, Encodings>>>,
     /// Whole-population evaluations made since start (what the tests and figures read).
     pub evaluations: Arc<AtomicU64>,
     /// Bounds the password hashes computed at once (each takes ~19 MiB for ~50 ms).

@@ -151,7 +151,7 @@ async fn a_partner_whose_measure_fell_is_ranked_against_the_others_at_once() {
         let measure: rust_decimal::Decimal = line["measure"].as_str().unwrap().parse().unwrap();
         q4.push((line["rank"].as_u64(), measure, p));
     }
-    q4.sort_by(|a, b| b.1.cmp(&a.1));
+    q4.sort_by_key(|l| std::cmp::Reverse(l.1));
     let ((first_rank, first, leader), (_, second, _)) = (q4[0], q4[1]);
     assert_eq!(first_rank, Some(1), "{q4:?}");
     assert!(first > second, "{q4:?}");

@@ -64,6 +64,7 @@ async fn the_server_logs_each_request_as_json_with_its_id_status_and_latency() {
     assert_eq!(refused.status(), 401);
     tokio::time::sleep(Duration::from_millis(200)).await;
     server.kill().unwrap();
+    server.wait().unwrap();
     let lines: Vec<Value> = out.map_while(Result::ok).filter_map(|l| serde_json::from_str(&l).ok()).collect();
     let finished = |id: &str| {
         lines

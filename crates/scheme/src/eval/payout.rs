@@ -129,12 +129,14 @@ pub fn slabs(
 /// quantity the measure is not, target-relative slabs without a target) and on overflow.
 pub fn base_at(scheme: &crate::model::Scheme, target: Option<Decimal>, measure: Decimal) -> Option<Decimal> {
     use crate::model::{Measure, Payout};
-    let reads_measure = |kind: RateKind| match (&scheme.measure, kind) {
-        (_, RateKind::Fixed) => true,
-        (Measure::SumValue, RateKind::PercentOfValue) => true,
-        (Measure::SumUnits, RateKind::PerUnit) => true,
-        (Measure::Count, RateKind::PerCount) => true,
-        _ => false,
+    let reads_measure = |kind: RateKind| {
+        matches!(
+            (&scheme.measure, kind),
+            (_, RateKind::Fixed)
+                | (Measure::SumValue, RateKind::PercentOfValue)
+                | (Measure::SumUnits, RateKind::PerUnit)
+                | (Measure::Count, RateKind::PerCount)
+        )
     };
     let q = Quantities { value: measure, units: measure, count: measure, distinct: measure, lines: 0 };
     let mut trace = super::Trace(None);

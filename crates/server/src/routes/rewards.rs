@@ -174,7 +174,7 @@ pub async fn catalog(
 ) -> ApiResult<Counted<Vec<CatalogItem>>> {
     user.may_see_program(&state, &q.program).await?;
     let (items, total) = state.db.read(move |c| rewards::catalog(c, &q)).await?;
-    Ok(Counted { total: total as u64, items })
+    Ok(Counted { total, items })
 }
 
 /// `GET /catalog/categories?program=`: every category of the program's catalog.
