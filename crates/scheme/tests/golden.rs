@@ -546,6 +546,42 @@ fn tiers_and_badges() {
 /// line unsettled (flagged, left out of every total), a rank group holding an overflowed measure
 /// cannot be ranked, and a budgeted period with an overflowing payout has no scale factor, so its
 /// non-zero payouts are unsettled too. Statement and population agree (`Case::run`).
+/// A line is unsettled only by an overflow of what it reads: sales whose units no longer sum
+/// leave a line that measures and pays on their value stated, and unsettle one that measures
+/// their units or pays per unit.
+#[test]
+fn a_line_is_unsettled_only_by_the_quantities_it_reads() {
+    let ten_percent = json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "10" } });
+    let per_unit = json!({ "type": "flat", "rate": { "type": "per_unit", "amount": "1" } });
+    let mut by_units = quarterly("by_units", ten_percent.clone(), "points");
+    by_units["measure"] = json!({ "type": "sum_units" });
+    // The same value scheme counting SKU S only: its facts are summed one by one, not from the
+    // running totals of every sale.
+    let mut by_value_of_s = quarterly("by_value_of_s", ten_percent.clone(), "points");
+    by_value_of_s["counts"] = json!({ "fact": "sale", "skus": ["S"] });
+    let case = Case::from_value(json!({
+        "program": program("IDR", 0, json!([
+            quarterly("by_value", ten_percent, "points"), quarterly("per_unit", per_unit, "points"), by_units, by_value_of_s,
+        ])),
+        "partners": [partner("a", "x")],
+        "facts": [
+            // 5 × 10^28 units twice pass the largest decimal; the values, 1,000 and 2,000, do not.
+            sale("a", "2026-10-02", "S", "50000000000000000000000000000", "1000"),
+            sale("a", "2026-10-03", "S", "50000000000000000000000000000", "2000"),
+        ],
+        "as_of": "2026-11-15",
+    }));
+    let pop = case.run();
+    let by_value = line(&pop, "a", "by_value", "2026-Q4");
+    assert_eq!((by_value.measure, by_value.overflow, by_value.payout), (Some(dec("3000")), false, dec("300")));
+    let per_unit = line(&pop, "a", "per_unit", "2026-Q4");
+    assert_eq!((per_unit.measure, per_unit.overflow), (Some(dec("3000")), true));
+    let by_units = line(&pop, "a", "by_units", "2026-Q4");
+    assert_eq!((by_units.measure, by_units.overflow), (None, true));
+    let of_s = line(&pop, "a", "by_value_of_s", "2026-Q4");
+    assert_eq!((of_s.measure, of_s.overflow, of_s.payout), (Some(dec("3000")), false, dec("300")));
+}
+
 #[test]
 fn overflow_is_never_a_figure() {
     let flat = json!({ "type": "flat", "rate": { "type": "percent_of_value", "percent": "10" } });

@@ -152,8 +152,8 @@ impl<'a> PartnerFacts<'a> {
                 }
                 let returns = t.returns[hi] - t.returns[lo];
                 Some(Quantities {
-                    value: t.value[hi].since(&t.value[lo])?,
-                    units: t.units[hi].since(&t.units[lo])?,
+                    value: t.value[hi].since(&t.value[lo]),
+                    units: t.units[hi].since(&t.units[lo]),
                     count: Decimal::from((hi - lo) as u64 - u64::from(returns)),
                     distinct: Decimal::ZERO,
                     lines: (hi - lo) as u64,
@@ -176,7 +176,9 @@ impl<'a> PartnerFacts<'a> {
             ix.reserve(rows.len());
         }
         let admit = Admit::new(self, filter);
-        let (mut value, mut units) = (Sum::default(), Sum::default());
+        // Each sum on its own: values that no longer sum leave the units stated, and the other
+        // way round (docs/semantics.md, "Overflow").
+        let (mut value, mut units) = (Some(Sum::default()), Some(Sum::default()));
         let (mut count, mut lines): (u64, u64) = (0, 0);
         // (SKU, units) of the rows that count, for distinct SKUs: sorted and netted below.
         let mut units_by_sku: Vec<(Sym, Decimal)> = Vec::with_capacity(if want_distinct { rows.len() } else { 0 });
@@ -184,8 +186,8 @@ impl<'a> PartnerFacts<'a> {
             if !unfiltered && !admit.admits(row) {
                 continue;
             }
-            value.add(row.value)?;
-            units.add(row.units)?;
+            value = value.and_then(|mut s| s.add(row.value).map(|()| s));
+            units = units.and_then(|mut s| s.add(row.units).map(|()| s));
             lines += 1;
             count += u64::from(!is_return(row));
             if want_distinct {
@@ -196,8 +198,8 @@ impl<'a> PartnerFacts<'a> {
             }
         }
         let mut q = Quantities {
-            value: value.total()?,
-            units: units.total()?,
+            value: value.and_then(|s| s.total()),
+            units: units.and_then(|s| s.total()),
             count: Decimal::from(count),
             lines,
             ..Default::default()
@@ -246,7 +248,7 @@ impl<'a> PartnerFacts<'a> {
         };
         if matches!(measure, Measure::DistinctSkus | Measure::Growth { .. }) {
             let q = self.quantities(filter, rows, matches!(measure, Measure::DistinctSkus), None)?;
-            return Some(simple_measure(measure, &q));
+            return simple_measure(measure, &q);
         }
         let admit = Admit::new(self, filter);
         let mut acc = Sum::default();
@@ -311,8 +313,10 @@ pub fn cmp_dec(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
 /// Sums over the facts that count in a span.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Quantities {
-    pub value: Decimal,
-    pub units: Decimal,
+    /// `None` when the values no longer sum (an overflow), and so for the units: each is read
+    /// only where a measure or a payout needs it.
+    pub value: Option<Decimal>,
+    pub units: Option<Decimal>,
     /// Lines that are not returns.
     pub count: Decimal,
     pub distinct: Decimal,
@@ -371,22 +375,24 @@ fn distinct_positive(units_by_sku: &mut [(Sym, Decimal)]) -> Option<u64> {
     Some(units_by_sku[..kept].iter().filter(|(_, u)| *u > Decimal::ZERO).count() as u64)
 }
 
-/// The measure's value for a span's quantities (not for growth, which needs two spans).
-pub fn simple_measure(measure: &Measure, q: &Quantities) -> Decimal {
+/// The measure's value for a span's quantities (not for growth, which needs two spans); `None`
+/// when the quantity it reads overflowed.
+pub fn simple_measure(measure: &Measure, q: &Quantities) -> Option<Decimal> {
     match measure {
         Measure::SumValue => q.value,
         Measure::SumUnits => q.units,
-        Measure::Count => q.count,
-        Measure::DistinctSkus => q.distinct,
+        Measure::Count => Some(q.count),
+        Measure::DistinctSkus => Some(q.distinct),
         Measure::Growth { of, .. } => growth_base(*of, q),
     }
 }
 
-pub fn growth_base(of: GrowthBase, q: &Quantities) -> Decimal {
+/// The quantity a growth measure compares; `None` when it overflowed.
+pub fn growth_base(of: GrowthBase, q: &Quantities) -> Option<Decimal> {
     match of {
         GrowthBase::SumValue => q.value,
         GrowthBase::SumUnits => q.units,
-        GrowthBase::Count => q.count,
+        GrowthBase::Count => Some(q.count),
     }
 }
 

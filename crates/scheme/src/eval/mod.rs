@@ -548,11 +548,10 @@ fn measure_line(
     };
     let (measure, baseline) = match &scheme.measure {
         Measure::Growth { of, baseline_offset_months } => {
-            let current = growth_base(*of, &q);
             let baseline = shift_back(p.start, p.end, *baseline_offset_months)
                 .and_then(|(s, e)| pf.quantities_between(&scheme.counts, s, e, false, None))
-                .map(|bq| growth_base(*of, &bq));
-            let Some(baseline) = baseline else {
+                .and_then(|bq| growth_base(*of, &bq));
+            let (Some(current), Some(baseline)) = (growth_base(*of, &q), baseline) else {
                 trace.push(|| Step::Overflow);
                 return Measured::Nothing { baseline: None, overflow: true };
             };
@@ -571,7 +570,13 @@ fn measure_line(
             trace.push(|| Step::Growth { current, baseline, growth });
             (growth, Some(baseline))
         }
-        m => (simple_measure(m, &q), None),
+        m => {
+            let Some(measure) = simple_measure(m, &q) else {
+                trace.push(|| Step::Overflow);
+                return Measured::Nothing { baseline: None, overflow: true };
+            };
+            (measure, None)
+        }
     };
     let facts = q.lines.try_into().unwrap_or(usize::MAX);
     trace.push(|| Step::Measured { measure, facts });
@@ -977,16 +982,16 @@ fn raise(scheme: &Scheme, q: &Quantities, baseline: Option<Decimal>, from: Decim
     let mut q = q.clone();
     let delta = to.checked_sub(from)?;
     match &scheme.measure {
-        Measure::SumValue => q.value = q.value.checked_add(delta)?,
-        Measure::SumUnits => q.units = q.units.checked_add(delta)?,
+        Measure::SumValue => q.value = Some(q.value?.checked_add(delta)?),
+        Measure::SumUnits => q.units = Some(q.units?.checked_add(delta)?),
         Measure::Count => q.count = q.count.checked_add(delta)?,
         Measure::DistinctSkus => q.distinct = q.distinct.checked_add(delta)?,
         Measure::Growth { of, .. } => {
             let b = baseline?;
             let current = b.checked_mul(Decimal::ONE_HUNDRED.checked_add(to)?)?.checked_div(Decimal::ONE_HUNDRED)?;
             match of {
-                crate::model::GrowthBase::SumValue => q.value = current,
-                crate::model::GrowthBase::SumUnits => q.units = current,
+                crate::model::GrowthBase::SumValue => q.value = Some(current),
+                crate::model::GrowthBase::SumUnits => q.units = Some(current),
                 crate::model::GrowthBase::Count => q.count = current,
             }
         }

@@ -17,9 +17,13 @@ fn percent_of(base: Decimal, percent: Decimal) -> Option<Decimal> {
 pub fn flat(rate: &Rate, q: &Quantities, trace: &mut Trace) -> Option<Decimal> {
     let (name, amount, base, payout) = match rate {
         Rate::PercentOfValue { percent } => {
-            (RateKind::PercentOfValue, *percent, q.value, percent_of(q.value, *percent)?)
+            let value = q.value?;
+            (RateKind::PercentOfValue, *percent, value, percent_of(value, *percent)?)
         }
-        Rate::PerUnit { amount } => (RateKind::PerUnit, *amount, q.units, exact::mul(q.units, *amount)?),
+        Rate::PerUnit { amount } => {
+            let units = q.units?;
+            (RateKind::PerUnit, *amount, units, exact::mul(units, *amount)?)
+        }
         Rate::PerCount { amount } => (RateKind::PerCount, *amount, q.count, exact::mul(q.count, *amount)?),
     };
     trace.push(|| Step::FlatRate { rate: name, amount, base, payout });
@@ -89,8 +93,8 @@ pub fn slabs(
         SlabMode::Retroactive => {
             let slab = slabs.get(reached)?;
             let payout = match &slab.pay {
-                SlabPay::PercentOfValue { percent } => percent_of(q.value, *percent)?,
-                SlabPay::PerUnit { amount } => exact::mul(q.units, *amount)?,
+                SlabPay::PercentOfValue { percent } => percent_of(q.value?, *percent)?,
+                SlabPay::PerUnit { amount } => exact::mul(q.units?, *amount)?,
                 SlabPay::PerCount { amount } => exact::mul(q.count, *amount)?,
                 SlabPay::Fixed { amount } => *amount,
             };
@@ -138,7 +142,7 @@ pub fn base_at(scheme: &crate::model::Scheme, target: Option<Decimal>, measure: 
                 | (Measure::Count, RateKind::PerCount)
         )
     };
-    let q = Quantities { value: measure, units: measure, count: measure, distinct: measure, lines: 0 };
+    let q = Quantities { value: Some(measure), units: Some(measure), count: measure, distinct: measure, lines: 0 };
     let mut trace = super::Trace(None);
     match &scheme.payout {
         Payout::Flat { rate } => {
