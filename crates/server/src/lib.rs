@@ -164,11 +164,8 @@ pub struct EncodedData {
 }
 
 fn encode_data(data: &mitra_api::ProgramData) -> ApiResult<EncodedData> {
-    use std::io::Write;
     let json = serde_json::to_vec(data).map_err(ApiError::internal)?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    gz.write_all(&json).map_err(ApiError::internal)?;
-    let gzip = gz.finish().map_err(ApiError::internal)?;
+    let gzip = routes::answer::gzipped(&json, flate2::Compression::new(6))?;
     let mut br = Vec::new();
     // Quality 5: a few times faster than the highest, a few percent larger.
     let params = brotli::enc::BrotliEncoderParams { quality: 5, lgwin: 22, ..Default::default() };

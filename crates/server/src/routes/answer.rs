@@ -230,20 +230,25 @@ impl<T: Serialize + Send + 'static> Encoded<T> {
     /// hold one of the few threads that answer every other request while it is written.
     pub async fn built_aside(value: T, gzip: bool) -> crate::error::ApiResult<Encoded<T>> {
         use crate::error::ApiError;
-        use std::io::Write;
         tokio::task::spawn_blocking(move || {
             let json = serde_json::to_vec(&value).map_err(ApiError::internal)?;
             if !gzip {
                 return Ok(Encoded { body: json.into(), coding: None, of: PhantomData });
             }
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            gz.write_all(&json).map_err(ApiError::internal)?;
-            let body = gz.finish().map_err(ApiError::internal)?;
+            let body = gzipped(&json, flate2::Compression::fast())?;
             Ok(Encoded { body: body.into(), coding: Some("gzip"), of: PhantomData })
         })
         .await
         .map_err(ApiError::internal)?
     }
+}
+
+/// `data` gzip-compressed at `level`.
+pub fn gzipped(data: &[u8], level: flate2::Compression) -> crate::error::ApiResult<Vec<u8>> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), level);
+    gz.write_all(data).map_err(crate::error::ApiError::internal)?;
+    gz.finish().map_err(crate::error::ApiError::internal)
 }
 
 /// Whether the request's `Accept-Encoding` takes `coding` (and not with `q=0`).
