@@ -19,7 +19,8 @@ say "End-to-end tests"
 "$MITRA_ROOT/scripts/build.sh"
 cargo build -p mitra-server -p mitra-cli
 ln -sfn "$MITRA_TOOLS/node_modules" tests/e2e/node_modules
-MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" node --test tests/e2e/
+# Two files at a time (each with its own server and browser): most of a test is waiting.
+MITRA_SERVER_BIN="$CARGO_TARGET_DIR/debug/mitra-server" MITRA_DIST="$MITRA_ROOT/dist" node --test --test-concurrency=2 tests/e2e/
 
 say "API fuzzing from the OpenAPI document (schemathesis)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-90}" tests/fuzz/schemathesis.sh "$CARGO_TARGET_DIR/debug/mitra-server"
