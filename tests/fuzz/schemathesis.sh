@@ -37,8 +37,9 @@ partner=$(token owner@sinar-jaya.demo)
 designer=$(token designer@nusantara.demo)
 
 # Both roles at once, each against the same server, each logged apart and shown in turn.
+roles=(partner designer)
 pids=()
-for who in partner designer; do
+for who in "${roles[@]}"; do
   tok=${!who}
   # Signing out would end the token the run uses.
   "$venv/bin/schemathesis" run "$base/api/openapi.json" --url "$base" \
@@ -51,10 +52,9 @@ for who in partner designer; do
   pids+=($!)
 done
 status=0
-for i in 0 1; do
-  who=$([ $i = 0 ] && echo partner || echo designer)
+for i in "${!roles[@]}"; do
   wait "${pids[$i]}" || status=1
-  say "schemathesis as a $who"
-  cat "$work/$who.log"
+  say "schemathesis as a ${roles[$i]}"
+  cat "$work/${roles[$i]}.log"
 done
 exit $status
