@@ -109,6 +109,8 @@ describe('pages', () => {
       for (const [path, ready] of [['/leaderboard', '[data-test=own-row]'], ['/tier', '[data-tier=gold]'], ['/account', 'h1'], ['/schemes/q-sales', '[data-test=payout-chart]'], ['/schemes/spif-ultra', '[data-test=rules]'], ['/rewards', '[data-item=pulsa-50k]'], ['/rewards/history', 'h1'], ['/statement', '[data-test=statement-line]'], ['/claims', 'h1'], ['/claims/new', '[data-test=line-product]'], ['/funds', '[data-fund=mdf]'], ['/rewards/spray-gun', '[data-test=save-up]']]) {
         await page.goto(`${env.server.url}${path}`);
         await page.waitForSelector(ready);
+        // The page's figures, not its loading line (some pages show their heading before).
+        await page.waitForFunction(() => !document.querySelector('.loading'));
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 360, `${path} (${lang}) is ${width} px wide`);
         if (lang === 'en' || lang === 'id') {
