@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building Mitra needs, skipping whatever is already present at the right version:
-# the wasm32 target, trunk, the wasm-bindgen-cli matching Cargo.lock, wasm-split-cli, and wasm-opt (binaryen
-# from npm: Debian's is too old and breaks wasm-bindgen output). With --browser, also Chromium,
+# the wasm32 target and the standard library's source, trunk, the wasm-bindgen-cli matching
+# Cargo.lock, wasm-split-cli, wasm-opt (binaryen from npm: Debian's is too old and breaks
+# wasm-bindgen output) and zopfli (npm, for the .gz copies). With --browser, also Chromium,
 # chromedriver and playwright-core for the browser tests.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -10,6 +11,12 @@ cd "$MITRA_ROOT"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "Adding the wasm32 target"
   rustup target add wasm32-unknown-unknown
+fi
+# The standard library's source: the portal's wasm is built with its own standard library
+# (scripts/build-portal.mjs).
+if ! rustup component list --installed | grep -qx rust-src; then
+  say "Adding the standard library's source"
+  rustup component add rust-src
 fi
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
@@ -39,7 +46,7 @@ fi
 npm_has() { # package version
   [ "$(node -p "require('$MITRA_TOOLS/node_modules/$1/package.json').version" 2>/dev/null)" = "$2" ]
 }
-wanted=("binaryen@$BINARYEN_VERSION")
+wanted=("binaryen@$BINARYEN_VERSION" "@gfx/zopfli@$ZOPFLI_VERSION")
 [ "${1:-}" = "--browser" ] && wanted+=("playwright-core@$PLAYWRIGHT_VERSION" "@axe-core/playwright@$AXE_PLAYWRIGHT_VERSION")
 missing=()
 for w in "${wanted[@]}"; do npm_has "${w%@*}" "${w##*@}" || missing+=("$w"); done
