@@ -1,7 +1,8 @@
 mod routes;
 
+// No panic hook: the portal's wasm is built with panics that stop it at once
+// (scripts/build-portal.mjs), so a hook would never run.
 fn main() {
-    console_error_panic_hook::set_once();
     mitra::api::register_service_worker();
     leptos::mount::mount_to_body(routes::App);
 }
