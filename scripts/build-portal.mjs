@@ -41,15 +41,16 @@ const hashOf = (...parts) => {
 // 1. The whole app, with relocations kept for the splitter, and Leptos's component types erased
 // into `AnyView` (one rendering path per element kind instead of one per view type: the portal's
 // wasm is about a seventh smaller; the designer's grows with it, so it is built without).
-// Its standard library is built with it (from the `rust-src` component) for size, with panics
-// that stop the wasm at once: no panic message, location or formatting is linked in (the shell
-// is 6 % smaller; a panic already aborted the wasm, now without a console message). Those two
-// are unstable options of the stable compiler, enabled for this build alone (`RUSTC_BOOTSTRAP`).
+// Its standard library is built with it (from the `rust-src` component) for size
+// (`optimize_for_size`: smaller sorts and number formatting), with panics that stop the wasm at
+// once: no panic message, location or formatting is linked in (the shell is 7 % smaller; a panic
+// already aborted the wasm, now without a console message). Those are unstable options of the
+// stable compiler, enabled for this build alone (`RUSTC_BOOTSTRAP`).
 // Its own target directory, since those flags apply to every crate and would otherwise rebuild
 // the designer's and the tests' dependencies each time one or the other is built.
 const portalTarget = join(target, 'portal');
 run('cargo', ['rustc', '--profile', 'wasm-release', '--target', 'wasm32-unknown-unknown', '--bin', 'mitra',
-  '-Zbuild-std=std,panic_abort',
+  '-Zbuild-std=std,panic_abort', '-Zbuild-std-features=optimize_for_size',
   '--config', 'target.wasm32-unknown-unknown.rustflags=["--cfg", "erase_components", "-Zunstable-options", "-Cpanic=immediate-abort"]',
   '--', '-C', 'link-args=--emit-relocs'], { ...process.env, CARGO_TARGET_DIR: portalTarget, RUSTC_BOOTSTRAP: '1' });
 const linked = join(portalTarget, 'wasm32-unknown-unknown', 'wasm-release', 'mitra.wasm');
