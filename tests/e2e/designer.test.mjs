@@ -334,8 +334,13 @@ function staticHost(dist) {
   });
 }
 
-test('on a static host, the designer opens a program, partners and facts from disk and totals them as mitra-eval does', async () => {
+test('on a static host, the designer opens a program, partners and facts from disk and totals them as mitra-eval does', async (t) => {
   const host = await staticHost(resolve(process.env.MITRA_DIST));
+  // Closed even when the test fails: an open host would keep the test run from ending.
+  t.after(() => {
+    host.closeAllConnections();
+    host.close();
+  });
   const url = `http://127.0.0.1:${host.address().port}`;
   const context = await env.browser.newContext();
   await context.addInitScript(() => localStorage.setItem('mitra.locale', 'en'));
@@ -373,7 +378,6 @@ test('on a static host, the designer opens a program, partners and facts from di
   await page.click('[data-test=open-files]');
   assert.match(await text(page, '[data-test=files-error]'), /partners\.csv: line 1 must be the header/);
   await context.close();
-  host.close();
 });
 
 async function serious(page) {
