@@ -147,8 +147,10 @@ writeFileSync(join(dist, 'index.html'), html.replace('  </head>', `    ${tags}\n
 
 run('node', [join(root, 'scripts', 'compress.mjs'), dist]);
 
-const size = (pick) => [...files].filter(([n]) => n.endsWith('.wasm') && pick(n)).reduce((t, [, d]) => t + d.length, 0);
-console.log(`portal: shell wasm ${(size((n) => n === 'mitra_bg.wasm') / 1024).toFixed(0)} KB, `
-  + `${[...files.keys()].filter((n) => n.endsWith('.wasm')).length - 1} pieces loaded by page `
-  + `${(size((n) => n !== 'mitra_bg.wasm') / 1024).toFixed(0)} KB`);
-
+// Sizes in KB of 1,000 bytes, as the README gives them.
+const kb = (n) => `${(n / 1000).toFixed(0)} KB`;
+const shellPath = join(dist, wasm);
+const pieces = [...files.keys()].filter((n) => n.endsWith('.wasm') && n !== 'mitra_bg.wasm');
+const piecesSize = pieces.reduce((t, n) => t + files.get(n).length, 0);
+console.log(`portal: shell wasm ${kb(files.get('mitra_bg.wasm').length)}, ${kb(readFileSync(`${shellPath}.gz`).length)} gzip, `
+  + `${kb(readFileSync(`${shellPath}.br`).length)} brotli; ${pieces.length} pieces loaded by page ${kb(piecesSize)}`);

@@ -83,3 +83,37 @@ test('a piece that cannot be fetched is said on its page; the app keeps working,
   await page.waitForSelector('[data-test=filter-instrument]');
   await context.close();
 });
+
+// What a phone downloads first, as the server sends it: a ceiling a few percent above today's
+// figures (README, "app wasm size"; KB of 1,000 bytes), so a change that makes the shell grow (a dependency, a
+// build option lost) fails here before it reaches a partner. The shell's gzip copy is held to
+// a ratchet above its 350 KB goal, which it does not meet yet.
+const SHELL_GZIP_CEILING = 380_000;
+const FIRST_LOAD_CEILING = 450_000;
+
+test('the shell and the first visit stay within their size ceilings', async () => {
+  const context = await env.browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  const shell = [];
+  page.on('requestfinished', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (/^\/mitra-[0-9a-f]{16}_bg\.wasm$/.test(path)) shell.push(path);
+  });
+  await page.goto(`${env.server.url}/sign-in`);
+  await page.waitForSelector('input[name=email]:enabled');
+  await page.waitForLoadState('networkidle');
+  assert.equal(shell.length, 1, `the shell's wasm: ${shell}`);
+  assert.ok(bytes > 100_000, `the first visit counted ${bytes} bytes`);
+  assert.ok(bytes <= FIRST_LOAD_CEILING, `the first visit took ${Math.round(bytes / 1000)} KB on the wire`);
+
+  const gz = await fetch(`${env.server.url}${shell[0]}`, { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(gz.headers.get('content-encoding'), 'gzip');
+  const gzipped = Number(gz.headers.get('content-length'));
+  assert.ok(gzipped > 100_000, `the shell's gzip copy is ${gzipped} bytes`);
+  assert.ok(gzipped <= SHELL_GZIP_CEILING, `the shell's wasm is ${Math.round(gzipped / 1000)} KB gzip`);
+  await context.close();
+});
