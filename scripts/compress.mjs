@@ -39,9 +39,8 @@ const brotli = (data) => brotliCompressSync(data, {
 });
 const gzip = async (data) => zopfli.gzipAsync(data, { numiterations: ZOPFLI_ITERATIONS });
 
-/** Writes `path` + `ext`: from the cache when this content was compressed before. */
-async function compressed(path, data, ext, compress) {
-  const key = createHash('sha256').update(data).digest('hex');
+/** Writes `path` + `ext`: from the cache when this content (`key`, its hash) was compressed before. */
+async function compressed(path, data, key, ext, compress) {
   const kept = join(cache, `${key}${ext}`);
   try {
     copyFileSync(kept, `${path}${ext}`);
@@ -64,8 +63,9 @@ async function walk(d) {
       await walk(path);
     } else if (worth.test(name)) {
       const data = readFileSync(path);
-      await compressed(path, data, '.br', brotli);
-      await compressed(path, data, '.gz', gzip);
+      const key = createHash('sha256').update(data).digest('hex');
+      await compressed(path, data, key, '.br', brotli);
+      await compressed(path, data, key, '.gz', gzip);
     }
   }
 }
