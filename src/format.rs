@@ -87,7 +87,7 @@ pub fn money(locale: Locale, value: Decimal, currency: &str, decimals: u32) -> S
 /// The calendar day of a server time stamp (RFC 3339, "2026-11-15T08:30:00Z"), as the server
 /// wrote it.
 pub fn day_of(stamp: &str) -> Option<NaiveDate> {
-    stamp.get(..10)?.parse().ok()
+    mitra_scheme::model::date::parse(stamp.get(..10)?)
 }
 
 /// A calendar date, e.g. "15 Nov 2026" or "Nov 15, 2026".

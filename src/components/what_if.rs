@@ -169,7 +169,7 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
         let basis = basis.clone();
         let category_of = category_of.clone();
         Memo::new(move |_| {
-            let when = date.get().parse().unwrap_or(basis.today).min(basis.today);
+            let when = mitra_scheme::model::date::parse(&date.get()).unwrap_or(basis.today).min(basis.today);
             let s = sku.get();
             typed_sale(l(), &basis, &s, &category_of(&s), &units.get(), &value.get(), when)
         })

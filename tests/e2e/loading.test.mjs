@@ -85,11 +85,11 @@ test('a piece that cannot be fetched is said on its page; the app keeps working,
   await context.close();
 });
 
-// What a phone downloads first, as the server sends it: a ceiling a few percent above today's
-// figures (README, "app wasm size"; KB of 1,000 bytes), so a change that makes the shell grow
-// (a dependency, a build option lost) fails here before it reaches a partner. The shell's gzip
-// copy is held to a ratchet above its 350 KB goal, which it does not meet yet.
-const SHELL_GZIP_CEILING = 380_000;
+// What a phone downloads first, as the server sends it, held to its bars (README, "app wasm
+// size"; KB of 1,000 bytes): the shell's gzip copy within 350 KB, the whole first visit within
+// 450 KB, so a change that makes the shell grow (a dependency, a build option lost, a tagged
+// enum read through serde's buffering again) fails here before it reaches a partner.
+const SHELL_GZIP_CEILING = 350_000;
 const FIRST_LOAD_CEILING = 450_000;
 
 test('the shell and the first visit stay within their size ceilings', async () => {

@@ -111,6 +111,7 @@ pub struct ProgramName {
 pub struct Me {
     pub user: User,
     /// The date figures are computed as of.
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "mitra_scheme::model::date::read"))]
     pub today: NaiveDate,
     /// The programs the user takes part in (a designer: every program).
     pub programs: Vec<ProgramName>,
@@ -232,6 +233,7 @@ pub struct StatementPage {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Dashboard {
     /// Today where the program runs.
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "mitra_scheme::model::date::read"))]
     pub today: NaiveDate,
     pub program: Program,
     pub partner: Partner,

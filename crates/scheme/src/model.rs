@@ -9,6 +9,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+// The app's readers of the tagged kinds below; see its doc for why.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod flat;
+pub mod date;
+
 /// An incentive program: one currency, one points name, its schemes, tiers and badges.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -114,7 +119,9 @@ pub enum SchemeKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Window {
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "date::read"))]
     pub start: NaiveDate,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "date::read"))]
     pub end: NaiveDate,
 }
 
@@ -180,6 +187,7 @@ pub struct FactFilter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", serde(try_from = "flat::Measure"))]
 pub enum Measure {
     SumValue,
     SumUnits,
@@ -212,6 +220,7 @@ pub enum GrowthBase {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", serde(try_from = "flat::Gate"))]
 pub enum Gate {
     /// The measure reaches `value`.
     MinMeasure { value: Decimal },
@@ -227,6 +236,7 @@ pub enum Gate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", serde(try_from = "flat::Pay"))]
 pub enum Rate {
     /// `percent` % of the value of the facts that count (or of the spend, for marketing spend).
     PercentOfValue { percent: Decimal },
@@ -240,6 +250,7 @@ pub enum Rate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", serde(try_from = "flat::Pay"))]
 pub enum SlabPay {
     PercentOfValue {
         percent: Decimal,
@@ -303,6 +314,7 @@ pub enum GroupBy {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", serde(try_from = "flat::Payout"))]
 pub enum Payout {
     Flat {
         rate: Rate,
@@ -392,6 +404,7 @@ pub struct Badge {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", serde(try_from = "flat::BadgeRule"))]
 pub enum BadgeRule {
     FirstSale,
     Certifications {
@@ -426,6 +439,7 @@ pub struct Partner {
     pub region: String,
     #[serde(default)]
     pub segment: String,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "date::read"))]
     pub enrolled: NaiveDate,
     #[serde(default)]
     pub parent: Option<String>,
@@ -453,6 +467,7 @@ pub type Text = compact_str::CompactString;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", serde(try_from = "flat::Fact"))]
 pub enum Fact {
     /// A sale line; a return is a line with negative units and value.
     Sale {

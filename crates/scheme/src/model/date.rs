@@ -1,0 +1,71 @@
+//! Calendar dates as the model and the API write them, `YYYY-MM-DD` (`2026-03-04`), read
+//! without chrono's general format parser.
+//!
+//! chrono reads a date through the machinery that parses any strftime format (about 10 KB of
+//! the app's wasm); the app reads only dates the server wrote, always in this one form. The app's
+//! date fields use [`read`] (`#[cfg_attr(target_arch = "wasm32", serde(deserialize_with))]`); the
+//! server keeps chrono's reader. Both accept every date the server writes (tested below).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+/// `YYYY-MM-DD`, a real calendar day; `None` for anything else.
+pub fn parse(text: &str) -> Option<NaiveDate> {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let (year, rest) = text.split_once('-')?;
+    let (month, day) = rest.split_once('-')?;
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+}
+
+/// Reads a date with [`parse`], naming what is wrong when it is no date.
+pub fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    let text = compact_str::CompactString::deserialize(deserializer)?;
+    parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is no date (YYYY-MM-DD)")))
+}
+
+/// [`read`] for a date that may be left out (with `#[serde(default)]`).
+pub fn read_some<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    read(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn reads_every_day_chrono_writes_and_nothing_else() {
+        // Every day of four years, a leap year among them, and the earliest date stored.
+        let mut day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        while day.year() < 2029 {
+            assert_eq!(parse(&day.to_string()), Some(day));
+            day = day.succ_opt().unwrap();
+        }
+        assert_eq!(parse("0001-01-01"), NaiveDate::from_ymd_opt(1, 1, 1));
+        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-05", "26-01-05", "2026-01-05T00:00:00", " 2026-01-05", "2026/01/05", "", "2026-01-+5", "２０２６-01-05"] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+            if chrono::NaiveDate::parse_from_str(bad, "%Y-%m-%d").is_err() {
+                continue;
+            }
+            // What chrono reads but this does not is no form the server writes.
+            assert_ne!(chrono::NaiveDate::parse_from_str(bad, "%Y-%m-%d").unwrap().to_string(), bad);
+        }
+    }
+
+    #[test]
+    fn a_date_field_read_with_it_names_what_is_wrong() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Dated {
+            #[serde(deserialize_with = "read")]
+            on: NaiveDate,
+        }
+        let ok: Dated = serde_json::from_str(r#"{"on": "2026-11-30"}"#).unwrap();
+        assert_eq!(ok.on, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        let err = serde_json::from_str::<Dated>(r#"{"on": "2026-11-31"}"#).unwrap_err().to_string();
+        assert!(err.contains("`2026-11-31` is no date (YYYY-MM-DD)"), "{err}");
+        assert!(serde_json::from_str::<Dated>(r#"{"on": 20261130}"#).is_err());
+    }
+}
