@@ -82,13 +82,16 @@ impl TryFrom<Fact> for super::Fact {
             ("amount", f.amount.is_some()),
             ("period", f.period.is_some()),
         ];
-        only(&present, match f.kind {
-            FactKind::Sale => &["date", "invoice", "sku", "category", "units", "value"],
-            FactKind::Certification => &["date", "course"],
-            FactKind::Referral => &["date", "referred"],
-            FactKind::MarketingSpend => &["date", "scheme", "amount"],
-            FactKind::Target => &["scheme", "period", "value"],
-        })?;
+        only(
+            &present,
+            match f.kind {
+                FactKind::Sale => &["date", "invoice", "sku", "category", "units", "value"],
+                FactKind::Certification => &["date", "course"],
+                FactKind::Referral => &["date", "referred"],
+                FactKind::MarketingSpend => &["date", "scheme", "amount"],
+                FactKind::Target => &["scheme", "period", "value"],
+            },
+        )?;
         let partner = f.partner;
         Ok(match f.kind {
             FactKind::Sale => super::Fact::Sale {
@@ -188,12 +191,15 @@ impl TryFrom<Gate> for super::Gate {
             ("course", g.course.is_some()),
             ("tier", g.tier.is_some()),
         ];
-        only(&present, &[match g.kind {
-            GateType::MinMeasure => "value",
-            GateType::MinAttainment => "percent",
-            GateType::Certification => "course",
-            GateType::MinTier => "tier",
-        }])?;
+        only(
+            &present,
+            &[match g.kind {
+                GateType::MinMeasure => "value",
+                GateType::MinAttainment => "percent",
+                GateType::Certification => "course",
+                GateType::MinTier => "tier",
+            }],
+        )?;
         Ok(match g.kind {
             GateType::MinMeasure => super::Gate::MinMeasure { value: need(g.value, "value")? },
             GateType::MinAttainment => super::Gate::MinAttainment { percent: need(g.percent, "percent")? },
@@ -241,7 +247,9 @@ impl TryFrom<Pay> for super::Rate {
             PayType::PerUnit => super::Rate::PerUnit { amount: need(p.amount, "amount")? },
             PayType::PerCount => super::Rate::PerCount { amount: need(p.amount, "amount")? },
             PayType::Fixed => {
-                return Err("unknown variant `fixed`, expected one of `percent_of_value`, `per_unit`, `per_count`".into())
+                return Err(
+                    "unknown variant `fixed`, expected one of `percent_of_value`, `per_unit`, `per_count`".into()
+                )
             }
         })
     }
@@ -297,12 +305,15 @@ impl TryFrom<Payout> for super::Payout {
             ("group_by", p.group_by.is_some()),
             ("amounts", p.amounts.is_some()),
         ];
-        only(&present, match p.kind {
-            PayoutType::Flat => &["rate"],
-            PayoutType::Fixed => &["amount"],
-            PayoutType::Slabs => &["mode", "bounds", "slabs"],
-            PayoutType::Rank => &["group_by", "amounts"],
-        })?;
+        only(
+            &present,
+            match p.kind {
+                PayoutType::Flat => &["rate"],
+                PayoutType::Fixed => &["amount"],
+                PayoutType::Slabs => &["mode", "bounds", "slabs"],
+                PayoutType::Rank => &["group_by", "amounts"],
+            },
+        )?;
         Ok(match p.kind {
             PayoutType::Flat => super::Payout::Flat { rate: need(p.rate, "rate")? },
             PayoutType::Fixed => super::Payout::Fixed { amount: need(p.amount, "amount")? },
@@ -353,20 +364,24 @@ impl TryFrom<BadgeRule> for super::BadgeRule {
             ("category", b.category.is_some()),
             ("percent", b.percent.is_some()),
         ];
-        only(&present, match b.kind {
-            // As serde's reader does, a kind without fields ignores those of the others.
-            BadgeRuleType::FirstSale => &["count", "scheme", "periods", "n", "category", "percent"],
-            BadgeRuleType::Certifications => &["count"],
-            BadgeRuleType::TargetStreak => &["scheme", "periods"],
-            BadgeRuleType::TopN => &["scheme", "n"],
-            BadgeRuleType::CategoryShare => &["category", "percent"],
-        })?;
+        only(
+            &present,
+            match b.kind {
+                // As serde's reader does, a kind without fields ignores those of the others.
+                BadgeRuleType::FirstSale => &["count", "scheme", "periods", "n", "category", "percent"],
+                BadgeRuleType::Certifications => &["count"],
+                BadgeRuleType::TargetStreak => &["scheme", "periods"],
+                BadgeRuleType::TopN => &["scheme", "n"],
+                BadgeRuleType::CategoryShare => &["category", "percent"],
+            },
+        )?;
         Ok(match b.kind {
             BadgeRuleType::FirstSale => super::BadgeRule::FirstSale,
             BadgeRuleType::Certifications => super::BadgeRule::Certifications { count: need(b.count, "count")? },
-            BadgeRuleType::TargetStreak => {
-                super::BadgeRule::TargetStreak { scheme: need(b.scheme, "scheme")?, periods: need(b.periods, "periods")? }
-            }
+            BadgeRuleType::TargetStreak => super::BadgeRule::TargetStreak {
+                scheme: need(b.scheme, "scheme")?,
+                periods: need(b.periods, "periods")?,
+            },
             BadgeRuleType::TopN => super::BadgeRule::TopN { scheme: need(b.scheme, "scheme")?, n: need(b.n, "n")? },
             BadgeRuleType::CategoryShare => super::BadgeRule::CategoryShare {
                 category: need(b.category, "category")?,
@@ -439,8 +454,12 @@ mod tests {
         agree::<super::Fact, model::Fact>(
             json!({"partner": "p1", "date": "2026-03-04", "sku": "S", "units": "-1", "value": "-20", "kind": "sale"}),
         );
-        agree::<super::Fact, model::Fact>(json!({"kind": "certification", "partner": "p", "date": "2026-01-01", "course": "C1"}));
-        agree::<super::Fact, model::Fact>(json!({"kind": "referral", "partner": "p", "date": "2026-01-01", "referred": "q"}));
+        agree::<super::Fact, model::Fact>(
+            json!({"kind": "certification", "partner": "p", "date": "2026-01-01", "course": "C1"}),
+        );
+        agree::<super::Fact, model::Fact>(
+            json!({"kind": "referral", "partner": "p", "date": "2026-01-01", "referred": "q"}),
+        );
         agree::<super::Fact, model::Fact>(
             json!({"kind": "marketing_spend", "partner": "p", "date": "2026-01-01", "scheme": "mdf", "amount": "250"}),
         );
@@ -451,15 +470,33 @@ mod tests {
 
     #[test]
     fn a_fact_missing_what_its_kind_needs_or_of_no_kind_is_refused() {
-        refuse::<super::Fact, model::Fact>(json!({"kind": "sale", "partner": "p", "date": "2026-01-01", "units": "1", "value": "1"}), "missing field `sku`");
-        refuse::<super::Fact, model::Fact>(json!({"kind": "target", "partner": "p", "scheme": "s", "value": "1"}), "missing field `period`");
-        refuse::<super::Fact, model::Fact>(json!({"kind": "sale", "partner": "p", "date": "2026-01-01", "sku": "S", "units": "1", "value": "1", "colour": "red"}), "unknown field `colour`");
+        refuse::<super::Fact, model::Fact>(
+            json!({"kind": "sale", "partner": "p", "date": "2026-01-01", "units": "1", "value": "1"}),
+            "missing field `sku`",
+        );
+        refuse::<super::Fact, model::Fact>(
+            json!({"kind": "target", "partner": "p", "scheme": "s", "value": "1"}),
+            "missing field `period`",
+        );
+        refuse::<super::Fact, model::Fact>(
+            json!({"kind": "sale", "partner": "p", "date": "2026-01-01", "sku": "S", "units": "1", "value": "1", "colour": "red"}),
+            "unknown field `colour`",
+        );
         refuse::<super::Fact, model::Fact>(json!({"kind": "gift", "partner": "p"}), "unknown variant `gift`");
         // A field of another kind.
-        refuse::<super::Fact, model::Fact>(json!({"kind": "sale", "partner": "p", "date": "2026-01-01", "sku": "S", "units": "1", "value": "1", "course": "C"}), "unknown field `course`");
-        refuse::<super::Fact, model::Fact>(json!({"kind": "target", "partner": "p", "date": "2026-01-01", "scheme": "s", "period": "2026-01", "value": "1"}), "unknown field `date`");
+        refuse::<super::Fact, model::Fact>(
+            json!({"kind": "sale", "partner": "p", "date": "2026-01-01", "sku": "S", "units": "1", "value": "1", "course": "C"}),
+            "unknown field `course`",
+        );
+        refuse::<super::Fact, model::Fact>(
+            json!({"kind": "target", "partner": "p", "date": "2026-01-01", "scheme": "s", "period": "2026-01", "value": "1"}),
+            "unknown field `date`",
+        );
         refuse::<super::Fact, model::Fact>(json!({"partner": "p", "date": "2026-01-01"}), "missing field `kind`");
-        refuse::<super::Fact, model::Fact>(json!({"kind": "referral", "partner": "p", "date": "2026-02-30", "referred": "q"}), "`2026-02-30` is no date");
+        refuse::<super::Fact, model::Fact>(
+            json!({"kind": "referral", "partner": "p", "date": "2026-02-30", "referred": "q"}),
+            "`2026-02-30` is no date",
+        );
     }
 
     #[test]
@@ -489,16 +526,24 @@ mod tests {
         let slabs: model::Payout = agree::<super::Payout, _>(json!({"type": "slabs", "mode": "incremental", "slabs": [
             {"from": "0", "pay": {"type": "percent_of_value", "percent": "1"}},
             {"from": "10000000", "pay": {"type": "fixed", "amount": "250000"}}]}));
-        assert!(matches!(slabs, model::Payout::Slabs { bounds: model::SlabBounds::Absolute, ref slabs, .. } if slabs.len() == 2));
-        agree::<super::Payout, model::Payout>(json!({"type": "slabs", "mode": "retroactive", "bounds": "percent_of_target",
-            "slabs": [{"from": "100", "pay": {"type": "per_unit", "amount": "1"}}]}));
-        agree::<super::Payout, model::Payout>(json!({"type": "rank", "group_by": "region", "amounts": ["300", "200", "100"]}));
+        assert!(
+            matches!(slabs, model::Payout::Slabs { bounds: model::SlabBounds::Absolute, ref slabs, .. } if slabs.len() == 2)
+        );
+        agree::<super::Payout, model::Payout>(
+            json!({"type": "slabs", "mode": "retroactive", "bounds": "percent_of_target",
+            "slabs": [{"from": "100", "pay": {"type": "per_unit", "amount": "1"}}]}),
+        );
+        agree::<super::Payout, model::Payout>(
+            json!({"type": "rank", "group_by": "region", "amounts": ["300", "200", "100"]}),
+        );
 
         agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "first_sale"}));
         agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "certifications", "count": 3}));
         agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "target_streak", "scheme": "s", "periods": 3}));
         agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "top_n", "scheme": "s", "n": 10}));
-        agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "category_share", "category": "paint", "percent": "40"}));
+        agree::<super::BadgeRule, model::BadgeRule>(
+            json!({"type": "category_share", "category": "paint", "percent": "40"}),
+        );
     }
 
     #[test]
@@ -508,18 +553,36 @@ mod tests {
         refuse::<super::Pay, model::Rate>(json!({"type": "fixed", "amount": "1"}), "unknown variant `fixed`");
         refuse::<super::Pay, model::SlabPay>(json!({"type": "per_unit", "percent": "1"}), "unknown field `percent`");
         refuse::<super::Payout, model::Payout>(json!({"type": "slabs", "slabs": []}), "missing field `mode`");
-        refuse::<super::Payout, model::Payout>(json!({"type": "rank", "group_by": "everyone", "amounts": []}), "unknown variant `everyone`");
+        refuse::<super::Payout, model::Payout>(
+            json!({"type": "rank", "group_by": "everyone", "amounts": []}),
+            "unknown variant `everyone`",
+        );
         refuse::<super::BadgeRule, model::BadgeRule>(json!({"type": "top_n", "scheme": "s"}), "missing field `n`");
-        refuse::<super::BadgeRule, model::BadgeRule>(json!({"type": "top_n", "scheme": "s", "n": 1, "why": 2}), "unknown field `why`");
+        refuse::<super::BadgeRule, model::BadgeRule>(
+            json!({"type": "top_n", "scheme": "s", "n": 1, "why": 2}),
+            "unknown field `why`",
+        );
         let (flat, tagged) = both::<super::BadgeRule, model::BadgeRule>(json!({"type": "first_sale", "why": 2}));
         assert_eq!((flat.is_ok(), tagged.is_ok()), (false, true), "{flat:?} {tagged:?}");
         // A field of another kind of the same enum.
         // As serde's tagged reader does, a kind without fields ignores those of the others.
         agree::<super::Measure, model::Measure>(json!({"type": "count", "of": "count"}));
         agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "first_sale", "n": 1}));
-        refuse::<super::Gate, model::Gate>(json!({"type": "min_tier", "tier": "gold", "value": "1"}), "unknown field `value`");
-        refuse::<super::Pay, model::Rate>(json!({"type": "per_unit", "amount": "1", "percent": "2"}), "unknown field `percent`");
-        refuse::<super::Pay, model::SlabPay>(json!({"type": "percent_of_value", "percent": "1", "amount": "2"}), "unknown field `amount`");
-        refuse::<super::Payout, model::Payout>(json!({"type": "fixed", "amount": "1", "slabs": []}), "unknown field `slabs`");
+        refuse::<super::Gate, model::Gate>(
+            json!({"type": "min_tier", "tier": "gold", "value": "1"}),
+            "unknown field `value`",
+        );
+        refuse::<super::Pay, model::Rate>(
+            json!({"type": "per_unit", "amount": "1", "percent": "2"}),
+            "unknown field `percent`",
+        );
+        refuse::<super::Pay, model::SlabPay>(
+            json!({"type": "percent_of_value", "percent": "1", "amount": "2"}),
+            "unknown field `amount`",
+        );
+        refuse::<super::Payout, model::Payout>(
+            json!({"type": "fixed", "amount": "1", "slabs": []}),
+            "unknown field `slabs`",
+        );
     }
 }
