@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-// The app's readers of the tagged kinds below; see its doc for why.
+// The browser's readers of the tagged kinds below and of dates; see their docs for why.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod flat;
 pub mod date;

@@ -1,6 +1,6 @@
 //! How the browser reads the model's tagged kinds (facts, measures, gates, rates, slab pay,
-//! payouts, badge rules): each as one flat record of every field any kind has, its tag first
-//! among equals, then made into the kind it names.
+//! payouts, badge rules): each as one flat record of every field any kind has, the tag among
+//! them, then made into the kind the tag names.
 //!
 //! Why: serde reads an internally tagged enum (`{"type": "per_unit", "amount": "500"}`) by
 //! buffering the whole object into its own tree first (the tag may come last), then reading each
@@ -8,8 +8,9 @@
 //! of the JSON reading in the app's wasm, and buffers each of a partner's ten thousand facts.
 //! A flat record is read in one pass by an ordinary derived reader.
 //!
-//! These readers are the app's (`#[cfg_attr(target_arch = "wasm32", serde(try_from))]` on each
-//! enum; the server keeps serde's tagged readers). They accept what those accept: a field a kind
+//! These readers are the browser's, the portal's and the designer's alike
+//! (`#[cfg_attr(target_arch = "wasm32", serde(try_from))]` on each enum; the server keeps serde's
+//! tagged readers). They accept what those accept: a field a kind
 //! needs is reported missing, a field no kind has or one of another kind (`"course"` on a sale)
 //! is refused, each named as serde names it; a kind without fields (`first_sale`, `count`)
 //! ignores the fields of other kinds, as serde's does. One case is refused here that serde's
