@@ -4,7 +4,8 @@
 // 1. What-if: a partner with 10,000 facts and 12 schemes (the generated bundle of
 //    `cargo run --release -p mitra-scheme --features synthetic --example bundle`, served to the
 //    app in place of the demo partner's); 100 edits of the what-if amount, each timed from the
-//    input event to the figures painted (the frame after the DOM changed); p50 and p95.
+//    input event to the figures painted (the frame after the DOM changed); p50 and p95 of each
+//    of three rounds, and their medians.
 // 2. First load, cold (no cache, no service worker): from navigation to the sign-in form ready,
 //    and, signed in, to the dashboard's figures; bytes on the wire; then a page of another group
 //    (the statement) opened for the first time.
@@ -17,6 +18,7 @@ import { launchBrowser, startServer, PASSWORD } from '../e2e/harness.mjs';
 const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.4 * 1024 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
 const CPU_SLOWDOWN = 4;
 const EDITS = 100;
+const WHAT_IF_ROUNDS = 3;
 
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -124,8 +126,17 @@ const bundle = readFileSync(process.env.MITRA_BUNDLE, 'utf8');
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const w = await whatIf(browser, server.url, bundle);
-  console.log(`what-if, 10,000 facts, 12 schemes, CPU 4x slower, ${w.n} key presses: input to figures changed and laid out p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms, max ${w.max.toFixed(1)} ms; input to the frame that paints them p50 ${w.frame50.toFixed(1)} ms, p95 ${w.frame95.toFixed(1)} ms (bar: p95 <= 16 ms)`);
+  // Three rounds, each in a new page: a shared 2-core machine's speed drifts by a third from one
+  // minute to the next, so one round's p95 says little; each round is printed and the median
+  // of the rounds' figures is the result.
+  const rounds = [];
+  for (let i = 0; i < WHAT_IF_ROUNDS; i++) {
+    const w = await whatIf(browser, server.url, bundle);
+    rounds.push(w);
+    console.log(`  round ${i + 1}: work p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms, max ${w.max.toFixed(1)} ms; frame p50 ${w.frame50.toFixed(1)} ms, p95 ${w.frame95.toFixed(1)} ms`);
+  }
+  const mid = (k) => percentile(rounds.map((w) => w[k]), 50);
+  console.log(`what-if, 10,000 facts, 12 schemes, CPU 4x slower, ${rounds[0].n} key presses, median of ${WHAT_IF_ROUNDS} rounds: input to figures changed and laid out p50 ${mid('p50').toFixed(1)} ms, p95 ${mid('p95').toFixed(1)} ms; input to the frame that paints them p50 ${mid('frame50').toFixed(1)} ms, p95 ${mid('frame95').toFixed(1)} ms (bar: p95 <= 16 ms)`);
   const loads = [];
   for (let i = 0; i < 3; i++) loads.push(await firstLoad(browser, server.url));
   const med = (k) => percentile(loads.map((l) => l[k]), 50);
