@@ -2,19 +2,23 @@
 //! without chrono's general format parser.
 //!
 //! chrono reads a date through the machinery that parses any strftime format (about 10 KB of
-//! the app's wasm); the app reads only dates the server wrote, always in this one form. The app's
-//! date fields use [`read`] (`#[cfg_attr(target_arch = "wasm32", serde(deserialize_with))]`); the
-//! server keeps chrono's reader. Both accept every date the server writes (tested below).
+//! the portal's wasm); the browser reads dates the server wrote, in this one form, and in the
+//! designer's JSON view dates a person typed. Its date fields use [`read`]
+//! (`#[cfg_attr(target_arch = "wasm32", serde(deserialize_with))]`); the server keeps chrono's
+//! reader. Both read every date the server writes and the short forms chrono reads (`2026-1-5`);
+//! the tests compare them.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-/// `YYYY-MM-DD`, a real calendar day; `None` for anything else.
+/// `YYYY-MM-DD`, a real calendar day; `None` for anything else. As chrono does, a month or day
+/// of one digit is read too (`2026-1-5`, as a designer may type it).
 pub fn parse(text: &str) -> Option<NaiveDate> {
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let digits =
+        |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     let (year, rest) = text.split_once('-')?;
     let (month, day) = rest.split_once('-')?;
-    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+    if !(digits(year, 4..=4) && digits(month, 1..=2) && digits(day, 1..=2)) {
         return None;
     }
     NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
@@ -49,7 +53,6 @@ mod tests {
             "2026-02-29",
             "2026-13-01",
             "2026-00-10",
-            "2026-1-05",
             "26-01-05",
             "2026-01-05T00:00:00",
             " 2026-01-05",
@@ -64,6 +67,16 @@ mod tests {
             }
             // What chrono reads but this does not is no form the server writes.
             assert_ne!(chrono::NaiveDate::parse_from_str(bad, "%Y-%m-%d").unwrap().to_string(), bad);
+        }
+    }
+
+    /// A date typed in the designer's JSON view with a one-digit month or day reads as the
+    /// server reads it.
+    #[test]
+    fn a_one_digit_month_or_day_reads_as_chrono_reads_it() {
+        for typed in ["2026-1-05", "2026-01-5", "2026-1-5", "2026-12-9"] {
+            assert_eq!(parse(typed), typed.parse::<NaiveDate>().ok(), "{typed}");
+            assert!(parse(typed).is_some(), "{typed}");
         }
     }
 
