@@ -37,7 +37,7 @@ fn only(present: &[(&'static str, bool)], allowed: &[&str]) -> Result<(), String
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 enum FactKind {
     Sale,
@@ -126,7 +126,7 @@ impl TryFrom<Fact> for super::Fact {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 enum MeasureType {
     SumValue,
@@ -162,7 +162,7 @@ impl TryFrom<Measure> for super::Measure {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 enum GateType {
     MinMeasure,
@@ -211,7 +211,7 @@ impl TryFrom<Gate> for super::Gate {
 }
 
 /// The kinds a rate or a slab's pay can be (a rate has no `fixed`).
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 enum PayType {
     PercentOfValue,
@@ -270,7 +270,7 @@ impl TryFrom<Pay> for super::SlabPay {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 enum PayoutType {
     Flat,
@@ -330,7 +330,7 @@ impl TryFrom<Payout> for super::Payout {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 enum BadgeRuleType {
     FirstSale,
@@ -392,6 +392,94 @@ impl TryFrom<BadgeRule> for super::BadgeRule {
     }
 }
 
+/// Each kind of the model's enums mapped to its flat tag, by matches with no wildcard: a kind
+/// added to the model does not compile here until its tag is added, and then not in the
+/// `TryFrom` below until its flat reader makes it. Used by the tests, which read each kind.
+#[allow(dead_code)]
+mod every_kind {
+    use super::super as model;
+    use super::{BadgeRuleType, FactKind, GateType, MeasureType, PayType, PayoutType};
+
+    impl From<&model::Fact> for FactKind {
+        fn from(f: &model::Fact) -> Self {
+            match f {
+                model::Fact::Sale { .. } => FactKind::Sale,
+                model::Fact::Certification { .. } => FactKind::Certification,
+                model::Fact::Referral { .. } => FactKind::Referral,
+                model::Fact::MarketingSpend { .. } => FactKind::MarketingSpend,
+                model::Fact::Target { .. } => FactKind::Target,
+            }
+        }
+    }
+
+    impl From<&model::Measure> for MeasureType {
+        fn from(m: &model::Measure) -> Self {
+            match m {
+                model::Measure::SumValue => MeasureType::SumValue,
+                model::Measure::SumUnits => MeasureType::SumUnits,
+                model::Measure::Count => MeasureType::Count,
+                model::Measure::DistinctSkus => MeasureType::DistinctSkus,
+                model::Measure::Growth { .. } => MeasureType::Growth,
+            }
+        }
+    }
+
+    impl From<&model::Gate> for GateType {
+        fn from(g: &model::Gate) -> Self {
+            match g {
+                model::Gate::MinMeasure { .. } => GateType::MinMeasure,
+                model::Gate::MinAttainment { .. } => GateType::MinAttainment,
+                model::Gate::Certification { .. } => GateType::Certification,
+                model::Gate::MinTier { .. } => GateType::MinTier,
+            }
+        }
+    }
+
+    impl From<&model::Rate> for PayType {
+        fn from(r: &model::Rate) -> Self {
+            match r {
+                model::Rate::PercentOfValue { .. } => PayType::PercentOfValue,
+                model::Rate::PerUnit { .. } => PayType::PerUnit,
+                model::Rate::PerCount { .. } => PayType::PerCount,
+            }
+        }
+    }
+
+    impl From<&model::SlabPay> for PayType {
+        fn from(p: &model::SlabPay) -> Self {
+            match p {
+                model::SlabPay::PercentOfValue { .. } => PayType::PercentOfValue,
+                model::SlabPay::PerUnit { .. } => PayType::PerUnit,
+                model::SlabPay::PerCount { .. } => PayType::PerCount,
+                model::SlabPay::Fixed { .. } => PayType::Fixed,
+            }
+        }
+    }
+
+    impl From<&model::Payout> for PayoutType {
+        fn from(p: &model::Payout) -> Self {
+            match p {
+                model::Payout::Flat { .. } => PayoutType::Flat,
+                model::Payout::Fixed { .. } => PayoutType::Fixed,
+                model::Payout::Slabs { .. } => PayoutType::Slabs,
+                model::Payout::Rank { .. } => PayoutType::Rank,
+            }
+        }
+    }
+
+    impl From<&model::BadgeRule> for BadgeRuleType {
+        fn from(b: &model::BadgeRule) -> Self {
+            match b {
+                model::BadgeRule::FirstSale => BadgeRuleType::FirstSale,
+                model::BadgeRule::Certifications { .. } => BadgeRuleType::Certifications,
+                model::BadgeRule::TargetStreak { .. } => BadgeRuleType::TargetStreak,
+                model::BadgeRule::TopN { .. } => BadgeRuleType::TopN,
+                model::BadgeRule::CategoryShare { .. } => BadgeRuleType::CategoryShare,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Every kind of every tagged enum read by its flat reader and by serde's tagged one, from
@@ -412,14 +500,19 @@ mod tests {
         (flat, tagged)
     }
 
-    fn agree<F, T>(doc: Value) -> T
+    /// Reads `doc` both ways: the same value, of the kind its tag names (`Tg`, the flat tag,
+    /// from the kind by `every_kind`'s exhaustive matches).
+    fn agree<F, T, Tg>(doc: Value) -> T
     where
         F: DeserializeOwned,
         T: DeserializeOwned + TryFrom<F, Error = String> + PartialEq + std::fmt::Debug,
+        Tg: DeserializeOwned + PartialEq + std::fmt::Debug + for<'a> From<&'a T>,
     {
         let (flat, tagged) = both::<F, T>(doc.clone());
         let tagged = tagged.unwrap_or_else(|e| panic!("{doc} is valid: {e}"));
         assert_eq!(flat.as_ref(), Ok(&tagged), "{doc}");
+        let tag = doc.get("kind").or(doc.get("type")).cloned().unwrap_or_default();
+        assert_eq!(Tg::from(&tagged), serde_json::from_value::<Tg>(tag).unwrap(), "{doc}");
         tagged
     }
 
@@ -437,7 +530,8 @@ mod tests {
     #[test]
     fn every_kind_of_fact_reads_the_same_both_ways() {
         use rust_decimal::Decimal;
-        let sale: model::Fact = agree::<super::Fact, _>(json!({"kind": "sale", "partner": "p1", "date": "2026-03-04",
+        let sale: model::Fact =
+            agree::<super::Fact, _, super::FactKind>(json!({"kind": "sale", "partner": "p1", "date": "2026-03-04",
             "invoice": "INV-1", "sku": "S", "category": "paint", "units": "3", "value": "1500.50"}));
         assert_eq!(
             sale,
@@ -452,19 +546,19 @@ mod tests {
             }
         );
         // Invoice and category may be left out; the tag may come last.
-        agree::<super::Fact, model::Fact>(
+        agree::<super::Fact, model::Fact, super::FactKind>(
             json!({"partner": "p1", "date": "2026-03-04", "sku": "S", "units": "-1", "value": "-20", "kind": "sale"}),
         );
-        agree::<super::Fact, model::Fact>(
+        agree::<super::Fact, model::Fact, super::FactKind>(
             json!({"kind": "certification", "partner": "p", "date": "2026-01-01", "course": "C1"}),
         );
-        agree::<super::Fact, model::Fact>(
+        agree::<super::Fact, model::Fact, super::FactKind>(
             json!({"kind": "referral", "partner": "p", "date": "2026-01-01", "referred": "q"}),
         );
-        agree::<super::Fact, model::Fact>(
+        agree::<super::Fact, model::Fact, super::FactKind>(
             json!({"kind": "marketing_spend", "partner": "p", "date": "2026-01-01", "scheme": "mdf", "amount": "250"}),
         );
-        agree::<super::Fact, model::Fact>(
+        agree::<super::Fact, model::Fact, super::FactKind>(
             json!({"kind": "target", "partner": "p", "scheme": "s", "period": "2026-Q1", "value": "1000000"}),
         );
     }
@@ -503,46 +597,58 @@ mod tests {
     #[test]
     fn every_measure_gate_rate_slab_pay_payout_and_badge_rule_reads_the_same_both_ways() {
         for t in ["sum_value", "sum_units", "count", "distinct_skus"] {
-            agree::<super::Measure, model::Measure>(json!({"type": t}));
+            agree::<super::Measure, model::Measure, super::MeasureType>(json!({"type": t}));
         }
-        let growth: model::Measure = agree::<super::Measure, _>(json!({"type": "growth", "of": "sum_units"}));
+        let growth: model::Measure =
+            agree::<super::Measure, _, super::MeasureType>(json!({"type": "growth", "of": "sum_units"}));
         assert_eq!(growth, model::Measure::Growth { of: model::GrowthBase::SumUnits, baseline_offset_months: 12 });
-        agree::<super::Measure, model::Measure>(json!({"type": "growth", "of": "count", "baseline_offset_months": 1}));
+        agree::<super::Measure, model::Measure, super::MeasureType>(
+            json!({"type": "growth", "of": "count", "baseline_offset_months": 1}),
+        );
 
-        agree::<super::Gate, model::Gate>(json!({"type": "min_measure", "value": "5000000"}));
-        agree::<super::Gate, model::Gate>(json!({"type": "min_attainment", "percent": "80"}));
-        agree::<super::Gate, model::Gate>(json!({"type": "certification", "course": "C"}));
-        agree::<super::Gate, model::Gate>(json!({"type": "min_tier", "tier": "gold"}));
+        agree::<super::Gate, model::Gate, super::GateType>(json!({"type": "min_measure", "value": "5000000"}));
+        agree::<super::Gate, model::Gate, super::GateType>(json!({"type": "min_attainment", "percent": "80"}));
+        agree::<super::Gate, model::Gate, super::GateType>(json!({"type": "certification", "course": "C"}));
+        agree::<super::Gate, model::Gate, super::GateType>(json!({"type": "min_tier", "tier": "gold"}));
 
-        agree::<super::Pay, model::Rate>(json!({"type": "percent_of_value", "percent": "2.5"}));
-        agree::<super::Pay, model::Rate>(json!({"type": "per_unit", "amount": "500"}));
-        agree::<super::Pay, model::Rate>(json!({"type": "per_count", "amount": "10"}));
+        agree::<super::Pay, model::Rate, super::PayType>(json!({"type": "percent_of_value", "percent": "2.5"}));
+        agree::<super::Pay, model::Rate, super::PayType>(json!({"type": "per_unit", "amount": "500"}));
+        agree::<super::Pay, model::Rate, super::PayType>(json!({"type": "per_count", "amount": "10"}));
         for t in ["per_unit", "per_count", "fixed"] {
-            agree::<super::Pay, model::SlabPay>(json!({"type": t, "amount": "7"}));
+            agree::<super::Pay, model::SlabPay, super::PayType>(json!({"type": t, "amount": "7"}));
         }
-        agree::<super::Pay, model::SlabPay>(json!({"type": "percent_of_value", "percent": "1"}));
+        agree::<super::Pay, model::SlabPay, super::PayType>(json!({"type": "percent_of_value", "percent": "1"}));
 
-        agree::<super::Payout, model::Payout>(json!({"type": "flat", "rate": {"type": "per_unit", "amount": "5"}}));
-        agree::<super::Payout, model::Payout>(json!({"type": "fixed", "amount": "100000"}));
-        let slabs: model::Payout = agree::<super::Payout, _>(json!({"type": "slabs", "mode": "incremental", "slabs": [
+        agree::<super::Payout, model::Payout, super::PayoutType>(
+            json!({"type": "flat", "rate": {"type": "per_unit", "amount": "5"}}),
+        );
+        agree::<super::Payout, model::Payout, super::PayoutType>(json!({"type": "fixed", "amount": "100000"}));
+        let slabs: model::Payout =
+            agree::<super::Payout, _, super::PayoutType>(json!({"type": "slabs", "mode": "incremental", "slabs": [
             {"from": "0", "pay": {"type": "percent_of_value", "percent": "1"}},
             {"from": "10000000", "pay": {"type": "fixed", "amount": "250000"}}]}));
         assert!(
             matches!(slabs, model::Payout::Slabs { bounds: model::SlabBounds::Absolute, ref slabs, .. } if slabs.len() == 2)
         );
-        agree::<super::Payout, model::Payout>(
+        agree::<super::Payout, model::Payout, super::PayoutType>(
             json!({"type": "slabs", "mode": "retroactive", "bounds": "percent_of_target",
             "slabs": [{"from": "100", "pay": {"type": "per_unit", "amount": "1"}}]}),
         );
-        agree::<super::Payout, model::Payout>(
+        agree::<super::Payout, model::Payout, super::PayoutType>(
             json!({"type": "rank", "group_by": "region", "amounts": ["300", "200", "100"]}),
         );
 
-        agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "first_sale"}));
-        agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "certifications", "count": 3}));
-        agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "target_streak", "scheme": "s", "periods": 3}));
-        agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "top_n", "scheme": "s", "n": 10}));
-        agree::<super::BadgeRule, model::BadgeRule>(
+        agree::<super::BadgeRule, model::BadgeRule, super::BadgeRuleType>(json!({"type": "first_sale"}));
+        agree::<super::BadgeRule, model::BadgeRule, super::BadgeRuleType>(
+            json!({"type": "certifications", "count": 3}),
+        );
+        agree::<super::BadgeRule, model::BadgeRule, super::BadgeRuleType>(
+            json!({"type": "target_streak", "scheme": "s", "periods": 3}),
+        );
+        agree::<super::BadgeRule, model::BadgeRule, super::BadgeRuleType>(
+            json!({"type": "top_n", "scheme": "s", "n": 10}),
+        );
+        agree::<super::BadgeRule, model::BadgeRule, super::BadgeRuleType>(
             json!({"type": "category_share", "category": "paint", "percent": "40"}),
         );
     }
@@ -567,8 +673,8 @@ mod tests {
         assert_eq!((flat.is_ok(), tagged.is_ok()), (false, true), "{flat:?} {tagged:?}");
         // A field of another kind of the same enum.
         // As serde's tagged reader does, a kind without fields ignores those of the others.
-        agree::<super::Measure, model::Measure>(json!({"type": "count", "of": "count"}));
-        agree::<super::BadgeRule, model::BadgeRule>(json!({"type": "first_sale", "n": 1}));
+        agree::<super::Measure, model::Measure, super::MeasureType>(json!({"type": "count", "of": "count"}));
+        agree::<super::BadgeRule, model::BadgeRule, super::BadgeRuleType>(json!({"type": "first_sale", "n": 1}));
         refuse::<super::Gate, model::Gate>(
             json!({"type": "min_tier", "tier": "gold", "value": "1"}),
             "unknown field `value`",
