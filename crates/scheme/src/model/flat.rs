@@ -37,7 +37,7 @@ fn only(present: &[(&'static str, bool)], allowed: &[&str]) -> Result<(), String
     }
 }
 
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 enum FactKind {
     Sale,
@@ -126,7 +126,7 @@ impl TryFrom<Fact> for super::Fact {
     }
 }
 
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 enum MeasureType {
     SumValue,
@@ -162,7 +162,7 @@ impl TryFrom<Measure> for super::Measure {
     }
 }
 
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 enum GateType {
     MinMeasure,
@@ -211,7 +211,7 @@ impl TryFrom<Gate> for super::Gate {
 }
 
 /// The kinds a rate or a slab's pay can be (a rate has no `fixed`).
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 enum PayType {
     PercentOfValue,
@@ -270,7 +270,7 @@ impl TryFrom<Pay> for super::SlabPay {
     }
 }
 
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 enum PayoutType {
     Flat,
@@ -330,7 +330,7 @@ impl TryFrom<Payout> for super::Payout {
     }
 }
 
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 enum BadgeRuleType {
     FirstSale,
