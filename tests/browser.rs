@@ -62,17 +62,26 @@ fn demo_dashboard(partner_id: &str) -> Dashboard {
 /// The dashboard of a demo partner mounted in a fresh element, in `locale`; keep the handle
 /// alive while the element is read.
 fn mount_dashboard(data: Dashboard, locale: Locale) -> (web_sys::Element, impl Drop) {
+    let (root, handle, _) = mount_dashboard_with_state(data, locale);
+    (root, handle)
+}
+
+/// [`mount_dashboard`], with the app's state, to change the language as the reader would.
+fn mount_dashboard_with_state(data: Dashboard, locale: Locale) -> (web_sys::Element, impl Drop, AppState) {
+    let state = std::rc::Rc::new(std::cell::Cell::new(None));
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let el: web_sys::HtmlElement = root.clone().dyn_into().unwrap();
+    let mounted = state.clone();
     let handle = leptos::mount::mount_to(el, move || {
         let state = AppState::load();
         state.locale.set(locale);
         provide_context(state);
+        mounted.set(Some(state));
         view! { <DashboardView data=data.clone()/> }
     });
-    (root, handle)
+    (root, handle, state.get().expect("the dashboard was mounted"))
 }
 
 fn text(root: &web_sys::Element, selector: &str) -> String {
@@ -205,6 +214,35 @@ async fn the_what_if_panel_shows_what_project_computes() {
     clear.click();
     leptos::task::tick().await;
     assert!(root.query_selector("[data-test=what-if-total-points]").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn each_what_if_row_follows_its_own_difference_and_the_language() {
+    let (root, _handle, state) = mount_dashboard_with_state(demo_dashboard("sinar-jaya"), Locale::Id);
+    let diff = |scheme: &str| text(&root, &format!("tr[data-scheme={scheme}] [data-test=what-if-diff]"));
+    type_into(&root, "[data-test=what-if-value]", "9500000");
+    leptos::task::tick().await;
+    assert_eq!(diff("q-sales"), "+34.500 poin");
+    assert_eq!(diff("mdf"), "+Rp 190.000");
+    assert_eq!(diff("spif-ultra"), "+0 poin");
+    // By hand: Q4 40.5 M + 9.6 M = 50.1 M, still slab 2: 0.15 % = 75,150 (+34,650 poin); the
+    // MDF 2 % of 9.6 M = +Rp 192,000; the SPIF row, unchanged, reads as before.
+    type_into(&root, "[data-test=what-if-value]", "9600000");
+    leptos::task::tick().await;
+    assert_eq!(diff("q-sales"), "+34.650 poin");
+    assert_eq!(diff("mdf"), "+Rp 192.000");
+    assert_eq!(diff("spif-ultra"), "+0 poin");
+    // Back to an earlier amount (digits alone, which read the same in every language), then in
+    // English: every row is written again in the new language, the unchanged ones too.
+    type_into(&root, "[data-test=what-if-value]", "9500000");
+    leptos::task::tick().await;
+    assert_eq!(diff("q-sales"), "+34.500 poin");
+    state.locale.set(Locale::En);
+    leptos::task::tick().await;
+    assert_eq!(diff("q-sales"), "+34,500 poin");
+    assert_eq!(diff("mdf"), "+IDR 190,000");
+    assert_eq!(diff("spif-ultra"), "+0 poin");
+    assert_eq!(text(&root, "[data-test=what-if-total-points]"), "+34,500 poin");
 }
 
 #[wasm_bindgen_test]

@@ -244,8 +244,21 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
         .iter()
         .map(|s| {
             let (id, id2, scheme, program) = (s.id.clone(), s.id.clone(), s.clone(), basis.program.clone());
+            // The text of the last difference shown: a key that leaves a row's difference as it
+            // was (a slab not crossed, a measure the sale does not change) formats nothing again.
+            let last = std::sync::Mutex::new(None::<(Locale, Option<Decimal>, String)>);
             let text = move || {
-                diff_of(&id).map_or_else(|| "—".to_string(), |d| signed(l(), scheme.instrument, &program, d))
+                let (locale, diff) = (l(), diff_of(&id));
+                let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+                match &*last {
+                    Some((at, was, text)) if *at == locale && *was == diff => text.clone(),
+                    _ => {
+                        let text =
+                            diff.map_or_else(|| "—".to_string(), |d| signed(locale, scheme.instrument, &program, d));
+                        *last = Some((locale, diff, text.clone()));
+                        text
+                    }
+                }
             };
             let class = move || match diff_of(&id2) {
                 Some(d) if d > Decimal::ZERO => "up",
@@ -348,7 +361,8 @@ pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
                 </label>
                 <label>
                     {move || td_string!(l().i18n(), value_label, currency = currency.clone()).to_string()}
-                    <input type="text" inputmode="decimal" data-test="what-if-value" bind:value=value/>
+                    <input type="text" inputmode="decimal" spellcheck="false" data-test="what-if-value"
+                        bind:value=value/>
                 </label>
                 <label>
                     {crate::locale::tr(|l| td_string!(l.i18n(), date_label).to_string())}
