@@ -20,6 +20,7 @@ use mitra::session::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::load();
     provide_context(state);
+    state.declare_language();
     mitra::components::loaded::provide_dashboard(state);
     mitra::pages::rewards::provide_just_redeemed(state);
     view! {

@@ -69,6 +69,18 @@ impl AppState {
         self.program.set(Some(id));
     }
 
+    /// Keeps the page's declared language (`<html lang>`) the reader's: a screen reader
+    /// pronounces the page in it, and the browser hyphenates and breaks its words by it.
+    pub fn declare_language(&self) {
+        let locale = self.locale;
+        Effect::new(move |_| {
+            let code = locale.get().code();
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", code);
+            }
+        });
+    }
+
     pub fn set_locale(&self, locale: Locale) {
         if let Some(s) = storage() {
             let _ = s.set_item(LOCALE_KEY, locale.code());

@@ -176,6 +176,9 @@ describe('dashboard', () => {
     const dir = process.env.MITRA_SCREENSHOTS || join(tmpdir(), 'mitra-screenshots');
     mkdirSync(dir, { recursive: true });
     const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    // A what-if typed, so its table of differences shows too.
+    await page.fill('[data-test=what-if-value]', '9500000');
+    await page.waitForSelector('[data-test=what-if-total-points]');
     for (const lang of ['en', 'id', 'ms', 'nl']) {
       await page.selectOption('[data-test=language]', lang);
       for (const width of [360, 1280]) {
@@ -183,6 +186,10 @@ describe('dashboard', () => {
         await page.click(`[data-scheme=q-sales] [data-test=explanation] summary`);
         const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(scroll <= width, `${lang} at ${width} px scrolls sideways (${scroll} px)`);
+        // Nor is anything cut off inside a card (a card clips what overflows it).
+        const cut = await page.evaluate(() => [...document.querySelectorAll('.card')]
+          .filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.querySelector('h2, h3')?.textContent));
+        assert.deepEqual(cut, [], `${lang} at ${width} px: cards wider than the screen`);
         await page.screenshot({ path: join(dir, `dashboard-${lang}-${width}.png`), fullPage: true });
         await page.click(`[data-scheme=q-sales] [data-test=explanation] summary`);
       }

@@ -25,8 +25,11 @@ describe('pages', () => {
     assert.match(await text(page, '[data-tier=silver] h2'), /Your tier/);
     const firstSale = await text(page, '[data-badge=first-sale] [data-test=badge-status]');
     assert.match(firstSale, /^Earned on \d+ \w+ 2026$/);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await page.selectOption('[data-test=language]', 'nl');
     assert.equal(await text(page, '[data-tier=gold] [data-test=tier-standing]'), 'Nog niet: IDR 244.980.000 over die periode');
+    // The page declares the language it is read in (a screen reader speaks it so).
+    assert.equal(await page.getAttribute('html', 'lang'), 'nl');
     await page.context().close();
   });
 
@@ -111,8 +114,17 @@ describe('pages', () => {
         await page.waitForSelector(ready);
         // The page's figures, not its loading line (some pages show their heading before).
         await page.waitForFunction(() => !document.querySelector('.loading'));
+        // A page with a what-if shows its table of differences too.
+        if (await page.$('[data-test=what-if-value]')) {
+          await page.fill('[data-test=what-if-value]', '9500000');
+          await page.waitForSelector('[data-test=what-if-total-points]');
+        }
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 360, `${path} (${lang}) is ${width} px wide`);
+        // Nor is anything cut off inside a card (a card clips what overflows it).
+        const cut = await page.evaluate(() => [...document.querySelectorAll('.card')]
+          .filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.querySelector('h2, h3')?.textContent));
+        assert.deepEqual(cut, [], `${path} (${lang}): cards wider than the screen`);
         if (lang === 'en' || lang === 'id') {
           const name = path.slice(1).replace(/\W+/g, '-');
           await page.screenshot({ path: join(dir, `${name}-${lang}-360.png`), fullPage: true });
