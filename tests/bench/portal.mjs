@@ -53,6 +53,11 @@ async function whatIf(browser, url, bundle, pause) {
   await page.waitForSelector('[data-test=what-if-value]', { timeout: 120000 });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  // The main thread's time over the key presses (every task: the keys' events, the field's
+  // editing, the app's code, style, layout, paint), a steadier measure than latency's tail
+  // for comparing two builds.
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
   // Trusted key presses. The page times each input event (a) from the moment its first listener
   // runs to the figures changed in the DOM and laid out (a mutation observer on the panel,
   // style and layout forced there): the work a keystroke costs; and (b) from the event's own
@@ -87,6 +92,7 @@ async function whatIf(browser, url, bundle, pause) {
   await page.waitForTimeout(200);
   const keys = () => page.evaluate(() => [window.__work.length, window.__frame.length]);
   const [workBefore, frameBefore] = await keys();
+  const busyBefore = await busy();
   for (let i = 0; i < EDITS; i++) {
     await page.keyboard.press('Backspace');
     if (pause !== null) await page.waitForTimeout(pause);
@@ -94,6 +100,7 @@ async function whatIf(browser, url, bundle, pause) {
     await page.waitForTimeout(pause ?? 20);
   }
   await page.waitForTimeout(200);
+  const busyPerKey = ((await busy()) - busyBefore) * 1000 / (2 * EDITS);
   const { work, frame } = await page.evaluate(([w, f]) => ({ work: window.__work.slice(w), frame: window.__frame.slice(f) }), [workBefore, frameBefore]);
   const total = await page.textContent('[data-test=what-if-total-points]');
   if (!total) throw new Error('the what-if showed no figures');
@@ -103,7 +110,7 @@ async function whatIf(browser, url, bundle, pause) {
   await context.close();
   return {
     p50: percentile(work, 50), p95: percentile(work, 95), max: Math.max(...work),
-    frame50: percentile(frame, 50), frame95: percentile(frame, 95), n: work.length,
+    frame50: percentile(frame, 50), frame95: percentile(frame, 95), n: work.length, busy: busyPerKey,
   };
 }
 
@@ -115,10 +122,10 @@ async function whatIfRounds(browser, url, bundle, pause, label) {
   for (let i = 0; i < WHAT_IF_ROUNDS; i++) {
     const w = await whatIf(browser, url, bundle, pause);
     rounds.push(w);
-    console.log(`  ${label}, round ${i + 1}: work p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms, max ${w.max.toFixed(1)} ms; painted p50 ${w.frame50.toFixed(1)} ms, p95 ${w.frame95.toFixed(1)} ms`);
+    console.log(`  ${label}, round ${i + 1}: work p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms, max ${w.max.toFixed(1)} ms; painted p50 ${w.frame50.toFixed(1)} ms, p95 ${w.frame95.toFixed(1)} ms; main thread ${w.busy.toFixed(1)} ms a key`);
   }
   const mid = (k) => percentile(rounds.map((w) => w[k]), 50);
-  return { n: rounds[0].n, p50: mid('p50'), p95: mid('p95'), frame50: mid('frame50'), frame95: mid('frame95') };
+  return { n: rounds[0].n, p50: mid('p50'), p95: mid('p95'), frame50: mid('frame50'), frame95: mid('frame95'), busy: mid('busy') };
 }
 
 async function firstLoad(browser, url) {
@@ -163,7 +170,7 @@ const browser = await launchBrowser();
 try {
   const person = await whatIfRounds(browser, server.url, bundle, PERSON_PAUSE_MS, 'typed as a person types');
   const burst = await whatIfRounds(browser, server.url, bundle, null, 'back to back');
-  console.log(`what-if, 10,000 facts, 12 schemes, CPU 4x slower, ${person.n} key presses, median of ${WHAT_IF_ROUNDS} rounds, typed as a person types (a key every ${PERSON_PAUSE_MS} ms or more): input to the figures painted p50 ${person.frame50.toFixed(1)} ms, p95 ${person.frame95.toFixed(1)} ms (bar: p95 <= 16 ms); the work (input to figures changed and laid out) p50 ${person.p50.toFixed(1)} ms, p95 ${person.p95.toFixed(1)} ms`);
+  console.log(`what-if, 10,000 facts, 12 schemes, CPU 4x slower, ${person.n} key presses, median of ${WHAT_IF_ROUNDS} rounds, typed as a person types (a key every ${PERSON_PAUSE_MS} ms or more): input to the figures painted p50 ${person.frame50.toFixed(1)} ms, p95 ${person.frame95.toFixed(1)} ms (bar: p95 <= 16 ms); the work (input to figures changed and laid out) p50 ${person.p50.toFixed(1)} ms, p95 ${person.p95.toFixed(1)} ms; the main thread's time ${person.busy.toFixed(1)} ms a key press`);
   console.log(`  back to back (each edit's two keys at once): painted p50 ${burst.frame50.toFixed(1)} ms, p95 ${burst.frame95.toFixed(1)} ms; work p50 ${burst.p50.toFixed(1)} ms, p95 ${burst.p95.toFixed(1)} ms`);
   const loads = [];
   for (let i = 0; i < 3; i++) loads.push(await firstLoad(browser, server.url));
