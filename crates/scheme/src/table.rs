@@ -201,6 +201,26 @@ impl PartnerRows {
         self.by_kind[kind_slot(kind)].push(row);
     }
 
+    /// A copy with room for `more` rows in each list.
+    fn with_room(&self, more: usize) -> PartnerRows {
+        let copy = |rows: &Vec<Row>| {
+            let mut c = Vec::with_capacity(rows.len() + more);
+            c.extend_from_slice(rows);
+            c
+        };
+        PartnerRows { by_kind: self.by_kind.each_ref().map(copy), targets: self.targets.clone(), seen: self.seen }
+    }
+
+    /// [`PartnerRows::seal`] for lists that were sorted up to `kept[kind]` rows and had rows
+    /// pushed after: only the pushed rows and the last one before them are checked for order.
+    fn seal_after(&mut self, kept: [usize; 4]) {
+        for (rows, kept) in self.by_kind.iter_mut().zip(kept) {
+            if !rows[kept.saturating_sub(1)..].is_sorted_by_key(|r| r.date) {
+                sort_by_date(rows);
+            }
+        }
+    }
+
     /// Sort every list by date; with `shrink`, give back the room growing them left over (a
     /// table kept for many evaluations does; one built for a single statement spares the copy).
     fn seal(&mut self, shrink: bool) {
@@ -315,13 +335,21 @@ impl FactTable {
     /// This table with `extra` facts added after its own (a what-if's hypothetical sales): the
     /// rows are copied, the extra ones pushed, and a list sorted again only when they broke its
     /// date order. The same table as one built from all the facts in that order.
-    pub fn with_extra<'f>(&self, extra: impl IntoIterator<Item = &'f Fact>) -> FactTable {
-        let mut table = self.clone();
+    pub fn with_extra(&self, extra: &[Fact]) -> FactTable {
+        // Each list copied once, with room for the extra facts (a clone has none, and the first
+        // push would copy the whole list again).
+        let mut table = FactTable {
+            names: self.names.clone(),
+            slots: self.slots.clone(),
+            partners: self.partners.iter().map(|p| p.with_room(extra.len())).collect(),
+            facts: self.facts,
+        };
+        let kept: Vec<[usize; 4]> = table.partners.iter().map(|p| p.by_kind.each_ref().map(Vec::len)).collect();
         for fact in extra {
             table.push(fact);
         }
-        for p in &mut table.partners {
-            p.seal(false);
+        for (p, kept) in table.partners.iter_mut().zip(kept) {
+            p.seal_after(kept);
         }
         table
     }

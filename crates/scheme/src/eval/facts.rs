@@ -19,7 +19,7 @@ pub struct PartnerFacts<'a> {
     pub spend: &'a [Row],
     pub targets: &'a [TargetRow],
     /// Running totals of the sales (`None` when they overflow: sums are then taken row by row).
-    sales_totals: Option<Totals>,
+    sales_totals: Option<Running<'a>>,
 }
 
 /// The running totals of a partner's sales, kept from one [`PartnerFacts`] for another.
@@ -34,21 +34,73 @@ pub struct Totals {
     returns: Vec<u32>,
 }
 
-fn running_totals(rows: &[Row]) -> Option<Totals> {
-    let start = Totals { value: vec![Sum::default()], units: vec![Sum::default()], returns: vec![0] };
-    extended_totals(&start, rows, 0)
+/// Running totals of a partner's sales, the first entries possibly borrowed from totals taken
+/// before over the same first sales (a what-if's base, so a keystroke does not copy them).
+#[derive(Debug)]
+struct Running<'a> {
+    /// Entries `0..=same` are those of `.0`.
+    before: Option<(&'a Totals, usize)>,
+    /// The entries after those (all of them without `before`).
+    own: Totals,
 }
 
-/// The running totals of `rows`, whose first `same` rows are those `base` was taken over: the
-/// entries up to `same` are `base`'s, the rest are summed.
-fn extended_totals(base: &Totals, rows: &[Row], same: usize) -> Option<Totals> {
+/// One of the running sums of [`Running`] (of value or of units), entry by entry.
+#[derive(Clone, Copy, Debug)]
+pub struct RunningSums<'a> {
+    before: &'a [Sum],
+    own: &'a [Sum],
+}
+
+impl RunningSums<'_> {
+    /// The sum of the rows before row `i`.
+    pub fn at(&self, i: usize) -> Sum {
+        match self.before.get(i) {
+            Some(s) => *s,
+            None => self.own[i - self.before.len()],
+        }
+    }
+}
+
+impl<'a> Running<'a> {
+    /// The running sums of the units (`true`) or of the value.
+    fn sums(&self, units: bool) -> RunningSums<'_> {
+        let pick = |t: &'a Totals| if units { &t.units[..] } else { &t.value[..] };
+        let before = self.before.map_or(&[][..], |(t, same)| &pick(t)[..=same]);
+        RunningSums { before, own: if units { &self.own.units } else { &self.own.value } }
+    }
+
+    fn returns(&self, i: usize) -> u32 {
+        match self.before {
+            Some((t, same)) if i <= same => t.returns[i],
+            Some((_, same)) => self.own.returns[i - same - 1],
+            None => self.own.returns[i],
+        }
+    }
+}
+
+fn running_totals<'a>(rows: &[Row]) -> Option<Running<'a>> {
     let n = rows.len() + 1;
-    let mut t = Totals { value: Vec::with_capacity(n), units: Vec::with_capacity(n), returns: Vec::with_capacity(n) };
-    t.value.extend_from_slice(&base.value[..=same]);
-    t.units.extend_from_slice(&base.units[..=same]);
-    t.returns.extend_from_slice(&base.returns[..=same]);
-    let (mut v, mut u, mut r) = (base.value[same], base.units[same], base.returns[same]);
-    for row in &rows[same..] {
+    let mut own = Totals { value: Vec::with_capacity(n), units: Vec::with_capacity(n), returns: Vec::with_capacity(n) };
+    own.value.push(Sum::default());
+    own.units.push(Sum::default());
+    own.returns.push(0);
+    sum_onto(&mut own, (Sum::default(), Sum::default(), 0), rows)?;
+    Some(Running { before: None, own })
+}
+
+/// The entries of the running totals of `rows` after entry `same`, whose first `same` rows are
+/// those `base` was taken over (entry `same` is `base`'s).
+fn summed_after(base: &Totals, rows: &[Row], same: usize) -> Option<Totals> {
+    let n = rows.len() - same;
+    let mut own = Totals { value: Vec::with_capacity(n), units: Vec::with_capacity(n), returns: Vec::with_capacity(n) };
+    sum_onto(&mut own, (base.value[same], base.units[same], base.returns[same]), rows.get(same..)?)?;
+    Some(own)
+}
+
+/// Pushes onto `t` the running totals of `rows`, starting from `start`.
+fn sum_onto(t: &mut Totals, start: (Sum, Sum, u32), rows: &[Row]) -> Option<()> {
+    let (mut v, mut u, mut r) = start;
+    for row in rows {
         v.add(row.value)?;
         u.add(row.units)?;
         r += u32::from(is_return(row));
@@ -56,7 +108,7 @@ fn extended_totals(base: &Totals, rows: &[Row], same: usize) -> Option<Totals> {
         t.units.push(u);
         t.returns.push(r);
     }
-    Some(t)
+    Some(())
 }
 
 /// A return line: negative units or a negative value. It lowers value and units measures and
@@ -95,11 +147,17 @@ impl<'a> PartnerFacts<'a> {
     /// first `same` sales of the table `base` was made from: their running totals are taken
     /// from `base` instead of being summed again. (Without totals, as when they overflowed in
     /// `base`, everything is summed.)
-    pub fn reusing(table: &'a FactTable, partner: &str, as_of: NaiveDate, base: &PartnerTotals, same: usize) -> Self {
+    pub fn reusing(
+        table: &'a FactTable,
+        partner: &str,
+        as_of: NaiveDate,
+        base: &'a PartnerTotals,
+        same: usize,
+    ) -> Self {
         let mut pf = PartnerFacts::without_totals(table, partner, as_of);
         pf.sales_totals = match &base.0 {
             Some(totals) if same < totals.value.len() && same <= pf.sales.len() => {
-                extended_totals(totals, pf.sales, same)
+                summed_after(totals, pf.sales, same).map(|own| Running { before: Some((totals, same)), own })
             }
             _ => running_totals(pf.sales),
         };
@@ -108,7 +166,9 @@ impl<'a> PartnerFacts<'a> {
 
     /// The running totals of these facts' sales, to reuse ([`PartnerFacts::reusing`]).
     pub fn into_totals(self) -> PartnerTotals {
-        PartnerTotals(self.sales_totals)
+        // Totals partly borrowed are not kept (none is: only a statement's own are); without
+        // totals, the next user sums everything again.
+        PartnerTotals(self.sales_totals.and_then(|r| r.before.is_none().then_some(r.own)))
     }
 
     /// The text behind a fact's symbol.
@@ -122,11 +182,11 @@ impl<'a> PartnerFacts<'a> {
     }
 
     /// The running totals of a measure over all sales, when they are kept (sum of value or units).
-    pub fn sales_running(&self, measure: &Measure) -> Option<&[Sum]> {
+    pub fn sales_running(&self, measure: &Measure) -> Option<RunningSums<'_>> {
         let t = self.sales_totals.as_ref()?;
         match measure {
-            Measure::SumValue => Some(&t.value),
-            Measure::SumUnits => Some(&t.units),
+            Measure::SumValue => Some(t.sums(false)),
+            Measure::SumUnits => Some(t.sums(true)),
             _ => None,
         }
     }
@@ -150,10 +210,11 @@ impl<'a> PartnerFacts<'a> {
                 if let Some(ix) = indices {
                     ix.extend(rows[lo..hi].iter().map(|r| r.index));
                 }
-                let returns = t.returns[hi] - t.returns[lo];
+                let returns = t.returns(hi) - t.returns(lo);
+                let (value, units) = (t.sums(false), t.sums(true));
                 Some(Quantities {
-                    value: t.value[hi].since(&t.value[lo]),
-                    units: t.units[hi].since(&t.units[lo]),
+                    value: value.at(hi).since(&value.at(lo)),
+                    units: units.at(hi).since(&units.at(lo)),
                     count: Decimal::from((hi - lo) as u64 - u64::from(returns)),
                     distinct: Decimal::ZERO,
                     lines: (hi - lo) as u64,

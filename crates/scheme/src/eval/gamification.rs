@@ -1,14 +1,13 @@
 //! Tiers and badges: who holds which tier on a date, the gap to the next, and the dates badges
 //! were earned.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::exact::Sum;
-use super::facts::PartnerFacts;
+use super::facts::{PartnerFacts, RunningSums};
 use super::period::trailing_start;
 use crate::model::{BadgeRule, FactKind, Program, Tier};
 use crate::report::{BadgeEarned, SchemeResult, TierGap, TierStanding, TierStatus};
@@ -20,7 +19,22 @@ pub struct TierCache<'a, 'f> {
     seen: RefCell<Vec<(NaiveDate, Held)>>,
     /// Per tier: the index into `sums` of its running totals (`None`: sum the window directly).
     sums_of: Vec<Option<usize>>,
-    sums: Vec<Cow<'a, [Sum]>>,
+    sums: Vec<TierSums<'a>>,
+}
+
+/// A tier's running totals: the sales' own (kept with the facts), or summed for its filter.
+enum TierSums<'a> {
+    Kept(RunningSums<'a>),
+    Summed(Vec<Sum>),
+}
+
+impl TierSums<'_> {
+    fn at(&self, i: usize) -> Sum {
+        match self {
+            TierSums::Kept(sums) => sums.at(i),
+            TierSums::Summed(sums) => sums[i],
+        }
+    }
 }
 
 /// The tier held on a date: the index of the highest tier held (`None`: no tier), or
@@ -33,7 +47,7 @@ pub struct TierOverflow;
 
 impl<'a, 'f> TierCache<'a, 'f> {
     pub fn new(program: &Program, pf: &'a PartnerFacts<'f>) -> Self {
-        let mut sums: Vec<Cow<'a, [Sum]>> = Vec::new();
+        let mut sums: Vec<TierSums<'a>> = Vec::new();
         let mut sums_of: Vec<Option<usize>> = Vec::new();
         for (i, t) in program.tiers.iter().enumerate() {
             let same = program.tiers[..i].iter().position(|e| e.counts == t.counts && e.measure == t.measure);
@@ -45,8 +59,8 @@ impl<'a, 'f> TierCache<'a, 'f> {
                         && t.counts.skus.is_empty()
                         && t.counts.categories.is_empty()
                         && t.counts.courses.is_empty();
-                    let kept = if all_sales { pf.sales_running(&t.measure).map(Cow::Borrowed) } else { None };
-                    kept.or_else(|| pf.prefix_sums(&t.counts, &t.measure).map(Cow::Owned)).map(|v| {
+                    let kept = if all_sales { pf.sales_running(&t.measure).map(TierSums::Kept) } else { None };
+                    kept.or_else(|| pf.prefix_sums(&t.counts, &t.measure).map(TierSums::Summed)).map(|v| {
                         sums.push(v);
                         sums.len() - 1
                     })
@@ -69,7 +83,7 @@ impl<'a, 'f> TierCache<'a, 'f> {
         let rows = self.pf.rows(t.counts.fact);
         let lo = rows.partition_point(|r| r.date < from);
         let hi = rows.partition_point(|r| r.date <= date).max(lo);
-        Some((sums[hi].since(&sums[lo])?, certs))
+        Some((sums.at(hi).since(&sums.at(lo))?, certs))
     }
 
     /// The highest tier held on `date`. Tiers are tried from the highest down; a trailing
