@@ -34,6 +34,17 @@ pub struct Totals {
     returns: Vec<u32>,
 }
 
+impl Totals {
+    /// The running sums of the units (`true`) or of the value.
+    fn column(&self, units: bool) -> &[Sum] {
+        if units {
+            &self.units
+        } else {
+            &self.value
+        }
+    }
+}
+
 /// Running totals of a partner's sales, the first entries possibly borrowed from totals taken
 /// before over the same first sales (a what-if's base, so a keystroke does not copy them).
 #[derive(Debug)]
@@ -61,12 +72,11 @@ impl RunningSums<'_> {
     }
 }
 
-impl<'a> Running<'a> {
+impl Running<'_> {
     /// The running sums of the units (`true`) or of the value.
     fn sums(&self, units: bool) -> RunningSums<'_> {
-        let pick = |t: &'a Totals| if units { &t.units[..] } else { &t.value[..] };
-        let before = self.before.map_or(&[][..], |(t, same)| &pick(t)[..=same]);
-        RunningSums { before, own: if units { &self.own.units } else { &self.own.value } }
+        let before = self.before.map_or(&[][..], |(t, same)| &t.column(units)[..=same]);
+        RunningSums { before, own: self.own.column(units) }
     }
 
     fn returns(&self, i: usize) -> u32 {
