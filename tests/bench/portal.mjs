@@ -9,7 +9,9 @@
 //    as a person types (a key every 100 ms or more: 10 keys a second is 120 words a minute),
 //    which is what the bar is about, and again back to back (each backspace and digit sent as
 //    fast as the browser takes them, faster than anyone types), where a backspace's figures are
-//    replaced before they are painted and it waits for the digit's work too.
+//    replaced before they are painted and it waits for the digit's work too. The same key
+//    presses are first timed in a page holding only a text field that writes a dozen figures:
+//    the machine's own floor at that moment, since its speed drifts by half between hours.
 // 2. First load, cold (no cache, no service worker): from navigation to the sign-in form ready,
 //    and, signed in, to the dashboard's figures; bytes on the wire; then a page of another group
 //    (the statement) opened for the first time.
@@ -51,6 +53,50 @@ async function whatIf(browser, url, bundle, pause) {
     route.fulfill({ status: 200, contentType: 'application/json', body: bundle }));
   await page.reload();
   await page.waitForSelector('[data-test=what-if-value]', { timeout: 120000 });
+  try {
+    const timed = await timeKeys(context, page, '[data-test=what-if-value]', pause);
+    const total = await page.textContent('[data-test=what-if-total-points]');
+    if (!total) throw new Error('the what-if showed no figures');
+    return timed;
+  } finally {
+    await context.close();
+  }
+}
+
+// The same key presses, timed the same way, in a page holding only a labelled text field whose
+// input event writes a dozen figures, formatted by `Intl`, into a table's cells: what this
+// machine's browser needs for a keystroke that changes figures, at this moment and under the
+// same slowdown. Printed beside the what-if's figures, it tells the machine's speed (which
+// drifts from one hour to the next) from the app's own cost.
+const BARE_FIELD = `<!doctype html><html lang="en"><body><section>
+  <label>Amount <input type="text" id="amount"></label>
+  <table><tbody>${Array.from({ length: 13 }, (_, i) => `<tr><th>Scheme ${i + 1}</th><td>+0</td></tr>`).join('')}</tbody></table>
+  <script>
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency: 'IDR' });
+    const cells = [...document.querySelectorAll('td')];
+    document.getElementById('amount').addEventListener('input', (e) => {
+      const amount = Number(e.target.value) || 0;
+      cells.forEach((cell, i) => {
+        const text = '+' + format.format(Math.floor(amount * (i + 1) / 100));
+        if (cell.textContent !== text) cell.textContent = text;
+      });
+    });
+  </script></section></body></html>`;
+
+async function bareField(browser, pause) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent(BARE_FIELD);
+  try {
+    return await timeKeys(context, page, '#amount', pause);
+  } finally {
+    await context.close();
+  }
+}
+
+// 100 edits of the field `input` (a backspace and a digit each) under the CPU slowdown, after
+// typing 1000000 into it.
+async function timeKeys(context, page, input, pause) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   // The main thread's time over the key presses (every task: the keys' events, the field's
@@ -59,17 +105,18 @@ async function whatIf(browser, url, bundle, pause) {
   await cdp.send('Performance.enable');
   const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
   // Trusted key presses. The page times each input event (a) from the moment its first listener
-  // runs to the figures changed in the DOM and laid out (a mutation observer on the panel,
-  // style and layout forced there): the work a keystroke costs; and (b) from the event's own
-  // time stamp to the start of the first frame after the figures changed (its animation frame
-  // callback, requested once they have): the figures painted, with the wait for that frame.
-  // Every input since the last change is charged to the change that follows it, so a key whose
-  // own figures were replaced before they were painted counts until the figures that were.
-  await page.evaluate(() => {
+  // runs to the figures changed in the DOM and laid out (a mutation observer on the field's
+  // section, style and layout forced there): the work a keystroke costs; and (b) from the
+  // event's own time stamp to the start of the first frame after the figures changed (its
+  // animation frame callback, requested once they have): the figures painted, with the wait for
+  // that frame. Every input since the last change is charged to the change that follows it, so
+  // a key whose own figures were replaced before they were painted counts until the figures
+  // that were.
+  await page.evaluate((selector) => {
     window.__work = [];
     window.__frame = [];
-    const input = document.querySelector('[data-test=what-if-value]');
-    const panel = input.closest('.what-if');
+    const field = document.querySelector(selector);
+    const panel = field.closest('section');
     let pending = [];
     new MutationObserver(() => {
       if (pending.length === 0) return;
@@ -83,11 +130,11 @@ async function whatIf(browser, url, bundle, pause) {
         for (const i of inputs) window.__frame.push(painted - i.stamp);
       });
     }).observe(panel, { subtree: true, childList: true, characterData: true, attributes: true });
-    input.addEventListener('input', (e) => {
+    field.addEventListener('input', (e) => {
       pending.push({ start: performance.now(), stamp: e.timeStamp });
     }, { capture: true });
-  });
-  await page.focus('[data-test=what-if-value]');
+  }, input);
+  await page.focus(input);
   await page.keyboard.type('1000000');
   await page.waitForTimeout(200);
   const keys = () => page.evaluate(() => [window.__work.length, window.__frame.length]);
@@ -102,12 +149,9 @@ async function whatIf(browser, url, bundle, pause) {
   await page.waitForTimeout(200);
   const busyPerKey = ((await busy()) - busyBefore) * 1000 / (2 * EDITS);
   const { work, frame } = await page.evaluate(([w, f]) => ({ work: window.__work.slice(w), frame: window.__frame.slice(f) }), [workBefore, frameBefore]);
-  const total = await page.textContent('[data-test=what-if-total-points]');
-  if (!total) throw new Error('the what-if showed no figures');
   if (work.length !== 2 * EDITS || frame.length !== 2 * EDITS) {
     throw new Error(`timed ${work.length} and ${frame.length} of ${2 * EDITS} key presses`);
   }
-  await context.close();
   return {
     p50: percentile(work, 50), p95: percentile(work, 95), max: Math.max(...work),
     frame50: percentile(frame, 50), frame95: percentile(frame, 95), n: work.length, busy: busyPerKey,
@@ -117,10 +161,10 @@ async function whatIf(browser, url, bundle, pause) {
 // Three rounds, each in a new page: a shared 2-core machine's speed drifts by a third from one
 // minute to the next, so one round's p95 says little; each round is printed and the median of
 // the rounds' figures is the result.
-async function whatIfRounds(browser, url, bundle, pause, label) {
+async function rounds(label, once) {
   const rounds = [];
   for (let i = 0; i < WHAT_IF_ROUNDS; i++) {
-    const w = await whatIf(browser, url, bundle, pause);
+    const w = await once();
     rounds.push(w);
     console.log(`  ${label}, round ${i + 1}: work p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms, max ${w.max.toFixed(1)} ms; painted p50 ${w.frame50.toFixed(1)} ms, p95 ${w.frame95.toFixed(1)} ms; main thread ${w.busy.toFixed(1)} ms a key`);
   }
@@ -168,9 +212,11 @@ const bundle = readFileSync(process.env.MITRA_BUNDLE, 'utf8');
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const person = await whatIfRounds(browser, server.url, bundle, PERSON_PAUSE_MS, 'typed as a person types');
-  const burst = await whatIfRounds(browser, server.url, bundle, null, 'back to back');
+  const bare = await rounds('a bare text field, typed as a person types', () => bareField(browser, PERSON_PAUSE_MS));
+  const person = await rounds('typed as a person types', () => whatIf(browser, server.url, bundle, PERSON_PAUSE_MS));
+  const burst = await rounds('back to back', () => whatIf(browser, server.url, bundle, null));
   console.log(`what-if, 10,000 facts, 12 schemes, CPU 4x slower, ${person.n} key presses, median of ${WHAT_IF_ROUNDS} rounds, typed as a person types (a key every ${PERSON_PAUSE_MS} ms or more): input to the figures painted p50 ${person.frame50.toFixed(1)} ms, p95 ${person.frame95.toFixed(1)} ms (bar: p95 <= 16 ms); the work (input to figures changed and laid out) p50 ${person.p50.toFixed(1)} ms, p95 ${person.p95.toFixed(1)} ms; the main thread's time ${person.busy.toFixed(1)} ms a key press`);
+  console.log(`  a bare text field writing 13 figures on this machine now, the same key presses and measure: painted p50 ${bare.frame50.toFixed(1)} ms, p95 ${bare.frame95.toFixed(1)} ms; the main thread's time ${bare.busy.toFixed(1)} ms a key press`);
   console.log(`  back to back (each edit's two keys at once): painted p50 ${burst.frame50.toFixed(1)} ms, p95 ${burst.frame95.toFixed(1)} ms; work p50 ${burst.p50.toFixed(1)} ms, p95 ${burst.p95.toFixed(1)} ms`);
   const loads = [];
   for (let i = 0; i < 3; i++) loads.push(await firstLoad(browser, server.url));
