@@ -153,6 +153,30 @@ fn typed_amounts_follow_the_locale() {
 }
 
 #[wasm_bindgen_test]
+fn a_badge_needing_one_of_a_thing_is_worded_in_the_singular() {
+    use mitra::components::badges::earns;
+    let program: Program = serde_json::from_str(include_str!("../crates/server/demo/program.json")).unwrap();
+    let scheme = program.schemes[0].id.clone();
+    let name = program.schemes[0].name.clone();
+    let badge = |rule: serde_json::Value| {
+        serde_json::from_value(serde_json::json!({ "id": "b", "name": "B", "rule": rule })).unwrap()
+    };
+    let words = |locale, rule| earns(locale, &badge(rule), &program);
+    let certifications = |count: u32| serde_json::json!({ "type": "certifications", "count": count });
+    let streak = |periods: u32| serde_json::json!({ "type": "target_streak", "scheme": scheme, "periods": periods });
+    let top = |n: u32| serde_json::json!({ "type": "top_n", "scheme": scheme, "n": n });
+    assert_eq!(words(Locale::En, certifications(1)), "Complete a certification");
+    assert_eq!(words(Locale::En, certifications(3)), "Complete 3 certifications");
+    assert_eq!(words(Locale::Nl, certifications(1)), "Behaal een certificering");
+    assert_eq!(words(Locale::Nl, certifications(2)), "Behaal 2 certificeringen");
+    assert_eq!(words(Locale::En, streak(1)), format!("Reach your target in {name}"));
+    assert_eq!(words(Locale::En, streak(2)), format!("Reach your target 2 periods in a row in {name}"));
+    assert_eq!(words(Locale::En, top(1)), format!("Finish first in {name}"));
+    assert_eq!(words(Locale::En, top(5)), format!("Finish in the top 5 of {name}"));
+    assert_eq!(words(Locale::Id, certifications(1)), "Selesaikan satu sertifikasi");
+}
+
+#[wasm_bindgen_test]
 fn a_time_stamp_gives_its_calendar_day() {
     assert_eq!(format::day_of("2026-11-15T23:59:59Z"), chrono::NaiveDate::from_ymd_opt(2026, 11, 15));
     assert_eq!(format::day_of("2024-02-29T00:00:00+07:00"), chrono::NaiveDate::from_ymd_opt(2024, 2, 29));

@@ -16,10 +16,16 @@ pub fn earns(locale: Locale, badge: &Badge, program: &Program) -> String {
     let scheme_name = |id: &str| scheme_name(locale, program, id);
     match &badge.rule {
         BadgeRule::FirstSale => td_string!(l, badge_first_sale).to_string(),
+        // A count of one has its own words: English and Dutch nouns take the plural otherwise.
+        BadgeRule::Certifications { count: 1 } => td_string!(l, badge_certification).to_string(),
         BadgeRule::Certifications { count } => td_string!(l, badge_certifications, count = *count).to_string(),
+        BadgeRule::TargetStreak { scheme, periods: 1 } => {
+            td_string!(l, badge_target_once, scheme = scheme_name(scheme)).to_string()
+        }
         BadgeRule::TargetStreak { scheme, periods } => {
             td_string!(l, badge_target_streak, periods = *periods, scheme = scheme_name(scheme)).to_string()
         }
+        BadgeRule::TopN { scheme, n: 1 } => td_string!(l, badge_top_one, scheme = scheme_name(scheme)).to_string(),
         BadgeRule::TopN { scheme, n } => td_string!(l, badge_top_n, n = *n, scheme = scheme_name(scheme)).to_string(),
         BadgeRule::CategoryShare { category, percent } => td_string!(
             l,

@@ -93,6 +93,7 @@ pub fn rule_lines(locale: Locale, scheme: &Scheme, program: &Program) -> Vec<Str
         Payout::Fixed { amount } => td_string!(l, rule_pays_fixed, amount = paid(*amount)).to_string(),
         Payout::Slabs { mode: SlabMode::Retroactive, .. } => td_string!(l, rule_pays_retroactive).to_string(),
         Payout::Slabs { mode: SlabMode::Incremental, .. } => td_string!(l, rule_pays_incremental).to_string(),
+        Payout::Rank { amounts, .. } if amounts.len() == 1 => td_string!(l, rule_pays_first).to_string(),
         Payout::Rank { amounts, .. } => td_string!(l, rule_pays_rank, n = amounts.len()).to_string(),
     });
     if scheme.tier_multiplier {

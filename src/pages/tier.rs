@@ -39,8 +39,14 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
                     <h2>{let t = tier.clone(); move || crate::locale::named(l(), &t.name, &t.names)}
                         {current.then(|| view! { <span class="badge-pill">{crate::locale::tr(|l| td_string!(l.i18n(), your_tier).to_string())}</span> })}
                     </h2>
-                    <p data-test="tier-threshold">{move || td_string!(l().i18n(), tier_threshold,
-                        amount = format::money(l(), threshold, &p.currency, p.decimals), months = months).to_string()}</p>
+                    <p data-test="tier-threshold">{move || {
+                        let amount = format::money(l(), threshold, &p.currency, p.decimals);
+                        if months == 1 {
+                            td_string!(l().i18n(), tier_threshold_month, amount = amount).to_string()
+                        } else {
+                            td_string!(l().i18n(), tier_threshold, amount = amount, months = months).to_string()
+                        }
+                    }}</p>
                     <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct
                         aria-label=move || td_string!(l().i18n(), tier_progress).to_string()>
                         <span style=format!("width: {pct}%")></span>

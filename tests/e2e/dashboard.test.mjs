@@ -94,6 +94,8 @@ describe('dashboard', () => {
     // Kept, and another 50 M on top: 100 M reaches slab 3 (0.2 %): 200,000 − 40,500 = +159,500;
     // trailing sales (Q3 80 M + Q4 100 M = 180 M) pass Silver's 150 M, ×1.1 = 220,000: +179,500 poin.
     await page.click('[data-test=what-if-add]');
+    assert.equal(await text(page, '[data-test=what-if-added]'), 'Sales added: 1');
+    assert.equal(await page.inputValue('[data-test=what-if-value]'), '');
     await page.fill('[data-test=what-if-value]', '50,000,000');
     assert.equal(await diff('q-sales'), '+179,500 poin');
     assert.equal(await text(page, '[data-test=what-if-tier]'), 'Your tier would be Silver');
