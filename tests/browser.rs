@@ -153,7 +153,7 @@ fn typed_amounts_follow_the_locale() {
 }
 
 #[wasm_bindgen_test]
-fn a_badge_needing_one_of_a_thing_is_worded_in_the_singular() {
+fn a_count_of_one_is_worded_in_the_singular() {
     use mitra::components::badges::earns;
     let program: Program = serde_json::from_str(include_str!("../crates/server/demo/program.json")).unwrap();
     let scheme = program.schemes[0].id.clone();
@@ -174,6 +174,14 @@ fn a_badge_needing_one_of_a_thing_is_worded_in_the_singular() {
     assert_eq!(words(Locale::En, top(1)), format!("Finish first in {name}"));
     assert_eq!(words(Locale::En, top(5)), format!("Finish in the top 5 of {name}"));
     assert_eq!(words(Locale::Id, certifications(1)), "Selesaikan satu sertifikasi");
+    // An explanation's measure taken over one fact.
+    use mitra::components::explanation::describe;
+    use mitra_scheme::report::Step;
+    let measured = |facts| describe(&Step::Measured { measure: dec("7"), facts }, Locale::En, &program.schemes[0], &program);
+    assert_eq!(measured(1), "Measured 7 over 1 fact");
+    assert_eq!(measured(2), "Measured 7 over 2 facts");
+    let gemeten = describe(&Step::Measured { measure: dec("7"), facts: 1 }, Locale::Nl, &program.schemes[0], &program);
+    assert_eq!(gemeten, "Resultaat 7 over 1 gegeven");
 }
 
 #[wasm_bindgen_test]

@@ -55,6 +55,8 @@ pub fn describe(step: &Step, locale: Locale, scheme: &Scheme, program: &Program)
         Step::NotEnrolled { enrolled } => {
             td_string!(l, step_not_enrolled, date = format::date(locale, *enrolled)).to_string()
         }
+        // One fact has words of its own: English and Dutch nouns take the plural otherwise.
+        Step::Measured { measure, facts: 1 } => td_string!(l, step_measured_one, measure = num(*measure)).to_string(),
         Step::Measured { measure, facts } => {
             td_string!(l, step_measured, measure = num(*measure), facts = *facts).to_string()
         }
