@@ -150,11 +150,23 @@ fn projection_changed(old: Option<&Option<Arc<WhatIf>>>, new: Option<&Option<Arc
 }
 
 #[component]
-pub fn WhatIfPanel(basis: Arc<Basis>) -> impl IntoView {
+pub fn WhatIfPanel(
+    basis: Arc<Basis>,
+    /// On a scheme's page, its id: the product picked at first is then the partner's latest that
+    /// counts for that scheme (on the dashboard, the latest sold).
+    #[prop(optional)]
+    scheme: Option<String>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let l = move || state.locale.get();
     let catalog = products(&basis.facts);
-    let first = catalog.first().cloned().unwrap_or_default();
+    let focus = scheme.and_then(|id| basis.program.schemes.iter().find(|s| s.id == id));
+    let first = catalog
+        .iter()
+        .find(|(sku, category)| focus.is_none_or(|s| s.counts.admits_sale(sku, category)))
+        .or(catalog.first())
+        .cloned()
+        .unwrap_or_default();
     let sku = RwSignal::new(first.0.clone());
     let units = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());

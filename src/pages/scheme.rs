@@ -104,7 +104,7 @@ fn SchemeView(data: Dashboard, id: String) -> impl IntoView {
             </div>
             <h2>{crate::locale::tr(|l| td_string!(l.i18n(), periods_title).to_string())}</h2>
             <ol class="periods">{periods}</ol>
-            <WhatIfPanel basis=basis/>
+            <WhatIfPanel basis=basis scheme=scheme.id.clone()/>
         </section>
     }
     .into_any()

@@ -62,6 +62,21 @@ describe('schemes and programs', () => {
     await page.context().close();
   });
 
+  test("a scheme page's what-if starts from a product that scheme counts", async () => {
+    const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
+    // The dashboard's picker starts from the latest product sold; the launch SPIF counts only
+    // WS-ULTRA-20L, so its page starts from that one. One unit (the units left empty) at 500
+    // poin a unit, 6,000 earned so far and a cap of 20,000: +500 poin.
+    const first = await page.inputValue('[data-test=what-if-sku]');
+    assert.notEqual(first, 'WS-ULTRA-20L');
+    await page.goto(`${env.server.url}/schemes/spif-ultra`);
+    await page.waitForSelector('[data-test=what-if-value]');
+    assert.equal(await page.inputValue('[data-test=what-if-sku]'), 'WS-ULTRA-20L');
+    await page.fill('[data-test=what-if-value]', '1,000,000');
+    assert.equal(await text(page, 'tr[data-scheme="spif-ultra"] [data-test=what-if-diff]'), '+500 poin');
+    await page.context().close();
+  });
+
   test('a partner in two programs switches between them, and the choice survives a reload', async () => {
     const page = await signIn(env.browser, env.server.url, 'owner@sinar-jaya.demo');
     await page.selectOption('[data-test=program]', 'weathershield-2026');

@@ -183,6 +183,15 @@ pub struct FactFilter {
     pub courses: Vec<String>,
 }
 
+impl FactFilter {
+    /// Whether a sale of `sku` in `category` counts: its SKU listed (or none listed) and its
+    /// category listed (or none listed), in a filter of sales (`docs/semantics.md`, "Measures").
+    pub fn admits_sale(&self, sku: &str, category: &str) -> bool {
+        let listed = |list: &[String], text: &str| list.is_empty() || list.iter().any(|x| x == text);
+        self.fact == FactKind::Sale && listed(&self.skus, sku) && listed(&self.categories, category)
+    }
+}
+
 /// What is measured over the facts that count in a period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -493,4 +493,50 @@ mod tests {
             assert_eq!(distinct_positive(&mut pairs), Some(want), "{skus} SKUs");
         }
     }
+
+    /// The model's `admits_sale` (what the portal uses to pick a scheme's product) says of each
+    /// sale what the evaluator counts: a sale of each SKU and category, listed or not, under
+    /// filters listing SKUs, categories, both or neither.
+    #[test]
+    fn a_filter_admits_the_sales_the_evaluator_counts() {
+        use crate::model::{Fact, FactFilter};
+        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+        let pairs = [("A", "x"), ("A", "y"), ("B", "x"), ("C", "y"), ("C", "x")];
+        let sales: Vec<Fact> = pairs
+            .iter()
+            .map(|(sku, category)| Fact::Sale {
+                partner: "p".into(),
+                date: day,
+                invoice: "i".into(),
+                sku: (*sku).into(),
+                category: (*category).into(),
+                units: Decimal::ONE,
+                value: Decimal::ONE,
+            })
+            .collect();
+        let table = FactTable::from(&sales[..]);
+        let facts = PartnerFacts::new(&table, "p", day);
+        let lists = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        for (skus, categories) in
+            [(vec![], vec![]), (vec!["A", "C"], vec![]), (vec![], vec!["x"]), (vec!["A", "C"], vec!["x"])]
+        {
+            let filter = FactFilter {
+                fact: FactKind::Sale,
+                skus: lists(&skus),
+                categories: lists(&categories),
+                courses: vec![],
+            };
+            let mut counted = Vec::new();
+            facts.quantities_between(&filter, day, day, false, Some(&mut counted));
+            let admitted: Vec<u32> = (0u32..)
+                .zip(pairs)
+                .filter(|(_, (sku, category))| filter.admits_sale(sku, category))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(counted, admitted, "SKUs {skus:?}, categories {categories:?}");
+        }
+        let certifications =
+            FactFilter { fact: FactKind::Certification, skus: vec![], categories: vec![], courses: vec![] };
+        assert!(!certifications.admits_sale("A", "x"));
+    }
 }
