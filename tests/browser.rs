@@ -182,6 +182,20 @@ fn a_count_of_one_is_worded_in_the_singular() {
     assert_eq!(measured(2), "Measured 7 over 2 facts");
     let gemeten = describe(&Step::Measured { measure: dec("7"), facts: 1 }, Locale::Nl, &program.schemes[0], &program);
     assert_eq!(gemeten, "Resultaat 7 over 1 gegeven");
+    // A rank scheme paying first place only, and one paying three places.
+    use mitra::components::rules::rule_lines;
+    let weathershield: Program =
+        serde_json::from_str(include_str!("../crates/server/demo/program-weathershield.json")).unwrap();
+    let mut race = weathershield.schemes.iter().find(|s| s.id == "ws-race").unwrap().clone();
+    assert!(rule_lines(Locale::En, &race, &weathershield).contains(&"Pays the top 3 by rank".to_string()));
+    if let mitra_scheme::model::Payout::Rank { amounts, .. } = &mut race.payout {
+        amounts.truncate(1);
+    }
+    assert!(rule_lines(Locale::En, &race, &weathershield).contains(&"Pays the partner ranked first".to_string()));
+    // A tier's trailing window of one month, and of twelve.
+    use mitra::pages::tier::threshold_text;
+    assert_eq!(threshold_text(Locale::En, "IDR 5".into(), 1), "IDR 5 of sales over 1 month");
+    assert_eq!(threshold_text(Locale::Nl, "IDR 5".into(), 12), "IDR 5 omzet over 12 maanden");
 }
 
 #[wasm_bindgen_test]

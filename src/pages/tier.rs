@@ -10,6 +10,16 @@ use crate::format;
 use crate::i18n::td_string;
 use crate::session::AppState;
 
+/// A tier's threshold in words: the sales `amount` over the trailing `months` (one month has
+/// words of its own: English and Dutch nouns take the plural otherwise).
+pub fn threshold_text(locale: crate::locale::Locale, amount: String, months: u32) -> String {
+    if months == 1 {
+        td_string!(locale.i18n(), tier_threshold_month, amount = amount).to_string()
+    } else {
+        td_string!(locale.i18n(), tier_threshold, amount = amount, months = months).to_string()
+    }
+}
+
 #[component]
 pub fn TierPage() -> impl IntoView {
     view! { <WithDashboard view=|d| view! { <TierView data=d/> }/> }
@@ -40,12 +50,7 @@ pub fn TierView(data: Dashboard) -> impl IntoView {
                         {current.then(|| view! { <span class="badge-pill">{crate::locale::tr(|l| td_string!(l.i18n(), your_tier).to_string())}</span> })}
                     </h2>
                     <p data-test="tier-threshold">{move || {
-                        let amount = format::money(l(), threshold, &p.currency, p.decimals);
-                        if months == 1 {
-                            td_string!(l().i18n(), tier_threshold_month, amount = amount).to_string()
-                        } else {
-                            td_string!(l().i18n(), tier_threshold, amount = amount, months = months).to_string()
-                        }
+                        threshold_text(l(), format::money(l(), threshold, &p.currency, p.decimals), months)
                     }}</p>
                     <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct
                         aria-label=move || td_string!(l().i18n(), tier_progress).to_string()>
