@@ -177,7 +177,8 @@ fn a_count_of_one_is_worded_in_the_singular() {
     // An explanation's measure taken over one fact.
     use mitra::components::explanation::describe;
     use mitra_scheme::report::Step;
-    let measured = |facts| describe(&Step::Measured { measure: dec("7"), facts }, Locale::En, &program.schemes[0], &program);
+    let measured =
+        |facts| describe(&Step::Measured { measure: dec("7"), facts }, Locale::En, &program.schemes[0], &program);
     assert_eq!(measured(1), "Measured 7 over 1 fact");
     assert_eq!(measured(2), "Measured 7 over 2 facts");
     let gemeten = describe(&Step::Measured { measure: dec("7"), facts: 1 }, Locale::Nl, &program.schemes[0], &program);
