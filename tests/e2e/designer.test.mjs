@@ -237,7 +237,7 @@ test('a claim is approved from the queue, and a CSV with a bad row is refused na
   await bad.waitFor();
   assert.equal(await bad.count(), 1);
   assert.equal(await bad.getAttribute('data-line'), '3');
-  assert.match(await text(sales, '[data-test=import-error]'), /Nothing was imported: 1 rows are wrong/);
+  assert.match(await text(sales, '[data-test=import-error]'), /Nothing was imported: 1 row is wrong/);
   // The problem is worded from its column and code, not the server's English.
   assert.equal(await bad.getAttribute('data-codes'), 'not_a_number');
   assert.equal(await text(bad, 'td:nth-child(2)'), 'units: is not a number');

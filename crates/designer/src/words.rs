@@ -1,5 +1,6 @@
 //! The designer's words in the reader's language: its own translations, keyed like the portal's
-//! and following the same language choice.
+//! and following the same language choice. A count of one has a text of its own (`…_single`),
+//! since English and Dutch nouns take the plural otherwise ("1 row is wrong").
 
 use leptos::prelude::*;
 

@@ -64,7 +64,9 @@ fn Report(report: CloseReport, program: Option<Program>, #[prop(into)] on_post: 
                 let l = lang(current());
                 match (dry, count) {
                     (true, 0) => td_string!(l, close_nothing).to_string(),
+                    (true, 1) => td_string!(l, close_would_post_single).to_string(),
                     (true, n) => td_string!(l, close_would_post, count = n).to_string(),
+                    (false, _) if posted == 1 => td_string!(l, close_posted_single).to_string(),
                     (false, _) => td_string!(l, close_posted, count = posted).to_string(),
                 }
             }}</p>
@@ -92,7 +94,10 @@ fn Report(report: CloseReport, program: Option<Program>, #[prop(into)] on_post: 
                 </table>
             })}
             {(!report.skipped.is_empty()).then(|| view! {
-                <p class="notice" data-test="close-skipped">{td_string!(lang(current()), close_skipped, count = report.skipped.len()).to_string()}</p>
+                <p class="notice" data-test="close-skipped">{match report.skipped.len() {
+                    1 => td_string!(lang(current()), close_skipped_single).to_string(),
+                    n => td_string!(lang(current()), close_skipped, count = n).to_string(),
+                }}</p>
                 <ul>
                     {report.skipped.iter().map(|k| view! {
                         <li data-reason=k.reason.clone()>{format!("{} · {} · {}: ", k.partner, name(&k.scheme), k.period)}{skipped_why(&k.reason)}</li>

@@ -205,6 +205,7 @@ pub fn Editor(loaded: Loaded, #[prop(into)] on_published: Callback<Published>) -
             <p class="status" data-test="problem-count" class:error=move || !problems.with(Vec::is_empty)>
                 {move || match problems.with(Vec::len) {
                     0 => td_string!(lang(current()), no_problems).to_string(),
+                    1 => td_string!(lang(current()), problem_count_single).to_string(),
                     n => td_string!(lang(current()), problem_count, count = n).to_string(),
                 }}
             </p>

@@ -106,7 +106,10 @@ fn Report(report: ImportReport) -> impl IntoView {
             .collect();
     view! {
         <div class="notice" role="status" data-test="import-report">
-            <p>{move || td_string!(lang(current()), import_rows, count = rows).to_string()}</p>
+            <p>{move || match rows {
+                1 => td_string!(lang(current()), import_rows_single).to_string(),
+                n => td_string!(lang(current()), import_rows, count = n).to_string(),
+            }}</p>
             <ul>
                 {lines.into_iter().map(|(k, n)| view! {
                     <li data-test=format!("report-{k}")>{move || {
@@ -115,8 +118,11 @@ fn Report(report: ImportReport) -> impl IntoView {
                             "imported" => td_string!(l, report_imported, count = n).to_string(),
                             "already_imported" => td_string!(l, report_already_imported, count = n).to_string(),
                             "already_claimed" => td_string!(l, report_already_claimed, count = n).to_string(),
+                            "added" if n == 1 => td_string!(l, report_added_single).to_string(),
                             "added" => td_string!(l, report_added, count = n).to_string(),
+                            "replaced" if n == 1 => td_string!(l, report_replaced_single).to_string(),
                             "replaced" => td_string!(l, report_replaced, count = n).to_string(),
+                            _ if n == 1 => td_string!(l, report_updated_single).to_string(),
                             _ => td_string!(l, report_updated, count = n).to_string(),
                         }
                     }}</li>
@@ -182,7 +188,10 @@ fn Refused(error: ApiError) -> impl IntoView {
     let n = rows.len();
     view! {
         <div class="error" role="alert" data-test="import-error" data-code="invalid_rows">
-            <p>{move || td_string!(lang(current()), bad_rows, count = n).to_string()}</p>
+            <p>{move || match n {
+                1 => td_string!(lang(current()), bad_rows_single).to_string(),
+                n => td_string!(lang(current()), bad_rows, count = n).to_string(),
+            }}</p>
             <table class="figures">
                 <thead><tr>
                     <th scope="col" class="num">{tr(|l| td_string!(l, col_line).to_string())}</th>

@@ -40,7 +40,10 @@ pub fn ProgramsPage() -> impl IntoView {
                             view! {
                                 <li class="card" data-test="program">
                                     <h2><A href=format!("{}/programs/{}", crate::BASE, p.id)>{move || named(crate::words::current(), &name, &names)}</A></h2>
-                                    <p class="muted">{tr(move |l| td_string!(l, program_summary, schemes = schemes, currency = p.currency.clone()).to_string())}</p>
+                                    <p class="muted">{tr(move |l| match schemes {
+                                        1 => td_string!(l, program_summary_single, currency = p.currency.clone()).to_string(),
+                                        n => td_string!(l, program_summary, schemes = n, currency = p.currency.clone()).to_string(),
+                                    })}</p>
                                     <crate::components::header::ProgramTabs program=p.id.clone()/>
                                 </li>
                             }
