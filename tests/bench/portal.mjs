@@ -162,14 +162,14 @@ async function timeKeys(context, page, input, pause) {
 // minute to the next, so one round's p95 says little; each round is printed and the median of
 // the rounds' figures is the result.
 async function rounds(label, once) {
-  const rounds = [];
+  const results = [];
   for (let i = 0; i < WHAT_IF_ROUNDS; i++) {
     const w = await once();
-    rounds.push(w);
+    results.push(w);
     console.log(`  ${label}, round ${i + 1}: work p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms, max ${w.max.toFixed(1)} ms; painted p50 ${w.frame50.toFixed(1)} ms, p95 ${w.frame95.toFixed(1)} ms; main thread ${w.busy.toFixed(1)} ms a key`);
   }
-  const mid = (k) => percentile(rounds.map((w) => w[k]), 50);
-  return { n: rounds[0].n, p50: mid('p50'), p95: mid('p95'), frame50: mid('frame50'), frame95: mid('frame95'), busy: mid('busy') };
+  const mid = (k) => percentile(results.map((w) => w[k]), 50);
+  return { n: results[0].n, p50: mid('p50'), p95: mid('p95'), frame50: mid('frame50'), frame95: mid('frame95'), busy: mid('busy') };
 }
 
 async function firstLoad(browser, url) {
